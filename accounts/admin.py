@@ -1,0 +1,61 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import Cycle, Region, RegionRole, School, SchoolMembership, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "real_name", "phone", "masked_id_number", "is_staff")
+    search_fields = ("username", "real_name", "phone")
+    fieldsets = BaseUserAdmin.fieldsets + (
+        ("个人信息", {"fields": ("real_name", "phone", "id_number", "must_change_password")}),
+    )
+
+    @admin.display(description="身份证号")
+    def masked_id_number(self, obj):
+        return obj.masked_id_number
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "level", "parent")
+    list_filter = ("level",)
+    search_fields = ("name", "code")
+
+
+@admin.register(School)
+class SchoolAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "region")
+    search_fields = ("name", "code")
+    list_select_related = ("region",)
+    autocomplete_fields = ("region",)
+
+
+@admin.register(Cycle)
+class CycleAdmin(admin.ModelAdmin):
+    list_display = ("name", "starts_on", "ends_on")
+
+
+@admin.register(SchoolMembership)
+class SchoolMembershipAdmin(admin.ModelAdmin):
+    list_display = (
+        "user",
+        "school",
+        "is_school_admin",
+        "is_info_team",
+        "is_teacher",
+        "is_full_time",
+        "removed_at",
+    )
+    list_filter = ("is_school_admin", "is_info_team", "is_full_time")
+    search_fields = ("user__real_name", "user__phone", "school__name")
+    list_select_related = ("user", "school")
+    raw_id_fields = ("user", "school")
+
+
+@admin.register(RegionRole)
+class RegionRoleAdmin(admin.ModelAdmin):
+    list_display = ("user", "kind", "region")
+    list_filter = ("kind",)
+    raw_id_fields = ("user", "region")

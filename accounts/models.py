@@ -1,0 +1,171 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .idnumbers import mask_id_number
+
+
+class Region(models.Model):
+    """省 → 市 → 区县, a tree three levels deep."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", "省"
+        CITY = "city", "市"
+        DISTRICT = "district", "区县"
+
+    name = models.CharField("名称", max_length=100)
+    code = models.CharField("行政区划代码", max_length=12, unique=True)
+    level = models.CharField("级别", max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "行政区域"
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                name="region_parent_matches_level",
+                condition=(
+                    Q(level="province", parent__isnull=True)
+                    | (~Q(level="province") & Q(parent__isnull=False))
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class School(models.Model):
+    name = models.CharField("学校名称", max_length=120)
+    code = models.CharField("学校代码", max_length=20, unique=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name="所属区县",
+        on_delete=models.PROTECT,
+        related_name="schools",
+        limit_choices_to={"level": Region.Level.DISTRICT},
+    )
+    stages = models.CharField("所涉学段", max_length=50, blank=True, help_text="如：小学、初中")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "学校"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Cycle(models.Model):
+    """研修周期: uploads and changes close when it ends."""
+
+    name = models.CharField("名称", max_length=100)
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("结束日期")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "研修周期"
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                name="cycle_ends_after_start", condition=Q(ends_on__gte=models.F("starts_on"))
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def is_open(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.starts_on <= today <= self.ends_on
+
+
+class User(AbstractUser):
+    real_name = models.CharField("姓名", max_length=50)
+    phone = models.CharField("手机号", max_length=11, unique=True, null=True, blank=True)
+    # Stored in full (the platform reports it to the province); shown masked everywhere.
+    id_number = models.CharField("身份证号", max_length=18, unique=True, null=True, blank=True)
+    must_change_password = models.BooleanField("须修改初始密码", default=False)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户"
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.real_name or self.username
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number or "")
+
+
+class ActiveMembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(removed_at__isnull=True)
+
+    def teachers(self):
+        return self.active().filter(is_teacher=True)
+
+
+class SchoolMembership(models.Model):
+    """A person's place in a school, with the school-level roles they hold there."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="memberships")
+    is_school_admin = models.BooleanField("学校管理员", default=False)
+    is_info_team = models.BooleanField("信息化管理团队", default=False)
+    is_teacher = models.BooleanField("教师", default=True)
+    is_full_time = models.BooleanField("专任教师", default=True)
+    subject = models.CharField("学科", max_length=30, blank=True)
+    stage = models.CharField("学段", max_length=20, blank=True)
+    joined_at = models.DateTimeField(default=timezone.now)
+    removed_at = models.DateTimeField("移除时间", null=True, blank=True)
+
+    objects = ActiveMembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "学校人员"
+        constraints = [
+            # A person works in one school at a time; a removed (调岗) place stays as history.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(removed_at__isnull=True),
+                name="membership_one_active_school_per_user",
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "removed_at"])]
+
+    def __str__(self):
+        return f"{self.user} @ {self.school}"
+
+
+class RegionRole(models.Model):
+    class Kind(models.TextChoices):
+        DISTRICT_ADMIN = "district_admin", "教育局管理员"
+        EXPERT = "expert", "考核专家"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="region_roles")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="role_holders")
+    kind = models.CharField("角色", max_length=20, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "区域角色"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "region", "kind"], name="region_role_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_kind_display()} · {self.region}"

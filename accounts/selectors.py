@@ -1,0 +1,33 @@
+"""Reads for people and places."""
+
+from django.db.models import Count, Q
+
+from .access import staff_of_school
+from .models import School
+
+
+def roster(*, school_id: int, search: str = "", full_time: str = ""):
+    """A school's teachers, optionally filtered by name/phone and 专任 flag."""
+    qs = staff_of_school(school_id).filter(is_teacher=True)
+    if search:
+        qs = qs.filter(Q(user__real_name__contains=search) | Q(user__phone__contains=search))
+    if full_time in ("1", "0"):
+        qs = qs.filter(is_full_time=full_time == "1")
+    return qs
+
+
+def schools_with_counts(schools_qs):
+    """Schools annotated with their number of active teachers (one query)."""
+    return schools_qs.annotate(
+        teacher_count=Count(
+            "memberships",
+            filter=Q(memberships__removed_at__isnull=True, memberships__is_teacher=True),
+        )
+    ).order_by("region__code", "code")
+
+
+def school_counts(school: School) -> dict:
+    return staff_of_school(school.id).aggregate(
+        teachers=Count("pk", filter=Q(is_teacher=True)),
+        full_time=Count("pk", filter=Q(is_teacher=True, is_full_time=True)),
+    )

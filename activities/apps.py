@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ActivitiesConfig(AppConfig):
+    name = "activities"
+    verbose_name = "研修活动"

@@ -1,0 +1,51 @@
+"""Each role's home page: what the person should do next. config/ sits above all
+apps, so it may gather what each app's selectors say."""
+
+from accounts.access import schools_visible_to
+from accounts.models import School, SchoolMembership
+from accounts.roles import Grant, Role
+from accounts.selectors import school_counts, schools_with_counts
+
+
+def _school_admin(request, grant: Grant) -> dict:
+    school = School.objects.get(pk=grant.school_id)
+    counts = school_counts(school)
+    steps = []
+    if counts["teachers"] == 0:
+        steps.append(("导入本校教师名单", "accounts:roster_import"))
+    return {"school": school, "counts": counts, "steps": steps}
+
+
+def _info_team(request, grant: Grant) -> dict:
+    school = School.objects.get(pk=grant.school_id)
+    return {"school": school, "counts": school_counts(school), "steps": []}
+
+
+def _teacher(request, grant: Grant) -> dict:
+    membership = (
+        SchoolMembership.objects.active().filter(user=request.user).select_related("school").first()
+    )
+    return {"membership": membership, "school": membership.school, "steps": []}
+
+
+def _district(request, grant: Grant) -> dict:
+    schools = schools_with_counts(schools_visible_to(grant))
+    return {"school_total": schools.count(), "schools": schools[:10], "steps": []}
+
+
+def _expert(request, grant: Grant) -> dict:
+    return {"steps": []}
+
+
+def _operator(request, grant: Grant) -> dict:
+    return {"school_total": School.objects.count(), "steps": []}
+
+
+HOME_PAGES = {
+    Role.OPERATOR: ("home/operator.html", _operator),
+    Role.DISTRICT_ADMIN: ("home/district_admin.html", _district),
+    Role.EXPERT: ("home/expert.html", _expert),
+    Role.SCHOOL_ADMIN: ("home/school_admin.html", _school_admin),
+    Role.INFO_TEAM: ("home/info_team.html", _info_team),
+    Role.TEACHER: ("home/teacher.html", _teacher),
+}

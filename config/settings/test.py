@@ -1,0 +1,16 @@
+from .base import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = ""
+AXES_ENABLED = True
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Serve static files from the finders without a collectstatic step.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from .home import HOME_PAGES
+
+
+@login_required
+def home(request):
+    grant = request.access.active
+    if grant is None:
+        return render(request, "home/no_role.html")
+    template, build = HOME_PAGES[grant.role]
+    return render(request, template, {"grant": grant, **build(request, grant)})
+
+
+@never_cache
+def healthz(request):
+    """200 when the database (and Redis, when configured) answer. Says nothing else."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception:
+        checks["database"] = "error"
+    if settings.REDIS_URL:
+        try:
+            import redis
+
+            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
+            checks["redis"] = "ok"
+        except Exception:
+            checks["redis"] = "error"
+    healthy = all(v == "ok" for v in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )

@@ -1,0 +1,71 @@
+"""Builders for test data. Plain functions: read like the sentences they serve."""
+
+import datetime
+import itertools
+
+from accounts.demo_ids import make_id_number, make_phone
+from accounts.models import Cycle, Region, RegionRole, School, SchoolMembership, User
+
+_seq = itertools.count(1)
+
+
+def region_tree(prefix: str = "44"):
+    province = Region.objects.create(name="广东省", code=f"{prefix}0000", level="province")
+    city = Region.objects.create(name="湛江市", code=f"{prefix}0800", level="city", parent=province)
+    return province, city
+
+
+def district(city: Region, name: str, code: str) -> Region:
+    return Region.objects.create(name=name, code=code, level="district", parent=city)
+
+
+def school(region: Region, name: str | None = None) -> School:
+    n = next(_seq)
+    return School.objects.create(name=name or f"第{n}小学", code=f"S{n:06d}", region=region)
+
+
+def person(real_name: str | None = None, password: str = "pass-word-123", **fields) -> User:
+    n = next(_seq)
+    user = User(
+        username=fields.pop("username", f"u{n}"),
+        real_name=real_name or f"教师{n}",
+        phone=fields.pop("phone", make_phone(n)),
+        id_number=fields.pop("id_number", make_id_number(n)),
+        **fields,
+    )
+    user.set_password(password)
+    user.save()
+    return user
+
+
+def teacher(school: School, real_name: str | None = None, **place) -> User:
+    user = person(real_name)
+    SchoolMembership.objects.create(user=user, school=school, is_teacher=True, **place)
+    return user
+
+
+def school_admin(school: School, real_name: str = "校管理员", teaches: bool = False) -> User:
+    user = person(real_name)
+    SchoolMembership.objects.create(
+        user=user,
+        school=school,
+        is_school_admin=True,
+        is_teacher=teaches,
+        is_full_time=teaches,
+    )
+    return user
+
+
+def region_person(region: Region, kind: str, real_name: str) -> User:
+    user = person(real_name)
+    RegionRole.objects.create(user=user, region=region, kind=kind)
+    return user
+
+
+def cycle(**kw) -> Cycle:
+    today = datetime.date.today()
+    return Cycle.objects.create(
+        name=kw.get("name", "2026 学年"),
+        starts_on=kw.get("starts_on", today - datetime.timedelta(days=60)),
+        ends_on=kw.get("ends_on", today + datetime.timedelta(days=120)),
+    )
