@@ -31,3 +31,14 @@ def school_counts(school: School) -> dict:
         teachers=Count("pk", filter=Q(is_teacher=True)),
         full_time=Count("pk", filter=Q(is_teacher=True, is_full_time=True)),
     )
+
+
+def cycle_current(today=None):
+    """The cycle running today, else the latest that has started, else the next one."""
+    from django.utils import timezone
+
+    from .models import Cycle
+
+    today = today or timezone.localdate()
+    running = Cycle.objects.filter(starts_on__lte=today).order_by("-starts_on").first()
+    return running or Cycle.objects.order_by("starts_on").first()
