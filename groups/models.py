@@ -103,6 +103,7 @@ class ResearchGroup(models.Model):
     )
     # 研修计划: written in the page, never uploaded (seed 000 §五.1).
     plan = models.TextField("教研组研修计划", blank=True)
+    plan_updated_at = models.DateTimeField("研修计划更新时间", null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     archived_at = models.DateTimeField("归档时间", null=True, blank=True)
 
@@ -130,9 +131,101 @@ class GroupMember(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "教研组成员"
+        indexes = [models.Index(fields=["user", "group"])]
         constraints = [
             models.UniqueConstraint(fields=["group", "user"], name="group_member_unique"),
         ]
 
     def __str__(self):
         return f"{self.user} ∈ {self.group}"
+
+
+class SchoolPlan(models.Model):
+    """两案 / 校本研修方案 of a school for a cycle, in the order of seed 002's template.
+
+    The three tables (team, ability points with reasons, schedule) are lists of rows
+    kept as JSON: they are only ever read and written whole, with the plan.
+    """
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="plans")
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="school_plans")
+    # 一、基本信息
+    stages = models.CharField("所涉学段", max_length=50, blank=True)
+    principal = models.CharField("学校负责人", max_length=50, blank=True)
+    contact_person = models.CharField("项目联络人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    # 学校信息化管理团队: [{"name", "age", "education", "major", "title"}]
+    team = models.JSONField("学校信息化管理团队", default=list, blank=True)
+    # 二、校本研修绩效目标
+    goal_basic = models.TextField("基本的绩效目标", blank=True)
+    goal_teachers = models.TextField("可选绩效目标：面向教师", blank=True)
+    goal_students = models.TextField("可选绩效目标：面向学生", blank=True)
+    goal_school = models.TextField("可选绩效目标：面向学校", blank=True)
+    # 校本研修内容
+    theme = models.CharField("研修主题", max_length=200, blank=True)
+    # 能力点及选择理由: [{"point", "reason"}]
+    points = models.JSONField("研修内容（能力点及选择理由）", default=list, blank=True)
+    format = models.CharField("研修形式", max_length=200, blank=True)
+    # 校本研修安排: [{"when", "content", "owner"}]
+    schedule = models.JSONField("校本研修安排", default=list, blank=True)
+    # 校本研修考核和机制
+    assessment = models.TextField("考核要求", blank=True)
+    mechanisms = models.TextField("机制设计", blank=True)
+    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="最后修改人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "校本研修方案（两案）"
+        constraints = [
+            models.UniqueConstraint(fields=["school", "cycle"], name="school_plan_one_per_cycle"),
+        ]
+
+    def __str__(self):
+        return f"{self.school} · {self.cycle} 校本研修方案"
+
+
+class TeacherRemoval(models.Model):
+    """Audit row of a 调岗 removal: who removed whom, when, why and what was cleared.
+
+    Append-only: written once by groups.services.teacher_remove, never edited.
+    """
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="removals")
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="被移除教师",
+        on_delete=models.PROTECT,
+        related_name="removals",
+    )
+    membership = models.OneToOneField(
+        "accounts.SchoolMembership",
+        verbose_name="学校人员记录",
+        on_delete=models.PROTECT,
+        related_name="removal",
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        on_delete=models.PROTECT,
+        related_name="removals_made",
+    )
+    at = models.DateTimeField("移除时间", default=timezone.now)
+    reason = models.CharField("移除原因", max_length=200)
+    # What was cleared, for the record: {"groups": [...], "led_groups": [...], ...}.
+    # Later apps (hours, materials) add their own keys.
+    cleared = models.JSONField("清除内容", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "调岗移除记录"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["school", "-at"])]
+
+    def __str__(self):
+        return f"{self.teacher} 于 {self.at:%Y-%m-%d} 移出 {self.school}"
