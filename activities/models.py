@@ -1,0 +1,379 @@
+"""Topics (研修专题), the four activity types and what members do in them.
+
+Completion lives on Participation (one row per activity and teacher, a DB unique
+constraint); the hours it earns are the ledger's business (hours app), which
+the completion services in activities.services call explicitly.
+"""
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from accounts.models import Cycle
+from groups.models import AbilityPoint, ResearchGroup
+
+
+def _generated_name(folder: str, filename: str) -> str:
+    """Stored files get random names: nothing guessable, nothing from the uploader."""
+    ext = PurePosixPath(filename).suffix.lower()[:10]
+    return f"activities/{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{ext}"
+
+
+def homework_upload_to(instance, filename):
+    return _generated_name("homework", filename)
+
+
+def evidence_upload_to(instance, filename):
+    return _generated_name("evidence", filename)
+
+
+def video_upload_to(instance, filename):
+    return _generated_name("video", filename)
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已发布"
+    CLOSED = "closed", "已结束"
+
+
+class Topic(models.Model):
+    """研修专题: a leader's theme for a run of activities, aimed at key ability points."""
+
+    group = models.ForeignKey(ResearchGroup, on_delete=models.CASCADE, related_name="topics")
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="topics")
+    title = models.CharField("专题名称", max_length=120)
+    description = models.TextField("专题说明", blank=True)
+    key_points = models.ManyToManyField(
+        AbilityPoint, verbose_name="针对的关键能力点", related_name="topics"
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices[:2], default=Status.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "研修专题"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="topic_status_valid", condition=Q(status__in=["draft", "published"])
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+
+class Activity(models.Model):
+    """研修活动 (小主题) under a topic. `hours_value` is what completing it is worth."""
+
+    class Kind(models.TextChoices):
+        DISCUSSION = "discussion", "教学研讨"
+        HOMEWORK = "homework", "研修作业"
+        OBSERVATION = "observation", "听课评课"
+        OFFLINE = "offline", "线下活动"
+
+    class TaskKind(models.TextChoices):
+        REFLECTION = "reflection", "教学反思"
+        SUMMARY = "summary", "经验总结"
+        DESIGN = "design", "教学设计"
+        CASE = "case", "教学案例"
+        OTHER = "other", "其他"
+
+    FIXED_HOURS = {Kind.DISCUSSION: 2, Kind.HOMEWORK: 5, Kind.OBSERVATION: 5}
+    OFFLINE_MAX_HOURS = 10
+
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="activities")
+    # Denormalised from topic for scoping and the one-activity-per-day rule.
+    group = models.ForeignKey(ResearchGroup, on_delete=models.CASCADE, related_name="activities")
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="activities")
+    kind = models.CharField("活动类型", max_length=12, choices=Kind.choices)
+    title = models.CharField("小主题", max_length=120)
+    description = models.TextField("活动说明", blank=True)
+    held_on = models.DateField("活动日期")
+    opens_on = models.DateField("开放开始")
+    closes_on = models.DateField("开放结束")
+    hours_value = models.PositiveSmallIntegerField("学时")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # 研修作业: what the task is.
+    task_kind = models.CharField("作业类型", max_length=12, choices=TaskKind.choices, blank=True)
+    # 听课评课: the lesson video, uploaded or linked.
+    video = models.FileField("课堂视频", upload_to=video_upload_to, blank=True)
+    video_name = models.CharField("视频原文件名", max_length=200, blank=True)
+    video_size = models.BigIntegerField("视频大小", default=0)
+    video_url = models.URLField("视频链接", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "研修活动"
+        ordering = ["-held_on", "-pk"]
+        indexes = [
+            models.Index(fields=["group", "held_on"]),
+            models.Index(fields=["status", "closes_on"]),
+        ]
+        constraints = [
+            # DESIGN §2: 2, 5, 5 or the leader's figure, at most 10.
+            models.CheckConstraint(
+                name="activity_hours_match_kind",
+                condition=(
+                    Q(kind="discussion", hours_value=2)
+                    | Q(kind="homework", hours_value=5)
+                    | Q(kind="observation", hours_value=5)
+                    | Q(kind="offline", hours_value__gte=1, hours_value__lte=10)
+                ),
+            ),
+            models.CheckConstraint(
+                name="activity_open_period_ordered", condition=Q(closes_on__gte=F("opens_on"))
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def is_open(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.status == Status.PUBLISHED and self.opens_on <= today <= self.closes_on
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == Status.DRAFT
+
+    @property
+    def is_published(self) -> bool:
+        return self.status != Status.DRAFT
+
+
+class Participation(models.Model):
+    """A teacher in an activity: joined (参与活动), entered (进入研修), completed."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="participations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations"
+    )
+    joined_at = models.DateTimeField(default=timezone.now)
+    entered_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    # 线下活动: the leader designates participants (指定组员参与).
+    designated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "活动参与"
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "user"], name="participation_unique"),
+        ]
+        indexes = [models.Index(fields=["user", "completed_at"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.activity}"
+
+
+class Post(models.Model):
+    """发表观点 in a 教学研讨."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts"
+    )
+    body = models.TextField("观点")
+    like_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "研讨观点"
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["activity", "created_at"])]
+
+    def __str__(self):
+        return self.body[:30]
+
+
+class Like(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="likes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "点赞"
+        constraints = [models.UniqueConstraint(fields=["post", "user"], name="like_unique")]
+
+    def __str__(self):
+        return f"{self.user_id} ♥ {self.post_id}"
+
+
+class Submission(models.Model):
+    """研修作业 work: text and/or files, one per member, replaceable while open."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="submissions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions"
+    )
+    text = models.TextField("作业内容", blank=True)
+    submitted_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "研修作业提交"
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "user"], name="submission_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.activity}"
+
+
+class SubmissionFile(models.Model):
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=homework_upload_to)
+    original_name = models.CharField(max_length=200)
+    size = models.BigIntegerField()
+    content_type = models.CharField(max_length=100)
+
+    def __str__(self):
+        return self.original_name
+
+
+class ObservationForm(models.Model):
+    """听课评课表: header about the lesson; the items are ObservationQuestion rows."""
+
+    activity = models.OneToOneField(
+        Activity, on_delete=models.CASCADE, related_name="observation_form"
+    )
+    lesson_title = models.CharField("课题", max_length=120, blank=True)
+    teacher_name = models.CharField("执教教师", max_length=50, blank=True)
+    subject_grade = models.CharField("学科/年级", max_length=50, blank=True)
+    taught_on = models.DateField("授课时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "听课评课表"
+
+    def __str__(self):
+        return f"听课评课表 · {self.activity}"
+
+
+class ObservationQuestion(models.Model):
+    class Kind(models.TextChoices):
+        SCORE = "score", "评分"
+        CHOICE = "choice", "单选"
+        TEXT = "text", "文字"
+
+    form = models.ForeignKey(ObservationForm, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField("题型", max_length=8, choices=Kind.choices)
+    prompt = models.CharField("题目", max_length=200)
+    max_score = models.PositiveSmallIntegerField("满分", default=10)
+    choices = models.JSONField("选项", default=list, blank=True)
+    required = models.BooleanField("必答", default=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="observation_question_max_score_range",
+                condition=Q(max_score__gte=1, max_score__lte=100),
+            ),
+        ]
+
+    def __str__(self):
+        return self.prompt
+
+
+class ObservationResponse(models.Model):
+    """A member's filled-in 听课评课表. answers: {question_id: value}."""
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="observation_responses"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    answers = models.JSONField(default=dict)
+    total_score = models.PositiveIntegerField(default=0)
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "听课评课记录"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "user"], name="observation_response_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.activity}"
+
+
+class Evidence(models.Model):
+    """佐证材料 of a 线下活动. Withdrawn rows stay, as history."""
+
+    class Kind(models.TextChoices):
+        SIGN_IN = "sign_in", "签到表"
+        PHOTO = "photo", "照片"
+        VIDEO = "video", "视频"
+        RECORD = "record", "记录"
+        REPORT = "report", "报告"
+        DESIGN = "design", "教学设计"
+        PREP = "prep", "备课表"
+        NOTICE = "notice", "活动通知"
+        OTHER = "other", "其他"
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField("材料类型", max_length=10, choices=Kind.choices)
+    file = models.FileField(upload_to=evidence_upload_to)
+    original_name = models.CharField(max_length=200)
+    size = models.BigIntegerField()
+    content_type = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "佐证材料"
+        ordering = ["uploaded_at", "pk"]
+        indexes = [models.Index(fields=["activity", "withdrawn_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.original_name}"
+
+
+class Notification(models.Model):
+    """站内消息: e.g. a published activity, sent to the group's members."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    activity = models.ForeignKey(
+        Activity, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    message = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "站内消息"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.message
