@@ -1,0 +1,42 @@
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from accounts.demo_ids import make_id_number
+
+from .conftest import login_in_browser
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def roster_file(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "手机号", "身份证号", "学科", "学段", "是否专任教师"])
+    ws.append(["周晓梅", "13712340001", make_id_number(9001), "语文", "小学", "是"])
+    ws.append(["吴国强", "13712340002", make_id_number(9002), "数学", "小学", "否"])
+    path = tmp_path / "名单.xlsx"
+    buf = io.BytesIO()
+    wb.save(buf)
+    path.write_bytes(buf.getvalue())
+    return path
+
+
+def test_school_admin_imports_a_roster_and_sees_the_teachers(
+    cast, live_server, page, tmp_path, screenshot_path
+):
+    login_in_browser(page, live_server, cast.school_admin.username)
+    page.get_by_role("link", name="导入名单").first.click()
+    page.set_input_files("input[type=file]", str(roster_file(tmp_path)))
+    page.get_by_role("button", name="上传并导入").click()
+    page.wait_for_selector("#roster")
+    assert "导入完成：新增 2 人" in page.content()
+    rows = page.locator("#roster tbody tr")
+    names = rows.all_inner_texts()
+    assert any("周晓梅" in r for r in names)
+    assert any("吴国强" in r for r in names)
+    assert make_id_number(9001) not in page.content()  # ID numbers stay masked
+    page.screenshot(path=screenshot_path("roster-after-import"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=screenshot_path("roster-after-import-phone"), full_page=True)

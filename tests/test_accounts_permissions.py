@@ -1,0 +1,117 @@
+"""Each role reaches its own pages and nothing of another school, district or role."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import SchoolMembership
+from accounts.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+SCHOOL_ADMIN_PAGES = [
+    ("accounts:roster", ()),
+    ("accounts:teacher_create", ()),
+    ("accounts:roster_import", ()),
+    ("accounts:roster_template", ()),
+]
+
+
+@pytest.mark.parametrize(("name", "args"), SCHOOL_ADMIN_PAGES)
+def test_anonymous_visitors_are_sent_to_login(cast, name, args):
+    response = Client().get(reverse(name, args=args))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize(("name", "args"), SCHOOL_ADMIN_PAGES)
+@pytest.mark.parametrize("who", ["teacher", "info_team", "district_admin", "expert"])
+def test_other_roles_may_not_open_school_admin_pages(cast, as_user, name, args, who):
+    assert as_user(getattr(cast, who)).get(reverse(name, args=args)).status_code == 403
+
+
+@pytest.mark.parametrize(("name", "args"), SCHOOL_ADMIN_PAGES)
+def test_school_admin_opens_their_pages(cast, as_user, name, args):
+    assert as_user(cast.school_admin).get(reverse(name, args=args)).status_code == 200
+
+
+def test_roster_shows_only_the_admins_own_school(cast, as_user):
+    page = as_user(cast.school_admin).get(reverse("accounts:roster")).context["page"]
+    users = {m.user for m in page}
+    assert cast.teacher in users
+    assert cast.outsider not in users
+
+
+def test_editing_a_teacher_of_another_school_is_not_found(cast, as_user):
+    outsider_place = SchoolMembership.objects.get(user=cast.outsider)
+    client = as_user(cast.school_admin)
+    url = reverse("accounts:teacher_edit", args=[outsider_place.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"real_name": "改名", "phone": "13700000000",
+                             "id_number": cast.outsider.id_number}).status_code == 404
+    cast.outsider.refresh_from_db()
+    assert cast.outsider.real_name == "外校老师"
+
+
+def test_a_removed_teacher_is_no_longer_in_the_roster(cast, as_user):
+    from django.utils import timezone
+
+    SchoolMembership.objects.filter(user=cast.teacher).update(removed_at=timezone.now())
+    page = as_user(cast.school_admin).get(reverse("accounts:roster")).context["page"]
+    assert cast.teacher not in {m.user for m in page}
+
+
+def test_district_admin_sees_only_schools_of_their_district(cast, as_user):
+    page = as_user(cast.district_admin).get(reverse("accounts:district_schools")).context["page"]
+    assert [s.name for s in page] == [cast.school.name]
+    other = as_user(cast.other_district_admin).get(reverse("accounts:district_schools"))
+    assert [s.name for s in other.context["page"]] == [cast.other_school.name]
+
+
+def test_a_city_level_admin_sees_every_district_below(cast, as_user):
+    from . import factories as f
+
+    city_admin = f.region_person(cast.district.parent, "district_admin", "市教育局")
+    page = as_user(city_admin).get(reverse("accounts:district_schools")).context["page"]
+    assert {s.name for s in page} == {cast.school.name, cast.other_school.name}
+
+
+@pytest.mark.parametrize("who", ["teacher", "school_admin", "expert"])
+def test_school_roles_and_experts_may_not_list_district_schools(cast, as_user, who):
+    assert as_user(getattr(cast, who)).get(reverse("accounts:district_schools")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("who", "role", "shows"),
+    [
+        ("teacher", Role.TEACHER, "你好，李老师老师"),
+        ("school_admin", Role.SCHOOL_ADMIN, "赤坎第一小学"),
+        ("info_team", Role.INFO_TEAM, "信息化管理团队"),
+        ("district_admin", Role.DISTRICT_ADMIN, "辖区内共有学校"),
+        ("expert", Role.EXPERT, "考核专家"),
+        ("operator", Role.OPERATOR, "进入管理后台"),
+    ],
+)
+def test_every_role_lands_on_its_own_home_page(cast, as_user, who, role, shows):
+    response = as_user(getattr(cast, who)).get(reverse("home"))
+    assert response.status_code == 200
+    assert response.context["grant"].role == role
+    assert shows in response.content.decode()
+
+
+def test_district_home_never_shows_another_districts_school(cast, as_user):
+    body = as_user(cast.district_admin).get(reverse("home")).content.decode()
+    assert cast.school.name in body
+    assert cast.other_school.name not in body
+
+
+def test_the_admin_site_is_for_the_operator_only(cast, as_user):
+    assert as_user(cast.school_admin).get("/admin/").status_code == 302
+    assert as_user(cast.operator).get("/admin/").status_code == 200
+
+
+def test_forms_are_csrf_protected(cast):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.school_admin)
+    response = client.post(reverse("accounts:teacher_create"), {"real_name": "x"})
+    assert response.status_code == 403

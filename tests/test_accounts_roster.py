@@ -1,0 +1,217 @@
+"""The school admin's roster: import from .xlsx, add and edit in the browser."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from accounts.demo_ids import make_id_number
+from accounts.models import SchoolMembership, User
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["姓名", "手机号", "身份证号", "学科", "学段", "是否专任教师"]
+
+
+def xlsx(rows, header=HEADER, name="roster.xlsx"):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return SimpleUploadedFile(name, buf.getvalue())
+
+
+GOOD_ROWS = [
+    ["周晓梅", "13712340001", make_id_number(9001), "语文", "小学", "是"],
+    ["吴国强", "13712340002", make_id_number(9002), "数学", "小学", "否"],
+    ["郑丽", "13712340003", make_id_number(9003), "英语", "初中", ""],
+]
+
+
+def upload(client, file):
+    return client.post(reverse("accounts:roster_import"), {"file": file})
+
+
+def school_teacher_names(school):
+    return set(
+        SchoolMembership.objects.teachers().filter(school=school)
+        .values_list("user__real_name", flat=True)
+    )
+
+
+def test_good_file_imports_every_row(cast, as_user):
+    client = as_user(cast.school_admin)
+    response = upload(client, xlsx(GOOD_ROWS))
+    assert response.status_code == 302
+    assert {"周晓梅", "吴国强", "郑丽"} <= school_teacher_names(cast.school)
+    wu = SchoolMembership.objects.get(user__real_name="吴国强")
+    assert (wu.subject, wu.stage, wu.is_full_time) == ("数学", "小学", False)
+    assert SchoolMembership.objects.get(user__real_name="郑丽").is_full_time
+    new = User.objects.get(real_name="周晓梅")
+    assert new.must_change_password
+    assert new.check_password(make_id_number(9001)[-6:])
+
+
+def test_importing_the_same_file_again_changes_nothing(cast, as_user):
+    client = as_user(cast.school_admin)
+    upload(client, xlsx(GOOD_ROWS))
+    before = list(SchoolMembership.objects.values_list("pk", "user_id", "subject").order_by("pk"))
+    response = upload(client, xlsx(GOOD_ROWS))
+    assert response.status_code == 302
+    after = list(SchoolMembership.objects.values_list("pk", "user_id", "subject").order_by("pk"))
+    assert before == after
+    messages = [str(m) for m in client.get(reverse("accounts:roster")).context["messages"]]
+    assert "新增 0 人，更新 0 人，3 人无变化" in messages[-1]
+
+
+def test_reimport_with_a_changed_subject_updates_that_teacher(cast, as_user):
+    client = as_user(cast.school_admin)
+    upload(client, xlsx(GOOD_ROWS))
+    changed = [row[:] for row in GOOD_ROWS]
+    changed[0][3] = "道德与法治"
+    upload(client, xlsx(changed))
+    assert SchoolMembership.objects.get(user__real_name="周晓梅").subject == "道德与法治"
+
+
+@pytest.mark.parametrize(
+    ("bad_row", "reason"),
+    [
+        (["", "13712349999", make_id_number(9101), "语文", "小学", "是"], "缺少姓名"),
+        (["孙一", "1371234", make_id_number(9102), "语文", "小学", "是"], "手机号“1371234”格式不正确"),
+        (["孙二", "13712349998", "440402199001011235", "语文", "小学", "是"], "不是有效的 18 位身份证号"),
+        (["孙三", "13712349997", "", "语文", "小学", "是"], "缺少身份证号"),
+        (["孙四", "13712349996", make_id_number(9103), "语文", "小学", "也许"], "应填“是”或“否”"),
+        (["孙五", "13712340001", make_id_number(9104), "语文", "小学", "是"], "手机号与第 2 行重复"),
+        (["孙六", "13712349995", make_id_number(9001), "语文", "小学", "是"], "身份证号与第 2 行重复"),
+    ],
+)
+def test_a_bad_row_imports_nothing_and_is_reported_with_its_number(cast, as_user, bad_row, reason):
+    client = as_user(cast.school_admin)
+    before = User.objects.count()
+    response = upload(client, xlsx([*GOOD_ROWS, bad_row]))
+    assert response.status_code == 200
+    errors = response.context["result"].errors
+    assert [(e.row, reason in e.reason) for e in errors] == [(5, True)]
+    assert "本次没有导入任何教师" in response.content.decode()
+    assert User.objects.count() == before
+
+
+def test_every_bad_row_is_listed_at_once(cast, as_user):
+    rows = [
+        ["", "13712349999", make_id_number(9201), "", "", ""],
+        GOOD_ROWS[0],
+        ["孙二", "123", "123", "", "", ""],
+    ]
+    response = upload(as_user(cast.school_admin), xlsx(rows))
+    errors = response.context["result"].errors
+    assert [e.row for e in errors] == [2, 4]
+    assert "手机号" in errors[1].reason and "身份证号" in errors[1].reason
+
+
+def test_a_teacher_of_another_school_is_refused(cast, as_user):
+    row = ["外校老师", cast.outsider.phone, cast.outsider.id_number, "语文", "初中", "是"]
+    response = upload(as_user(cast.school_admin), xlsx([GOOD_ROWS[0], row]))
+    [error] = response.context["result"].errors
+    assert error.row == 3
+    assert "霞山第二中学" in error.reason
+    assert not SchoolMembership.objects.filter(user=cast.outsider, school=cast.school).exists()
+    assert not User.objects.filter(real_name="周晓梅").exists()
+
+
+def test_a_phone_number_used_by_someone_else_is_refused(cast, as_user):
+    row = ["新老师", cast.teacher2.phone, make_id_number(9301), "语文", "小学", "是"]
+    response = upload(as_user(cast.school_admin), xlsx([row]))
+    assert "已被其他人使用" in response.context["result"].errors[0].reason
+
+
+def test_an_id_number_typed_as_a_number_is_explained(cast, as_user):
+    row = ["孙七", "13712349994", 440402199001011234, "语文", "小学", "是"]
+    response = upload(as_user(cast.school_admin), xlsx([row]))
+    assert "存成了数字" in response.context["result"].errors[0].reason
+
+
+@pytest.mark.parametrize(
+    ("file", "message"),
+    [
+        (SimpleUploadedFile("名单.xlsx", b"MZ\x90\x00not a spreadsheet"), "无法读取该文件"),
+        (SimpleUploadedFile("名单.xls", b"\xd0\xcf\x11\xe0old excel"), "无法读取该文件"),
+    ],
+)
+def test_a_file_that_is_not_xlsx_gets_a_clear_message(cast, as_user, file, message):
+    response = upload(as_user(cast.school_admin), file)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_a_file_without_the_header_is_refused(cast, as_user):
+    response = upload(as_user(cast.school_admin), xlsx(GOOD_ROWS, header=["name", "phone"]))
+    assert "表头缺少列：姓名、手机号、身份证号" in response.content.decode()
+
+
+def test_the_template_downloads_and_has_the_columns(cast, as_user):
+    response = as_user(cast.school_admin).get(reverse("accounts:roster_template"))
+    assert response.status_code == 200
+    wb = load_workbook(io.BytesIO(response.content))
+    assert [c.value for c in wb.active[1]] == HEADER
+
+
+def test_school_admin_adds_a_teacher_in_the_browser(cast, as_user):
+    client = as_user(cast.school_admin)
+    response = client.post(reverse("accounts:teacher_create"), {
+        "real_name": "钱多多", "phone": "13612345678", "id_number": make_id_number(9401).lower(),
+        "subject": "美术", "stage": "小学", "is_full_time": "on",
+    })
+    assert response.status_code == 302
+    membership = SchoolMembership.objects.get(user__real_name="钱多多")
+    assert membership.school == cast.school
+    assert membership.user.id_number == make_id_number(9401).upper()
+
+
+def test_adding_a_teacher_with_a_bad_id_number_explains_why(cast, as_user):
+    response = as_user(cast.school_admin).post(reverse("accounts:teacher_create"), {
+        "real_name": "钱多多", "phone": "13612345678", "id_number": "123456",
+    })
+    assert response.status_code == 200
+    assert "请输入有效的 18 位身份证号" in response.content.decode()
+
+
+def test_school_admin_edits_a_teacher(cast, as_user):
+    membership = SchoolMembership.objects.get(user=cast.teacher)
+    client = as_user(cast.school_admin)
+    response = client.post(reverse("accounts:teacher_edit", args=[membership.pk]), {
+        "real_name": "李老师", "phone": cast.teacher.phone, "id_number": cast.teacher.id_number,
+        "subject": "书法", "stage": "小学",
+    })
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.subject == "书法"
+    assert membership.is_full_time is False
+
+
+def test_roster_search_filter_and_export(cast, as_user):
+    client = as_user(cast.school_admin)
+    page = client.get(reverse("accounts:roster"), {"q": "李"}).context["page"]
+    assert [m.user for m in page] == [cast.teacher]
+    export = client.get(reverse("accounts:roster"), {"export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert rows[0] == tuple(HEADER)
+    assert cast.teacher.masked_id_number in {r[2] for r in rows}
+    assert cast.teacher.id_number not in {r[2] for r in rows}
+
+
+def test_roster_costs_the_same_queries_at_any_size(cast, as_user, django_assert_num_queries):
+    from . import factories as f
+
+    client = as_user(cast.school_admin)
+    # session + user, role grants (region roles, membership), school, count, page of rows
+    with django_assert_num_queries(7):
+        client.get(reverse("accounts:roster"))
+    for _ in range(60):
+        f.teacher(cast.school)
+    with django_assert_num_queries(7):
+        client.get(reverse("accounts:roster"))
