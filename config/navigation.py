@@ -5,12 +5,25 @@ from accounts.roles import Role
 
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.OPERATOR: [("学校", "accounts:district_schools")],
-    Role.DISTRICT_ADMIN: [("学校", "accounts:district_schools")],
+    Role.DISTRICT_ADMIN: [
+        ("学校", "accounts:district_schools"),
+        ("调岗移除记录", "groups:district_removals"),
+    ],
     Role.EXPERT: [],
-    Role.SCHOOL_ADMIN: [("教师名单", "accounts:roster")],
-    Role.INFO_TEAM: [],
-    Role.LEADER: [],
-    Role.TEACHER: [],
+    Role.SCHOOL_ADMIN: [
+        ("教师名单", "accounts:roster"),
+        ("教研组", "groups:list"),
+        ("校本主题", "groups:theme"),
+        ("两案", "groups:plan"),
+        ("调岗移除", "groups:removals"),
+    ],
+    Role.INFO_TEAM: [
+        ("两案", "groups:plan"),
+        ("教研组", "groups:list"),
+        ("校本主题", "groups:theme"),
+    ],
+    Role.LEADER: [("我的教研组", "groups:mine"), ("校本主题", "groups:theme")],
+    Role.TEACHER: [("我的教研组", "groups:mine")],
 }
 
 

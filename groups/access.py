@@ -1,0 +1,69 @@
+"""Which groups, themes and removals a grant may see: the first line of every view.
+
+Another school's objects answer 404, exactly like missing ones. A group a person
+may see but not manage (a member looking at it as 教研组长 of another group)
+answers 403 on the manage pages.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from accounts.access import regions_under
+from accounts.models import Region
+from accounts.roles import Grant, Role
+
+from .models import ResearchGroup, TeacherRemoval
+
+SCHOOL_WIDE = (Role.SCHOOL_ADMIN, Role.INFO_TEAM)
+
+
+def groups_visible_to(grant: Grant, user):
+    """School admin and info team see every group of their school (archived too);
+    a leader or teacher sees the live groups they lead or belong to."""
+    qs = ResearchGroup.objects.select_related("leader", "school")
+    if grant.role in SCHOOL_WIDE:
+        return qs.filter(school_id=grant.school_id)
+    if grant.role in (Role.LEADER, Role.TEACHER):
+        return (
+            qs.filter(school_id=grant.school_id, archived_at__isnull=True)
+            .filter(Q(leader=user) | Q(members__user=user))
+            .distinct()
+        )
+    return qs.none()
+
+
+def get_group_for(grant: Grant, user, group_id: int) -> ResearchGroup:
+    return get_object_or_404(groups_visible_to(grant, user), pk=group_id)
+
+
+def get_group_for_admin(grant: Grant, group_id: int) -> ResearchGroup:
+    """A group of the school admin's own school; 404 for any other."""
+    qs = ResearchGroup.objects.select_related("leader").filter(school_id=grant.school_id)
+    return get_object_or_404(qs, pk=group_id)
+
+
+def get_group_for_leader(grant: Grant, user, group_id: int) -> ResearchGroup:
+    """A live group the user leads. A group they only belong to: 403; others: 404."""
+    group = get_group_for(grant, user, group_id)
+    if group.leader_id != user.pk:
+        raise PermissionDenied("只有本组的教研组长可以管理本组。")
+    return group
+
+
+def removals_visible_to(grant: Grant):
+    qs = TeacherRemoval.objects.select_related("school", "teacher", "by").order_by("-at", "-pk")
+    if grant.role == Role.OPERATOR:
+        return qs
+    if grant.role == Role.DISTRICT_ADMIN:
+        region = Region.objects.get(pk=grant.region_id)
+        return qs.filter(school__in=_schools_under(region))
+    if grant.role == Role.SCHOOL_ADMIN:
+        return qs.filter(school_id=grant.school_id)
+    return qs.none()
+
+
+def _schools_under(region: Region):
+    from accounts.models import School
+
+    return School.objects.filter(regions_under(region)).values("pk")

@@ -1,0 +1,199 @@
+"""Reads for the school's training set-up. Each function costs a fixed number of
+queries whatever the school's size."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from accounts.access import staff_of_school
+from accounts.models import Cycle, School, SchoolMembership, User
+
+from .models import (
+    AbilityPoint,
+    Framework,
+    GroupMember,
+    ResearchGroup,
+    SchoolPlan,
+    SchoolSettings,
+    SchoolTheme,
+)
+
+DEFAULT_FRAMEWORK = "广东 2.0"
+
+
+def school_settings_for(*, school: School) -> SchoolSettings:
+    """The school's settings; an unsaved default (the province's framework, the
+    one-activity-a-day rule on) when the school has not chosen yet."""
+    found = SchoolSettings.objects.select_related("framework").filter(school=school).first()
+    if found:
+        return found
+    framework = Framework.objects.filter(name=DEFAULT_FRAMEWORK).first()
+    return SchoolSettings(school=school, framework=framework)
+
+
+def ability_points_for(*, school: School, include: list[int] | None = None):
+    """Live points of the school's framework (plus any already chosen, even if retired)."""
+    framework = school_settings_for(school=school).framework
+    if framework is None:
+        return AbilityPoint.objects.none()
+    live = Q(framework=framework, retired=False)
+    if include:
+        live |= Q(pk__in=include)
+    return AbilityPoint.objects.filter(live).select_related("framework").order_by("code")
+
+
+def theme_for(*, school: School, cycle: Cycle | None) -> SchoolTheme | None:
+    if cycle is None:
+        return None
+    return (
+        SchoolTheme.objects.filter(school=school, cycle=cycle)
+        .prefetch_related("key_points")
+        .first()
+    )
+
+
+def school_plan_for(*, school: School, cycle: Cycle | None) -> SchoolPlan | None:
+    if cycle is None:
+        return None
+    return SchoolPlan.objects.filter(school=school, cycle=cycle).select_related("cycle").first()
+
+
+def groups_of_school(*, school_id: int, archived: bool = False):
+    """A school's groups with leader and member count (one query)."""
+    return (
+        ResearchGroup.objects.filter(school_id=school_id, archived_at__isnull=not archived)
+        .select_related("leader")
+        .annotate(member_count=Count("members", distinct=True))
+        .order_by("name", "pk")
+    )
+
+
+def _in_live_group(school_id: int):
+    return Exists(
+        GroupMember.objects.filter(
+            user_id=OuterRef("user_id"),
+            group__school_id=school_id,
+            group__archived_at__isnull=True,
+        )
+    )
+
+
+def teachers_without_group(*, school_id: int):
+    """Active teachers of the school who are in no live group (one query)."""
+    return (
+        staff_of_school(school_id)
+        .filter(is_teacher=True)
+        .annotate(in_group=_in_live_group(school_id))
+        .filter(in_group=False)
+    )
+
+
+@dataclass
+class GroupProgress:
+    """共组建 N 个教研组（X 人已加入教研组，Y 人未加入）"""
+
+    group_count: int
+    joined: int
+    not_joined: int
+    groups: list = field(default_factory=list)
+    without_group: list = field(default_factory=list)
+
+    @property
+    def line(self) -> str:
+        return (
+            f"共组建 {self.group_count} 个教研组"
+            f"（{self.joined} 人已加入教研组，{self.not_joined} 人未加入）"
+        )
+
+
+def group_progress(*, school_id: int, with_lists: bool = True) -> GroupProgress:
+    """The school's progress line, its groups and the teachers in none.
+    Three queries: groups, the two counts, the list of teachers without a group."""
+    groups = list(groups_of_school(school_id=school_id))
+    counts = (
+        staff_of_school(school_id)
+        .filter(is_teacher=True)
+        .annotate(in_group=_in_live_group(school_id))
+        .aggregate(total=Count("pk"), joined=Count("pk", filter=Q(in_group=True)))
+    )
+    without = list(teachers_without_group(school_id=school_id)) if with_lists else []
+    return GroupProgress(
+        group_count=len(groups),
+        joined=counts["joined"],
+        not_joined=counts["total"] - counts["joined"],
+        groups=groups,
+        without_group=without,
+    )
+
+
+def group_members(*, group: ResearchGroup):
+    """Members with their place in the school (subject, stage), leader first."""
+    place = SchoolMembership.objects.active().filter(school_id=group.school_id)
+    return (
+        GroupMember.objects.filter(group=group)
+        .select_related("user")
+        .annotate(
+            subject=place.filter(user_id=OuterRef("user_id")).values("subject")[:1],
+        )
+        .order_by("user__real_name", "pk")
+    )
+
+
+def group_member_candidates(*, group: ResearchGroup, search: str = ""):
+    """Active teachers of the group's school who are not yet members."""
+    qs = (
+        User.objects.filter(
+            memberships__school_id=group.school_id,
+            memberships__removed_at__isnull=True,
+            memberships__is_teacher=True,
+        )
+        .exclude(group_memberships__group=group)
+        .order_by("real_name", "pk")
+    )
+    if search:
+        qs = qs.filter(Q(real_name__contains=search) | Q(phone__contains=search))
+    return qs
+
+
+def school_teachers(*, school_id: int):
+    """Users who are active teachers of the school (for leader choices)."""
+    return User.objects.filter(
+        memberships__school_id=school_id,
+        memberships__removed_at__isnull=True,
+        memberships__is_teacher=True,
+    ).order_by("real_name", "pk")
+
+
+def groups_of_user(*, user, school_id: int):
+    """Live groups the user leads or belongs to, with member counts (one query)."""
+    return (
+        ResearchGroup.objects.filter(school_id=school_id, archived_at__isnull=True)
+        .filter(Q(leader=user) | Q(members__user=user))
+        .distinct()
+        .select_related("leader")
+        .annotate(member_count=Count("members", distinct=True))
+        .order_by("name", "pk")
+    )
+
+
+def groups_led_by(*, user, school_id: int):
+    return groups_of_user(user=user, school_id=school_id).filter(leader=user)
+
+
+def teacher_removal_preview(*, membership: SchoolMembership) -> dict:
+    """What removing this teacher will clear, for the confirmation page."""
+    member_of = list(
+        GroupMember.objects.filter(
+            user_id=membership.user_id,
+            group__school_id=membership.school_id,
+        )
+        .select_related("group")
+        .order_by("group__name")
+        .values_list("group__name", flat=True)
+    )
+    led = list(
+        ResearchGroup.objects.filter(
+            school_id=membership.school_id, leader_id=membership.user_id
+        ).values_list("name", flat=True)
+    )
+    return {"groups": member_of, "led_groups": led}

@@ -1,0 +1,268 @@
+"""Writes for the school's training set-up. Views, commands and the demo call these;
+each refuses with a ValidationError carrying a Chinese message."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Cycle, School, SchoolMembership, User
+
+from .models import (
+    AbilityPoint,
+    Framework,
+    GroupMember,
+    ResearchGroup,
+    SchoolPlan,
+    SchoolSettings,
+    SchoolTheme,
+    TeacherRemoval,
+)
+
+
+def _is_school_teacher(user: User, school_id: int) -> bool:
+    return SchoolMembership.objects.teachers().filter(user=user, school_id=school_id).exists()
+
+
+def _check_leader(leader: User | None, school_id: int) -> None:
+    if leader is not None and not _is_school_teacher(leader, school_id):
+        raise ValidationError("教研组长须是本校在职教师。")
+
+
+def _name_taken(school_id: int, name: str, exclude_pk: int | None = None) -> bool:
+    qs = ResearchGroup.objects.filter(school_id=school_id, name=name, archived_at__isnull=True)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.exists()
+
+
+def _ensure_member(group: ResearchGroup, user: User) -> None:
+    GroupMember.objects.get_or_create(group=group, user=user)
+
+
+@transaction.atomic
+def group_create(*, school: School, name: str, leader: User | None, by: User) -> ResearchGroup:
+    """Creates a group; its leader is also one of its members."""
+    name = name.strip()
+    if _name_taken(school.pk, name):
+        raise ValidationError(f"本校已有名为“{name}”的教研组。")
+    _check_leader(leader, school.pk)
+    try:
+        with transaction.atomic():
+            group = ResearchGroup.objects.create(school=school, name=name, leader=leader)
+    except IntegrityError as exc:  # a second admin created the same name meanwhile
+        raise ValidationError(f"本校已有名为“{name}”的教研组。") from exc
+    if leader is not None:
+        _ensure_member(group, leader)
+    return group
+
+
+@transaction.atomic
+def group_update(*, group: ResearchGroup, name: str, leader: User | None, by: User) -> list[str]:
+    """Renames the group and/or changes its leader; returns the changed fields."""
+    if group.archived_at is not None:
+        raise ValidationError("该教研组已归档，不能修改。")
+    name = name.strip()
+    changed = []
+    if name != group.name:
+        if _name_taken(group.school_id, name, exclude_pk=group.pk):
+            raise ValidationError(f"本校已有名为“{name}”的教研组。")
+        group.name = name
+        changed.append("name")
+    if (leader.pk if leader else None) != group.leader_id:
+        _check_leader(leader, group.school_id)
+        group.leader = leader
+        changed.append("leader")
+    if changed:
+        try:
+            with transaction.atomic():
+                group.save(update_fields=changed)
+        except IntegrityError as exc:
+            raise ValidationError(f"本校已有名为“{name}”的教研组。") from exc
+    if "leader" in changed and leader is not None:
+        _ensure_member(group, leader)
+    return changed
+
+
+def group_archive(*, group: ResearchGroup, by: User) -> None:
+    """Archives a group: it leaves lists and counts; its records stay."""
+    if group.archived_at is not None:
+        raise ValidationError("该教研组已归档。")
+    group.archived_at = timezone.now()
+    group.save(update_fields=["archived_at"])
+
+
+@transaction.atomic
+def group_member_add(*, group: ResearchGroup, users: Iterable[User], by: User) -> int:
+    """Adds teachers of the group's own school; returns how many were new."""
+    if group.archived_at is not None:
+        raise ValidationError("该教研组已归档，不能添加组员。")
+    users = list(users)
+    ids = {u.pk for u in users}
+    ours = set(
+        SchoolMembership.objects.teachers()
+        .filter(school_id=group.school_id, user_id__in=ids)
+        .values_list("user_id", flat=True)
+    )
+    strangers = [u.display_name for u in users if u.pk not in ours]
+    if strangers:
+        raise ValidationError(f"只能添加本校在职教师：{'、'.join(strangers)} 不是本校教师。")
+    existing = set(
+        GroupMember.objects.filter(group=group, user_id__in=ids).values_list("user_id", flat=True)
+    )
+    new = [GroupMember(group=group, user_id=pk) for pk in ids - existing]
+    # ignore_conflicts: a second click adding the same teacher is not an error.
+    GroupMember.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+def group_member_remove(*, member: GroupMember, by: User) -> None:
+    if member.user_id == member.group.leader_id:
+        raise ValidationError("组长不能移出本组；如需更换组长，请联系学校管理员。")
+    member.delete()
+
+
+def group_plan_save(*, group: ResearchGroup, plan: str, by: User) -> None:
+    """The leader writes the group's 研修计划 in the page (seed 000 §五.1)."""
+    group.plan = plan.strip()
+    group.plan_updated_at = timezone.now()
+    group.save(update_fields=["plan", "plan_updated_at"])
+
+
+@transaction.atomic
+def school_settings_save(
+    *, school: School, framework: Framework, one_activity_per_day: bool, by: User
+) -> SchoolSettings:
+    in_use = AbilityPoint.objects.filter(schooltheme__school=school).exclude(framework=framework)
+    if in_use.exists():
+        raise ValidationError(
+            "本校的校本主题已选用其他框架的能力点，请先在校本主题中改选后再更换能力点框架。"
+        )
+    obj, _ = SchoolSettings.objects.update_or_create(
+        school=school,
+        defaults={"framework": framework, "one_activity_per_day": one_activity_per_day},
+    )
+    return obj
+
+
+@transaction.atomic
+def theme_save(
+    *,
+    school: School,
+    cycle: Cycle,
+    title: str,
+    description: str,
+    key_points: Iterable[AbilityPoint],
+    by: User,
+) -> SchoolTheme:
+    """Sets the school's 校本主题 for the cycle, with its key ability points."""
+    from .selectors import school_settings_for
+
+    key_points = list(key_points)
+    framework = school_settings_for(school=school).framework
+    if not key_points:
+        raise ValidationError("请至少选择一个关键能力点。")
+    if any(p.framework_id != getattr(framework, "pk", None) for p in key_points):
+        raise ValidationError("关键能力点须来自本校使用的能力点框架。")
+    theme, _ = SchoolTheme.objects.update_or_create(
+        school=school,
+        cycle=cycle,
+        defaults={"title": title.strip(), "description": description.strip()},
+    )
+    theme.key_points.set(key_points)
+    return theme
+
+
+PLAN_FIELDS = [
+    "stages",
+    "principal",
+    "contact_person",
+    "contact_phone",
+    "goal_basic",
+    "goal_teachers",
+    "goal_students",
+    "goal_school",
+    "theme",
+    "format",
+    "assessment",
+    "mechanisms",
+]
+TEAM_KEYS = ("name", "age", "education", "major", "title")
+POINT_KEYS = ("point", "reason")
+SCHEDULE_KEYS = ("when", "content", "owner")
+
+
+def _rows(rows: Iterable[dict], keys: tuple[str, ...]) -> list[dict]:
+    clean = []
+    for row in rows:
+        item = {k: str(row.get(k) or "").strip() for k in keys}
+        if any(item.values()):
+            clean.append(item)
+    return clean
+
+
+@transaction.atomic
+def school_plan_save(
+    *,
+    school: School,
+    cycle: Cycle,
+    fields: dict,
+    team: Iterable[dict],
+    points: Iterable[dict],
+    schedule: Iterable[dict],
+    by: User,
+) -> SchoolPlan:
+    """Saves the school's 两案 whole: its fields and its three tables of rows."""
+    defaults = {name: str(fields.get(name) or "").strip() for name in PLAN_FIELDS}
+    defaults.update(
+        team=_rows(team, TEAM_KEYS),
+        points=_rows(points, POINT_KEYS),
+        schedule=_rows(schedule, SCHEDULE_KEYS),
+        updated_at=timezone.now(),
+        updated_by=by,
+    )
+    plan, _ = SchoolPlan.objects.update_or_create(school=school, cycle=cycle, defaults=defaults)
+    return plan
+
+
+@transaction.atomic
+def teacher_remove(*, membership: SchoolMembership, by: User, reason: str) -> TeacherRemoval:
+    """调岗移除 (seed 000 §五.2): the teacher leaves the school; their group
+    memberships and leaderships there are cleared; an audit row records who
+    removed whom, when, why and what was cleared. All or nothing.
+
+    Later apps (hours, materials) wrap this function to clear their records too
+    and add their keys to the returned row's `cleared`."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("请填写移除原因。")
+    if membership.user_id == by.pk:
+        raise ValidationError("不能移除自己。")
+    # Lock the place: two admins confirming at once must not write two audit rows.
+    locked = SchoolMembership.objects.select_for_update().get(pk=membership.pk)
+    if locked.removed_at is not None:
+        raise ValidationError("该教师已被移除。")
+    now = timezone.now()
+    memberships = GroupMember.objects.filter(
+        user_id=locked.user_id, group__school_id=locked.school_id
+    )
+    led = ResearchGroup.objects.filter(school_id=locked.school_id, leader_id=locked.user_id)
+    cleared = {
+        "groups": sorted(memberships.values_list("group__name", flat=True)),
+        "led_groups": sorted(led.values_list("name", flat=True)),
+    }
+    memberships.delete()
+    led.update(leader=None)
+    locked.removed_at = now
+    locked.save(update_fields=["removed_at"])
+    membership.removed_at = now
+    return TeacherRemoval.objects.create(
+        school_id=locked.school_id,
+        teacher_id=locked.user_id,
+        membership=locked,
+        by=by,
+        at=now,
+        reason=reason,
+        cleared=cleared,
+    )

@@ -1,0 +1,160 @@
+"""Teaching-research groups: the school admin creates, renames, archives and
+assigns leaders; the leader manages members and writes the group plan."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.access import get_school_for, role_required
+from accounts.roles import Role
+
+from .access import get_group_for, get_group_for_admin, get_group_for_leader
+from .forms import GroupForm, GroupPlanForm, MemberAddForm
+from .models import GroupMember
+from .selectors import group_members, group_progress, groups_of_school, groups_of_user
+from .services import (
+    group_archive,
+    group_create,
+    group_member_add,
+    group_member_remove,
+    group_plan_save,
+    group_update,
+)
+
+
+def _refuse(form, exc: ValidationError) -> None:
+    for message in exc.messages:
+        form.add_error(None, message)
+
+
+@role_required(Role.SCHOOL_ADMIN, Role.INFO_TEAM)
+def group_list(request):
+    school = get_school_for(request.grant, request.grant.school_id)
+    archived = request.GET.get("archived") == "1"
+    progress = group_progress(school_id=school.id, with_lists=False)
+    groups = list(groups_of_school(school_id=school.id, archived=True)) if archived else None
+    return render(
+        request,
+        "groups/group_list.html",
+        {
+            "school": school,
+            "progress": progress,
+            "groups": groups if archived else progress.groups,
+            "archived": archived,
+            "can_manage": request.grant.role == Role.SCHOOL_ADMIN,
+        },
+    )
+
+
+@role_required(Role.SCHOOL_ADMIN)
+def group_create_view(request):
+    school = get_school_for(request.grant, request.grant.school_id)
+    form = GroupForm(request.POST or None, school_id=school.id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = group_create(school=school, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _refuse(form, exc)
+        else:
+            messages.success(request, f"已创建教研组“{group.name}”。")
+            return redirect("groups:list")
+    return render(request, "groups/group_form.html", {"form": form, "school": school})
+
+
+@role_required(Role.SCHOOL_ADMIN)
+def group_edit(request, group_id: int):
+    group = get_group_for_admin(request.grant, group_id)
+    initial = {"name": group.name, "leader": group.leader}
+    form = GroupForm(request.POST or None, initial=initial, school_id=group.school_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = group_update(group=group, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _refuse(form, exc)
+        else:
+            if changed:
+                messages.success(request, f"已保存教研组“{group.name}”。")
+            else:
+                messages.info(request, "没有需要保存的修改。")
+            return redirect("groups:list")
+    return render(request, "groups/group_form.html", {"form": form, "group": group})
+
+
+@role_required(Role.SCHOOL_ADMIN)
+@require_POST
+def group_archive_view(request, group_id: int):
+    group = get_group_for_admin(request.grant, group_id)
+    try:
+        group_archive(group=group, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, f"教研组“{group.name}”已归档，不再计入本校教研组。")
+    return redirect("groups:list")
+
+
+@role_required(Role.LEADER, Role.TEACHER)
+def my_groups(request):
+    groups = groups_of_user(user=request.user, school_id=request.grant.school_id)
+    return render(request, "groups/my_groups.html", {"groups": groups})
+
+
+@role_required(Role.SCHOOL_ADMIN, Role.INFO_TEAM, Role.LEADER, Role.TEACHER)
+def group_detail(request, group_id: int):
+    group = get_group_for(request.grant, request.user, group_id)
+    return render(
+        request,
+        "groups/group_detail.html",
+        {
+            "group": group,
+            "members": group_members(group=group),
+            "is_leader": group.leader_id == request.user.pk and group.archived_at is None,
+            "is_school_admin": request.grant.role == Role.SCHOOL_ADMIN,
+        },
+    )
+
+
+@role_required(Role.LEADER)
+def member_add(request, group_id: int):
+    group = get_group_for_leader(request.grant, request.user, group_id)
+    search = request.GET.get("q", "").strip()
+    form = MemberAddForm(request.POST or None, group=group, search=search)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = group_member_add(group=group, users=form.cleaned_data["users"], by=request.user)
+        except ValidationError as exc:
+            _refuse(form, exc)
+        else:
+            messages.success(request, f"已添加 {added} 位组员。")
+            return redirect("groups:detail", group_id=group.pk)
+    return render(
+        request, "groups/member_add.html", {"group": group, "form": form, "search": search}
+    )
+
+
+@role_required(Role.LEADER)
+@require_POST
+def member_remove(request, group_id: int, member_id: int):
+    group = get_group_for_leader(request.grant, request.user, group_id)
+    members = GroupMember.objects.select_related("user")
+    member = get_object_or_404(members, group=group, pk=member_id)
+    member.group = group
+    try:
+        group_member_remove(member=member, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, f"已将 {member.user.display_name} 移出本组。")
+    return redirect("groups:detail", group_id=group.pk)
+
+
+@role_required(Role.LEADER)
+def group_plan_edit(request, group_id: int):
+    group = get_group_for_leader(request.grant, request.user, group_id)
+    form = GroupPlanForm(request.POST or None, initial={"plan": group.plan})
+    if request.method == "POST" and form.is_valid():
+        group_plan_save(group=group, plan=form.cleaned_data["plan"], by=request.user)
+        messages.success(request, "研修计划已保存。")
+        return redirect("groups:detail", group_id=group.pk)
+    return render(request, "groups/group_plan_form.html", {"group": group, "form": form})

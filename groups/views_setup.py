@@ -1,0 +1,190 @@
+"""The school's set-up: training settings, 校本主题, and the 两案 with its .docx."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from accounts.access import get_school_for, role_required
+from accounts.roles import Role
+from accounts.selectors import cycle_current
+
+from .forms import (
+    PointFormSet,
+    ScheduleFormSet,
+    SchoolPlanForm,
+    SchoolSettingsForm,
+    TeamFormSet,
+    ThemeForm,
+    formset_rows,
+)
+from .models import SchoolPlan
+from .plan_docx import plan_docx
+from .selectors import school_plan_for, school_settings_for, theme_for
+from .services import school_plan_save, school_settings_save, theme_save
+
+SCHOOL_ROLES = (Role.SCHOOL_ADMIN, Role.INFO_TEAM, Role.LEADER, Role.TEACHER)
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _no_cycle(request):
+    messages.warning(request, "省工程办尚未设置研修周期，暂不能填写。")
+    return redirect("home")
+
+
+@role_required(Role.SCHOOL_ADMIN)
+def settings_edit(request):
+    school = get_school_for(request.grant, request.grant.school_id)
+    current = school_settings_for(school=school)
+    initial = {
+        "framework": current.framework,
+        "one_activity_per_day": current.one_activity_per_day,
+    }
+    form = SchoolSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            school_settings_save(school=school, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, "研修设置已保存。")
+            return redirect("groups:theme")
+    return render(request, "groups/settings_form.html", {"form": form, "school": school})
+
+
+@role_required(*SCHOOL_ROLES)
+def theme_detail(request):
+    school = get_school_for(request.grant, request.grant.school_id)
+    cycle = cycle_current()
+    return render(
+        request,
+        "groups/theme_detail.html",
+        {
+            "school": school,
+            "cycle": cycle,
+            "theme": theme_for(school=school, cycle=cycle),
+            "settings": school_settings_for(school=school),
+            "can_edit": request.grant.role == Role.SCHOOL_ADMIN,
+        },
+    )
+
+
+@role_required(Role.SCHOOL_ADMIN)
+def theme_edit(request):
+    school = get_school_for(request.grant, request.grant.school_id)
+    cycle = cycle_current()
+    if cycle is None:
+        return _no_cycle(request)
+    theme = theme_for(school=school, cycle=cycle)
+    chosen = [p.pk for p in theme.key_points.all()] if theme else []
+    initial = (
+        {"title": theme.title, "description": theme.description, "key_points": chosen}
+        if theme
+        else {}
+    )
+    form = ThemeForm(request.POST or None, initial=initial, school=school, chosen=chosen)
+    if request.method == "POST" and form.is_valid():
+        try:
+            theme_save(school=school, cycle=cycle, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            count = len(form.cleaned_data["key_points"])
+            messages.success(request, "校本主题已保存。")
+            if count < 3:
+                messages.warning(
+                    request, f"只选了 {count} 个关键能力点；教师须至少选择 3 个能力点，建议补充。"
+                )
+            return redirect("groups:theme")
+    return render(
+        request, "groups/theme_form.html", {"form": form, "school": school, "cycle": cycle}
+    )
+
+
+@role_required(*SCHOOL_ROLES)
+def plan_detail(request):
+    school = get_school_for(request.grant, request.grant.school_id)
+    cycle = cycle_current()
+    return render(
+        request,
+        "groups/plan_detail.html",
+        {
+            "school": school,
+            "cycle": cycle,
+            "plan": school_plan_for(school=school, cycle=cycle),
+            "can_edit": request.grant.role in (Role.SCHOOL_ADMIN, Role.INFO_TEAM),
+        },
+    )
+
+
+def _plan_initial(school, cycle) -> tuple[SchoolPlan, bool]:
+    """The saved plan, or a new one prefilled from the school and its theme."""
+    plan = school_plan_for(school=school, cycle=cycle)
+    if plan:
+        return plan, False
+    theme = theme_for(school=school, cycle=cycle)
+    plan = SchoolPlan(
+        school=school,
+        cycle=cycle,
+        stages=school.stages,
+        goal_basic="每位教师完成 25 学时的校本实践，并通过三个能力点来证明这些实践。",
+        format="异步在线课程+线下课堂实践",
+        theme=theme.title if theme else "",
+        points=[{"point": str(p), "reason": ""} for p in theme.key_points.all()] if theme else [],
+    )
+    return plan, True
+
+
+@role_required(Role.SCHOOL_ADMIN, Role.INFO_TEAM)
+def plan_edit(request):
+    school = get_school_for(request.grant, request.grant.school_id)
+    cycle = cycle_current()
+    if cycle is None:
+        return _no_cycle(request)
+    plan, _ = _plan_initial(school, cycle)
+    data = request.POST or None
+    form = SchoolPlanForm(data, instance=plan)
+    team = TeamFormSet(data, initial=plan.team, prefix="team")
+    points = PointFormSet(data, initial=plan.points, prefix="points")
+    schedule = ScheduleFormSet(data, initial=plan.schedule, prefix="schedule")
+    sets = (team, points, schedule)
+    if request.method == "POST" and form.is_valid() and all(s.is_valid() for s in sets):
+        school_plan_save(
+            school=school,
+            cycle=cycle,
+            fields=form.cleaned_data,
+            team=formset_rows(team),
+            points=formset_rows(points),
+            schedule=formset_rows(schedule),
+            by=request.user,
+        )
+        messages.success(request, "校本研修方案已保存。")
+        return redirect("groups:plan")
+    return render(
+        request,
+        "groups/plan_form.html",
+        {
+            "school": school,
+            "cycle": cycle,
+            "form": form,
+            "team": team,
+            "points": points,
+            "schedule": schedule,
+        },
+    )
+
+
+@role_required(*SCHOOL_ROLES)
+def plan_export(request):
+    school = get_school_for(request.grant, request.grant.school_id)
+    plan = school_plan_for(school=school, cycle=cycle_current())
+    if plan is None:
+        messages.warning(request, "本校尚未填写校本研修方案。")
+        return redirect("groups:plan")
+    plan.school = school
+    response = HttpResponse(plan_docx(plan), content_type=DOCX)
+    filename = f"{school.name}-校本研修方案.docx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
