@@ -4,7 +4,8 @@ apps, so it may gather what each app's selectors say."""
 from accounts.access import schools_visible_to
 from accounts.models import School, SchoolMembership
 from accounts.roles import Grant, Role
-from accounts.selectors import school_counts, schools_with_counts
+from accounts.selectors import cycle_current, school_counts, schools_with_counts
+from hours.selectors import hours_totals
 
 
 def _school_admin(request, grant: Grant) -> dict:
@@ -25,7 +26,9 @@ def _teacher(request, grant: Grant) -> dict:
     membership = (
         SchoolMembership.objects.active().filter(user=request.user).select_related("school").first()
     )
-    return {"membership": membership, "school": membership.school, "steps": []}
+    cycle = cycle_current()
+    totals = hours_totals(teacher=request.user, cycle=cycle) if cycle else None
+    return {"membership": membership, "school": membership.school, "steps": [], "totals": totals}
 
 
 def _district(request, grant: Grant) -> dict:

@@ -16,14 +16,20 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("校本主题", "groups:theme"),
         ("两案", "groups:plan"),
         ("调岗移除", "groups:removals"),
+        ("教师学时", "hours:school"),
     ],
     Role.INFO_TEAM: [
         ("两案", "groups:plan"),
         ("教研组", "groups:list"),
         ("校本主题", "groups:theme"),
+        ("教师学时", "hours:school"),
     ],
-    Role.LEADER: [("我的教研组", "groups:mine"), ("校本主题", "groups:theme")],
-    Role.TEACHER: [("我的教研组", "groups:mine")],
+    Role.LEADER: [
+        ("我的教研组", "groups:mine"),
+        ("校本主题", "groups:theme"),
+        ("组员学时", "hours:group"),
+    ],
+    Role.TEACHER: [("我的教研组", "groups:mine"), ("我的学时", "hours:mine")],
 }
 
 

@@ -3,7 +3,13 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .models import HOURS_CAP, HoursEntry, HoursRegistration, HoursSummary
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from accounts.access import staff_of_school
+from groups.models import GroupMember, ResearchGroup
+
+from .models import HOURS_CAP, HoursEntry, HoursRegistration, HoursSummary, RegistrationBatch
 
 __all__ = [
     "HOURS_CAP",
@@ -86,3 +92,111 @@ def hours_entries(*, teacher, cycle):
 def hours_registration(*, teacher, cycle) -> HoursRegistration | None:
     """The teacher's 学时登记 for the cycle, if the school's hours were registered."""
     return HoursRegistration.objects.filter(teacher=teacher, cycle=cycle).first()
+
+
+# ---- pages ------------------------------------------------------------------
+
+
+@dataclass
+class Breakdown:
+    """A teacher's standing credits grouped for 我的学时."""
+
+    by_category: list[tuple[str, int, int]]  # (label, activities, hours)
+    by_point: list[tuple[object, int, int]]  # (AbilityPoint, activities, hours)
+
+
+def hours_breakdown(entries) -> Breakdown:
+    """Group evaluated ledger rows (from hours_entries) by type and ability point.
+    Pure Python over rows already loaded: no query."""
+    standing = [e for e in entries if e.kind == HoursEntry.Kind.CREDIT and not _reversed(e)]
+    cats: dict[str, list[int]] = {}
+    points: dict[int, list] = {}
+    for e in standing:
+        c = cats.setdefault(e.category or "其他", [0, 0])
+        c[0] += 1
+        c[1] += e.hours
+        for p in e.ability_points.all():
+            row = points.setdefault(p.pk, [p, 0, 0])
+            row[1] += 1
+            row[2] += e.hours
+    return Breakdown(
+        by_category=[(k, n, h) for k, (n, h) in cats.items()],
+        by_point=sorted((tuple(r) for r in points.values()), key=lambda r: r[0].code),
+    )
+
+
+def _reversed(entry) -> bool:
+    try:
+        return entry.reversed_by is not None
+    except HoursEntry.reversed_by.RelatedObjectDoesNotExist:
+        return False
+
+
+def _with_hours(qs, *, cycle, user_field: str = "user_id"):
+    """Annotate rows that point at a teacher with their recorded hours and their
+    registered hours for `cycle` (subqueries: still one query for the list)."""
+    recorded = HoursSummary.objects.filter(teacher_id=OuterRef(user_field), cycle=cycle).values(
+        "recorded"
+    )[:1]
+    registered = HoursRegistration.objects.filter(
+        teacher_id=OuterRef(user_field), cycle=cycle
+    ).values("hours")[:1]
+    return qs.annotate(
+        hours_recorded=Coalesce(Subquery(recorded), 0), hours_registered=Subquery(registered)
+    )
+
+
+def school_hours(
+    *, school_id: int, cycle, search: str = "", group_id: int | None = None, below: bool = False
+):
+    """Every active teacher of a school with their hours, for the admin's list
+    and export. One query (plus the paginator's count)."""
+    qs = _with_hours(staff_of_school(school_id).filter(is_teacher=True), cycle=cycle)
+    if search:
+        qs = qs.filter(Q(user__real_name__contains=search) | Q(user__phone__contains=search))
+    if group_id:
+        qs = qs.filter(
+            user__group_memberships__group_id=group_id,
+            user__group_memberships__group__school_id=school_id,
+        )
+    if below:
+        qs = qs.filter(hours_recorded__lt=HOURS_CAP)
+    return qs
+
+
+def group_names_by_user(*, school_id: int, user_ids: Iterable[int] | None = None) -> dict:
+    """{user_id: "语文组、数学组"} for live groups of the school. One query."""
+    qs = GroupMember.objects.filter(group__school_id=school_id, group__archived_at__isnull=True)
+    if user_ids is not None:
+        qs = qs.filter(user_id__in=list(user_ids))
+    names: dict[int, list[str]] = {}
+    for user_id, name in qs.order_by("group__name").values_list("user_id", "group__name"):
+        names.setdefault(user_id, []).append(name)
+    return {k: "、".join(v) for k, v in names.items()}
+
+
+def led_groups(*, user, school_id: int):
+    """Live groups of the school that `user` leads. One query."""
+    return ResearchGroup.objects.filter(
+        leader=user, school_id=school_id, archived_at__isnull=True
+    ).order_by("name", "pk")
+
+
+def group_members_hours(*, groups, cycle):
+    """Members of the given groups with their hours, ordered by group then name.
+    One query."""
+    return _with_hours(
+        GroupMember.objects.filter(group__in=groups)
+        .select_related("user", "group")
+        .order_by("group__name", "group_id", "user__real_name", "pk"),
+        cycle=cycle,
+    )
+
+
+def registration_batch(*, school_id: int, cycle) -> RegistrationBatch | None:
+    return RegistrationBatch.objects.filter(school_id=school_id, cycle=cycle).first()
+
+
+def totals_of(row) -> Totals:
+    """Totals of a row annotated by _with_hours."""
+    return Totals(recorded=row.hours_recorded)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "hours"
+
+urlpatterns = [
+    path("hours/", views.my_hours, name="mine"),
+    path("hours/group/", views.group_hours, name="group"),
+    path("school/hours/", views.school_hours_list, name="school"),
+]

@@ -1,0 +1,252 @@
+"""The hours pages through real URLs: 我的学时, 组员学时, 教师学时 (+ .xlsx export).
+
+Each walks the permission ladder (anonymous → login, wrong role → 403, another
+school's object → 404, allowed → the figures) and costs a fixed number of
+queries whatever the school's size.
+"""
+
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from accounts.models import SchoolMembership, User
+from accounts.roles import grants_for
+from groups.models import AbilityPoint, GroupMember, ResearchGroup
+from hours.services import hours_credit, hours_register_school, hours_reverse
+
+pytestmark = pytest.mark.django_db
+
+MINE = reverse("hours:mine")
+GROUP = reverse("hours:group")
+SCHOOL = reverse("hours:school")
+
+
+def activity(school, name):
+    # The ledger takes any row as a source; groups stand in for activities here.
+    return ResearchGroup.objects.create(school=school, name=name)
+
+
+def credit(cast, teacher, name, hours, category="教学研讨", points=()):
+    return hours_credit(
+        teacher=teacher,
+        cycle=cast.cycle,
+        source=activity(cast.school, name),
+        hours=hours,
+        category=category,
+        ability_points=points,
+    )
+
+
+@pytest.fixture
+def group(cast):
+    """语文组, led by teacher2, with both teachers as members."""
+    g = ResearchGroup.objects.create(school=cast.school, name="语文组", leader=cast.teacher2)
+    GroupMember.objects.create(group=g, user=cast.teacher)
+    GroupMember.objects.create(group=g, user=cast.teacher2)
+    return g
+
+
+def grow_school(cast, group, n: int):
+    """n more teachers in the school and the group, each credited 5 hours."""
+    start = User.objects.count()
+    users = User.objects.bulk_create(
+        User(username=f"bulk{start + i}", real_name=f"批量教师{i:03d}") for i in range(n)
+    )
+    SchoolMembership.objects.bulk_create(
+        SchoolMembership(user=u, school=cast.school) for u in users
+    )
+    GroupMember.objects.bulk_create(GroupMember(group=group, user=u) for u in users)
+    source = activity(cast.school, f"全员活动{n}")
+    for u in users:
+        hours_credit(teacher=u, cycle=cast.cycle, source=source, hours=5, category="研修作业")
+
+
+def queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+# ---- 我的学时 ---------------------------------------------------------------
+
+
+def test_anonymous_people_are_sent_to_login(client):
+    for url in (MINE, GROUP, SCHOOL):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert reverse("accounts:login") in response["Location"]
+
+
+def test_a_teacher_sees_recorded_and_counted_hours_and_why_the_rest_does_not_count(cast, as_user):
+    point = AbilityPoint.objects.first()
+    for i in range(3):
+        credit(cast, cast.teacher, f"研讨{i}", 10, points=[point])
+    response = as_user(cast.teacher).get(MINE)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "25/25" in body
+    assert 'id="recorded">30<' in body
+    assert 'id="counted">25<' in body
+    assert "另有 5 学时已记录但不计入" in body
+    assert "教学研讨 × 3" in body
+    assert point.code in body
+    assert "未登记" in body
+
+
+def test_a_reversed_credit_shows_as_history_and_no_longer_counts(cast, as_user):
+    entry = credit(cast, cast.teacher, "研修作业一", 5, category="研修作业")
+    hours_reverse(teacher=cast.teacher, source=entry.source, reason="作业已撤回")
+    body = as_user(cast.teacher).get(MINE).content.decode()
+    assert "0/25" in body
+    assert "撤销：作业已撤回" in body
+    assert "研修作业 ×" not in body
+
+
+def test_a_teacher_sees_only_their_own_hours(cast, as_user):
+    credit(cast, cast.teacher2, "王老师的活动", 5)
+    body = as_user(cast.teacher).get(MINE).content.decode()
+    assert "王老师的活动" not in body
+    assert "0/25" in body
+
+
+def test_a_school_admin_who_does_not_teach_has_no_hours_page(cast, as_user):
+    assert as_user(cast.school_admin).get(MINE).status_code == 403
+
+
+def test_registered_hours_show_as_registered(cast, as_user):
+    credit(cast, cast.teacher, "研讨", 2)
+    hours_register_school(school=cast.school, cycle=cast.cycle, by=cast.district_admin)
+    body = as_user(cast.teacher).get(MINE).content.decode()
+    assert "已登记：2 学时" in body
+
+
+def test_the_teacher_home_shows_the_hours_bar(cast, as_user):
+    credit(cast, cast.teacher, "研讨", 2)
+    body = as_user(cast.teacher).get(reverse("home")).content.decode()
+    assert 'id="home-hours"' in body and "2/25" in body
+
+
+# ---- 组员学时 ---------------------------------------------------------------
+
+
+def test_a_leader_sees_each_member_of_their_group(cast, as_user, group):
+    credit(cast, cast.teacher, "研讨", 2)
+    outside = ResearchGroup.objects.create(school=cast.school, name="数学组")
+    GroupMember.objects.create(group=outside, user=cast.info_team)
+    response = as_user(cast.teacher2).get(GROUP)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "语文组" in body and cast.teacher.real_name in body and "2/25" in body
+    assert "数学组" not in body and cast.info_team.real_name not in body
+
+
+def test_a_member_who_leads_no_group_may_not_see_the_group_page(cast, as_user, group):
+    assert as_user(cast.teacher).get(GROUP).status_code == 403
+    assert as_user(cast.outsider).get(GROUP).status_code == 403
+
+
+# ---- 教师学时 ---------------------------------------------------------------
+
+
+def test_the_school_admin_sees_every_teacher_with_filters(cast, as_user, group):
+    for i in range(5):
+        credit(cast, cast.teacher, f"作业{i}", 5)
+    credit(cast, cast.info_team, "研讨", 2)
+    client = as_user(cast.school_admin)
+    body = client.get(SCHOOL).content.decode()
+    for name in (cast.teacher.real_name, cast.teacher2.real_name, cast.info_team.real_name):
+        assert name in body
+    assert cast.outsider.real_name not in body
+
+    below = client.get(SCHOOL, {"below": "1"}).content.decode()
+    assert cast.teacher.real_name not in below and cast.info_team.real_name in below
+
+    in_group = client.get(SCHOOL, {"group": group.pk}).content.decode()
+    assert cast.teacher2.real_name in in_group and cast.info_team.real_name not in in_group
+
+
+def test_another_schools_group_is_not_found(cast, as_user):
+    theirs = ResearchGroup.objects.create(school=cast.other_school, name="外校组")
+    assert as_user(cast.school_admin).get(SCHOOL, {"group": theirs.pk}).status_code == 404
+
+
+def test_teachers_may_not_see_the_school_hours(cast, as_user):
+    assert as_user(cast.teacher).get(SCHOOL).status_code == 403
+    assert as_user(cast.outsider).get(SCHOOL).status_code == 403
+
+
+def test_the_info_team_may_read_the_school_hours(cast, as_user):
+    client = as_user(cast.info_team)
+    client.post(reverse("accounts:role_switch"), {"role": f"info_team:{cast.school.pk}"})
+    assert client.get(SCHOOL).status_code == 200
+
+
+def test_the_export_lists_recorded_and_counted_hours(cast, as_user, group):
+    for i in range(6):
+        credit(cast, cast.teacher, f"作业{i}", 5)
+    response = as_user(cast.school_admin).get(SCHOOL, {"export": "xlsx", "group": group.pk})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    by_name = {r[0]: r for r in rows[1:]}
+    assert set(by_name) == {cast.teacher.real_name, cast.teacher2.real_name}
+    assert by_name[cast.teacher.real_name][3:7] == ("语文组", 30, 25, "是")
+    assert by_name[cast.teacher2.real_name][4:7] == (0, 0, "否")
+
+
+# ---- fixed cost ---------------------------------------------------------------
+
+
+def test_the_three_pages_cost_the_same_at_30_and_300_teachers(cast, as_user, group):
+    teacher, leader, admin = (
+        as_user(cast.teacher),
+        as_user(cast.teacher2),
+        as_user(cast.school_admin),
+    )
+    pages = [(teacher, MINE), (leader, GROUP), (admin, SCHOOL), (admin, SCHOOL + "?below=1")]
+    for client, url in pages:  # warm the session and content-type caches
+        client.get(url)
+
+    grow_school(cast, group, 28)
+    for i in range(3):
+        credit(cast, cast.teacher, f"少量{i}", 2, points=AbilityPoint.objects.all()[:2])
+    small = [queries(c, u) for c, u in pages]
+
+    grow_school(cast, group, 270)
+    for i in range(12):
+        credit(cast, cast.teacher, f"大量{i}", 2, points=AbilityPoint.objects.all()[:2])
+    large = [queries(c, u) for c, u in pages]
+
+    assert small == large
+
+
+def request_cost(user) -> int:
+    """Queries every logged-in page pays: the session, the user, and their role grants."""
+    with CaptureQueriesContext(connection) as ctx:
+        grants_for(user)
+    return 2 + len(ctx.captured_queries)
+
+
+def test_what_each_page_queries(cast, as_user, group, django_assert_num_queries):
+    grow_school(cast, group, 30)
+    credit(cast, cast.teacher, "研讨", 2, points=AbilityPoint.objects.all()[:2])
+    teacher, leader, admin = (
+        as_user(cast.teacher),
+        as_user(cast.teacher2),
+        as_user(cast.school_admin),
+    )
+    for client, url in [(teacher, MINE), (leader, GROUP), (admin, SCHOOL)]:
+        client.get(url)
+    # cycle, ledger rows (+ reversal, actor joined), their ability points, summary, registration
+    with django_assert_num_queries(request_cost(cast.teacher) + 5):
+        teacher.get(MINE)
+    # cycle, the groups led, all their members with hours and registration (subqueries)
+    with django_assert_num_queries(request_cost(cast.teacher2) + 3):
+        leader.get(GROUP)
+    # school, cycle, count, one page of teachers with hours, their group names,
+    # the registration batch, the groups for the filter
+    with django_assert_num_queries(request_cost(cast.school_admin) + 7):
+        admin.get(SCHOOL)
