@@ -1,0 +1,73 @@
+"""学时登记: registering a school's counted hours, once."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import SchoolMembership
+from groups.models import ResearchGroup
+from hours.models import HoursRegistration, RegistrationBatch
+from hours.services import hours_credit, hours_register_school, hours_register_school_later
+
+pytestmark = pytest.mark.django_db
+
+
+def credit(cast, teacher, n, hours):
+    src = ResearchGroup.objects.create(school=cast.school, name=f"活动{teacher.pk}-{n}")
+    hours_credit(teacher=teacher, cycle=cast.cycle, source=src, hours=hours, category="研修作业")
+
+
+def registered(cast):
+    return dict(
+        HoursRegistration.objects.filter(cycle=cast.cycle).values_list("teacher_id", "hours")
+    )
+
+
+def test_registration_records_the_counted_hours_of_every_active_teacher(cast):
+    for n in range(6):
+        credit(cast, cast.teacher, n, 5)  # 30 recorded, 25 counted
+    credit(cast, cast.teacher2, 0, 2)
+    batch = hours_register_school(school=cast.school, cycle=cast.cycle, by=cast.district_admin)
+    assert registered(cast) == {cast.teacher.pk: 25, cast.teacher2.pk: 2, cast.info_team.pk: 0}
+    reg = HoursRegistration.objects.get(teacher=cast.teacher)
+    assert reg.recorded == 30 and reg.school == cast.school and reg.batch == batch
+    batch.refresh_from_db()
+    assert batch.status == "done" and batch.registered == batch.total == 3
+    assert batch.by == cast.district_admin and batch.finished_at is not None
+    assert cast.outsider.pk not in registered(cast)
+
+
+def test_registration_run_twice_registers_once(cast):
+    credit(cast, cast.teacher, 0, 5)
+    hours_register_school(school=cast.school, cycle=cast.cycle)
+    credit(cast, cast.teacher, 1, 5)  # a late credit does not change what was registered
+    batch = hours_register_school(school=cast.school, cycle=cast.cycle)
+    assert HoursRegistration.objects.count() == 3
+    assert RegistrationBatch.objects.count() == 1
+    assert registered(cast)[cast.teacher.pk] == 5
+    assert batch.registered == 3
+
+
+def test_a_removed_teacher_is_not_registered(cast):
+    SchoolMembership.objects.filter(user=cast.teacher2).update(removed_at="2026-01-01T00:00Z")
+    hours_register_school(school=cast.school, cycle=cast.cycle)
+    assert cast.teacher2.pk not in registered(cast)
+
+
+def test_the_task_runs_once_the_caller_commits(cast, django_capture_on_commit_callbacks):
+    credit(cast, cast.teacher, 0, 5)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        batch = hours_register_school_later(school=cast.school, cycle=cast.cycle, by=None)
+        assert not HoursRegistration.objects.exists()
+    assert len(callbacks) == 1
+    batch.refresh_from_db()
+    assert batch.status == "done" and registered(cast)[cast.teacher.pk] == 5
+
+
+def test_the_command_registers_a_school_by_code(cast):
+    out = StringIO()
+    call_command("register_hours", school=cast.school.code, stdout=out)
+    call_command("register_hours", school=cast.school.code, stdout=out)
+    assert HoursRegistration.objects.count() == 3
+    assert "已登记 3 人" in out.getvalue()
