@@ -14,7 +14,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Cycle, School, SchoolMembership, User
-from groups.models import AbilityPoint
+from groups.models import AbilityPoint, TeacherRemoval
+from groups.services import teacher_remove as groups_teacher_remove
 
 from .models import HoursEntry, HoursRegistration, HoursSummary, RegistrationBatch
 from .selectors import hours_totals_for
@@ -168,15 +169,19 @@ def hours_reverse_teacher(*, teacher: User, reason: str, by: User | None = None)
     return sum(1 for e in reversed_ if e)
 
 
-def teacher_remove(*, membership: SchoolMembership, by: User, reason: str):
-    """调岗移除: the groups removal plus reversing every hour the teacher holds,
-    in one transaction. Views call this one, not groups' directly."""
-    from groups.services import teacher_remove as groups_teacher_remove
-
+def teacher_remove(*, membership: SchoolMembership, by: User, reason: str) -> TeacherRemoval:
+    """调岗移除: groups' removal (memberships, leaderships, the audit row) plus
+    reversing every standing credit the teacher holds, all in one transaction.
+    The number of reversed credits is added to the audit row's `cleared`.
+    The removal view must call this (or a wrapper further right), not groups'."""
     with transaction.atomic():
-        result = groups_teacher_remove(membership=membership, by=by, reason=reason)
-        hours_reverse_teacher(teacher=membership.user, reason=f"调岗移除：{reason}", by=by)
-    return result
+        removal = groups_teacher_remove(membership=membership, by=by, reason=reason)
+        reversed_ = hours_reverse_teacher(
+            teacher=membership.user, reason=f"调岗移除：{removal.reason}", by=by
+        )
+        removal.cleared = {**removal.cleared, "hours_credits": reversed_}
+        removal.save(update_fields=["cleared"])
+    return removal
 
 
 # ---- 学时登记 ---------------------------------------------------------------

@@ -6,6 +6,7 @@ stand in for the activity a credit comes from; here research groups do.
 
 import pytest
 
+from accounts.models import SchoolMembership
 from groups.models import AbilityPoint, ResearchGroup
 from hours.models import HoursEntry, HoursSummary
 from hours.selectors import HOURS_CAP, hours_totals, hours_totals_for
@@ -14,6 +15,7 @@ from hours.services import (
     hours_reverse,
     hours_reverse_source,
     hours_reverse_teacher,
+    teacher_remove,
 )
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +138,16 @@ def test_the_summary_always_equals_the_sum_of_the_ledger(cast):
 def test_a_credit_must_be_positive(cast):
     with pytest.raises(ValueError):
         credit(cast, source(cast, 1), hours=0)
+
+
+def test_removing_a_transferred_teacher_clears_their_hours_and_keeps_the_trail(cast):
+    for n in range(2):
+        credit(cast, source(cast, n), hours=5)
+    membership = SchoolMembership.objects.get(user=cast.teacher, removed_at__isnull=True)
+    removal = teacher_remove(membership=membership, by=cast.school_admin, reason="调往外校")
+    assert hours_totals(teacher=cast.teacher, cycle=cast.cycle).recorded == 0
+    assert removal.cleared["hours_credits"] == 2
+    reversals = HoursEntry.objects.filter(teacher=cast.teacher, kind="reversal")
+    assert reversals.count() == 2
+    assert all(r.by == cast.school_admin and "调往外校" in r.reason for r in reversals)
+    assert HoursEntry.objects.filter(teacher=cast.teacher).count() == 4  # nothing deleted
