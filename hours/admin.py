@@ -1,0 +1,45 @@
+"""Read-only admin: the ledger is append-only; corrections go through hours.services."""
+
+from django.contrib import admin
+
+from .models import HoursEntry, HoursRegistration, HoursSummary, RegistrationBatch
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(HoursEntry)
+class HoursEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "teacher", "kind", "hours", "category", "title", "reason", "by"]
+    list_filter = ["kind", "category", "cycle"]
+    search_fields = ["teacher__real_name", "title"]
+    list_select_related = ["teacher", "by"]
+    raw_id_fields = ["teacher", "by", "reverses"]
+
+
+@admin.register(HoursSummary)
+class HoursSummaryAdmin(ReadOnlyAdmin):
+    list_display = ["teacher", "cycle", "recorded", "updated_at"]
+    list_select_related = ["teacher", "cycle"]
+    search_fields = ["teacher__real_name"]
+
+
+@admin.register(RegistrationBatch)
+class RegistrationBatchAdmin(ReadOnlyAdmin):
+    list_display = ["school", "cycle", "status", "done", "total", "registered", "by", "created_at"]
+    list_select_related = ["school", "cycle", "by"]
+
+
+@admin.register(HoursRegistration)
+class HoursRegistrationAdmin(ReadOnlyAdmin):
+    list_display = ["teacher", "school", "cycle", "hours", "recorded", "registered_at"]
+    list_select_related = ["teacher", "school", "cycle"]
+    search_fields = ["teacher__real_name"]
