@@ -147,6 +147,11 @@ class Activity(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("activities:detail", args=[self.pk])
+
     def is_open(self, today=None) -> bool:
         today = today or timezone.localdate()
         return self.status == Status.PUBLISHED and self.opens_on <= today <= self.closes_on

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("hours.urls")),
     path("", include("groups.urls")),
+    path("activities/", include("activities.urls")),
 ]

@@ -1,0 +1,145 @@
+"""Who may see and do what with topics and activities.
+
+`activities_visible_to(user)` is the one visibility rule; every get_* helper
+builds on it: outside it → 404 (the same answer as "missing"), visible but not
+allowed (a member trying a leader action) → 403.
+
+Visible: everything in groups the user leads (drafts too); published
+activities of groups the user belongs to; published activities of the school
+the user administers or supports (学校管理员, 信息化管理团队); everything for the
+platform operator.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from accounts.models import SchoolMembership
+from groups.models import GroupMember, ResearchGroup
+
+from .models import Activity, Evidence, Post, Status, Topic
+
+LEADER_ONLY = "只有本教研组的教研组长可以进行此操作。"
+MEMBER_ONLY = "只有本教研组的组员可以参与此活动。"
+
+
+def _admin_school_ids(user):
+    return (
+        SchoolMembership.objects.active()
+        .filter(user=user)
+        .filter(Q(is_school_admin=True) | Q(is_info_team=True))
+        .values("school_id")
+    )
+
+
+def groups_led_by(user):
+    return ResearchGroup.objects.filter(leader=user, archived_at__isnull=True)
+
+
+def groups_visible_to(user):
+    if user.is_superuser:
+        return ResearchGroup.objects.all()
+    return ResearchGroup.objects.filter(
+        Q(leader=user)
+        | Q(pk__in=GroupMember.objects.filter(user=user).values("group_id"))
+        | Q(school_id__in=_admin_school_ids(user))
+    )
+
+
+def _scope(user, *, group_field: str, status_field: str) -> Q:
+    led = ResearchGroup.objects.filter(leader=user).values("pk")
+    member_of = GroupMember.objects.filter(user=user).values("group_id")
+    published = ~Q(**{status_field: Status.DRAFT})
+    return Q(**{f"{group_field}__in": led}) | (
+        published
+        & (
+            Q(**{f"{group_field}__in": member_of})
+            | Q(**{f"{group_field}__school_id__in": _admin_school_ids(user)})
+        )
+    )
+
+
+def activities_visible_to(user):
+    qs = Activity.objects.select_related("topic", "group", "cycle")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    return qs.filter(_scope(user, group_field="group", status_field="status"))
+
+
+def topics_visible_to(user):
+    qs = Topic.objects.select_related("group", "cycle")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    return qs.filter(_scope(user, group_field="group", status_field="status"))
+
+
+def is_leader(user, group) -> bool:
+    return group.leader_id == user.pk
+
+
+def is_member(user, group) -> bool:
+    return GroupMember.objects.filter(group=group, user=user).exists()
+
+
+def get_group_for(user, group_id: int) -> ResearchGroup:
+    return get_object_or_404(groups_visible_to(user).select_related("school"), pk=group_id)
+
+
+def get_group_for_leader(user, group_id: int) -> ResearchGroup:
+    group = get_group_for(user, group_id)
+    if not is_leader(user, group):
+        raise PermissionDenied(LEADER_ONLY)
+    return group
+
+
+def get_topic_for_leader(user, topic_id: int) -> Topic:
+    topic = get_object_or_404(topics_visible_to(user), pk=topic_id)
+    if not is_leader(user, topic.group):
+        raise PermissionDenied(LEADER_ONLY)
+    return topic
+
+
+def get_activity_for(user, activity_id: int) -> Activity:
+    return get_object_or_404(activities_visible_to(user), pk=activity_id)
+
+
+def get_activity_for_leader(user, activity_id: int) -> Activity:
+    activity = get_activity_for(user, activity_id)
+    if not is_leader(user, activity.group):
+        raise PermissionDenied(LEADER_ONLY)
+    return activity
+
+
+def get_activity_for_member(user, activity_id: int) -> Activity:
+    activity = get_activity_for(user, activity_id)
+    if not is_member(user, activity.group):
+        raise PermissionDenied(MEMBER_ONLY)
+    return activity
+
+
+def get_post_for_member(user, post_id: int) -> Post:
+    post = get_object_or_404(
+        Post.objects.select_related("activity__group").filter(
+            activity__in=activities_visible_to(user).values("pk")
+        ),
+        pk=post_id,
+    )
+    if not is_member(user, post.activity.group):
+        raise PermissionDenied(MEMBER_ONLY)
+    return post
+
+
+def get_evidence_for_leader(user, evidence_id: int) -> Evidence:
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("activity__group").filter(
+            activity__in=activities_visible_to(user).values("pk")
+        ),
+        pk=evidence_id,
+    )
+    if not is_leader(user, evidence.activity.group):
+        raise PermissionDenied(LEADER_ONLY)
+    return evidence

@@ -1,0 +1,136 @@
+from django import forms
+
+from .files import EVIDENCE, HOMEWORK, LESSON_VIDEO
+from .models import Activity, Evidence, ObservationQuestion
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class TopicForm(forms.Form):
+    title = forms.CharField(label="专题名称", max_length=120)
+    description = forms.CharField(
+        label="专题说明", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    key_points = forms.ModelMultipleChoiceField(
+        label="针对的关键能力点",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请至少选择一个关键能力点。"},
+    )
+
+    def __init__(self, *args, points, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key_points"].queryset = points
+
+
+class ActivityForm(forms.Form):
+    kind = forms.ChoiceField(label="活动类型", choices=Activity.Kind.choices)
+    title = forms.CharField(label="小主题", max_length=120)
+    description = forms.CharField(
+        label="活动说明", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    held_on = forms.DateField(label="活动日期", widget=DATE)
+    opens_on = forms.DateField(label="开放开始", widget=DATE)
+    closes_on = forms.DateField(label="开放结束", widget=DATE)
+    hours_value = forms.IntegerField(
+        label="学时（仅线下活动，1–10）",
+        required=False,
+        help_text=(
+            "教学研讨 2 学时、研修作业 5 学时、听课评课 5 学时为固定值；"
+            "线下活动由组长设定，最多 10 学时。"
+        ),
+    )
+    task_kind = forms.ChoiceField(
+        label="作业类型（仅研修作业）",
+        choices=[("", "—")] + Activity.TaskKind.choices,
+        required=False,
+    )
+
+    def __init__(self, *args, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["kind"]
+
+
+class PostForm(forms.Form):
+    body = forms.CharField(
+        label="发表观点",
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "写下你的观点（至少 10 个字）"}),
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class HomeworkForm(forms.Form):
+    text = forms.CharField(
+        label="作业内容", widget=forms.Textarea(attrs={"rows": 6}), required=False
+    )
+    files = MultipleFileField(label="作业文件", required=False, help_text=HOMEWORK.help_text)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].widget.attrs["accept"] = HOMEWORK.accept
+
+
+class VideoForm(forms.Form):
+    video = forms.FileField(label="上传课堂视频", required=False, help_text=LESSON_VIDEO.help_text)
+    video_url = forms.URLField(label="或填写视频链接", required=False, assume_scheme="https")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["video"].widget.attrs["accept"] = LESSON_VIDEO.accept
+
+
+class ObservationHeaderForm(forms.Form):
+    lesson_title = forms.CharField(label="课题", max_length=120, required=False)
+    teacher_name = forms.CharField(label="执教教师", max_length=50, required=False)
+    subject_grade = forms.CharField(label="学科/年级", max_length=50, required=False)
+    taught_on = forms.DateField(label="授课时间", widget=DATE, required=False)
+
+
+class QuestionForm(forms.Form):
+    kind = forms.ChoiceField(label="题型", choices=ObservationQuestion.Kind.choices)
+    prompt = forms.CharField(label="题目", max_length=200)
+    max_score = forms.IntegerField(
+        label="满分（评分题）", min_value=1, max_value=100, initial=10, required=False
+    )
+    choices = forms.CharField(
+        label="选项（单选题，每行一个）", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class DesignateForm(forms.Form):
+    users = forms.ModelMultipleChoiceField(
+        label="指定参与的组员",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请至少选择一名组员。"},
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["users"].queryset = members
+        self.fields["users"].label_from_instance = lambda u: u.display_name
+
+
+class EvidenceForm(forms.Form):
+    kind = forms.ChoiceField(label="材料类型", choices=Evidence.Kind.choices)
+    file = forms.FileField(label="文件", help_text=EVIDENCE.help_text)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = EVIDENCE.accept

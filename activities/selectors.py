@@ -1,0 +1,276 @@
+"""Reads for topics and activities. Each costs a fixed number of queries."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from groups.models import AbilityPoint, GroupMember, ResearchGroup, SchoolTheme
+
+from .access import activities_visible_to
+from .models import (
+    Activity,
+    Evidence,
+    Like,
+    Notification,
+    ObservationQuestion,
+    ObservationResponse,
+    Participation,
+    Post,
+    Status,
+    Submission,
+    Topic,
+)
+
+
+def group_activities(*, group: ResearchGroup):
+    """The leader's list: every activity of the group with participation counts (1 query)."""
+    return (
+        Activity.objects.filter(group=group)
+        .select_related("topic")
+        .annotate(
+            participant_count=Count("participations", distinct=True),
+            completed_count=Count(
+                "participations",
+                filter=Q(participations__completed_at__isnull=False),
+                distinct=True,
+            ),
+        )
+        .order_by("-held_on", "-pk")
+    )
+
+
+def group_topics(*, group: ResearchGroup):
+    """Topics with their points and activity counts (2 queries)."""
+    return (
+        Topic.objects.filter(group=group)
+        .annotate(activity_count=Count("activities"))
+        .prefetch_related("key_points")
+        .order_by("-created_at")
+    )
+
+
+def activities_for_teacher(*, user):
+    """Published activities of the teacher's groups, each with the teacher's own
+    participation state (1 query)."""
+    mine = Participation.objects.filter(activity=OuterRef("pk"), user=user)
+    return (
+        activities_visible_to(user)
+        .filter(group__in=GroupMember.objects.filter(user=user).values("group_id"))
+        .exclude(status=Status.DRAFT)
+        .annotate(
+            joined_at=Subquery(mine.values("joined_at")[:1]),
+            completed_at=Subquery(mine.values("completed_at")[:1]),
+            designated=Exists(mine.filter(designated_by__isnull=False)),
+        )
+        .order_by("-held_on", "-pk")
+    )
+
+
+@dataclass
+class TeacherBoard:
+    open: list = field(default_factory=list)  # can still be done online
+    done: list = field(default_factory=list)
+    remaining: list = field(default_factory=list)  # offline, waiting for evidence; or closed
+
+    @property
+    def done_hours(self) -> int:
+        return sum(a.hours_value for a in self.done)
+
+
+def teacher_board(*, user) -> TeacherBoard:
+    today = timezone.localdate()
+    board = TeacherBoard()
+    for activity in activities_for_teacher(user=user):
+        if activity.completed_at:
+            board.done.append(activity)
+        elif activity.kind == Activity.Kind.OFFLINE:
+            if activity.designated:
+                board.remaining.append(activity)
+        elif activity.is_open(today):
+            board.open.append(activity)
+        elif today < activity.opens_on:
+            board.remaining.append(activity)
+    return board
+
+
+def discussion_posts(*, activity: Activity, user):
+    """Posts with author and whether `user` liked each (1 query)."""
+    return (
+        Post.objects.filter(activity=activity)
+        .select_related("author")
+        .annotate(liked=Exists(Like.objects.filter(post=OuterRef("pk"), user=user)))
+        .order_by("created_at", "pk")
+    )
+
+
+def participation_of(*, activity: Activity, user) -> Participation | None:
+    return Participation.objects.filter(activity=activity, user=user).first()
+
+
+def activity_participants(*, activity: Activity):
+    return (
+        Participation.objects.filter(activity=activity)
+        .select_related("user")
+        .order_by("user__real_name", "pk")
+    )
+
+
+def group_members(*, group_id: int):
+    return (
+        GroupMember.objects.filter(group_id=group_id)
+        .select_related("user")
+        .order_by("user__real_name", "pk")
+    )
+
+
+def homework_submissions(*, activity: Activity):
+    return (
+        Submission.objects.filter(activity=activity)
+        .select_related("user")
+        .prefetch_related("files")
+        .order_by("user__real_name", "pk")
+    )
+
+
+def submission_of(*, activity: Activity, user) -> Submission | None:
+    return Submission.objects.filter(activity=activity, user=user).prefetch_related("files").first()
+
+
+def observation_questions(*, activity: Activity):
+    return list(ObservationQuestion.objects.filter(form__activity=activity).order_by("position"))
+
+
+@dataclass
+class ObservationSummary:
+    responses: list
+    questions: list
+    rows: list  # per response: (response, [answer per question])
+    averages: dict  # question pk -> average score
+    choice_counts: dict  # question pk -> {choice: n}
+    average_total: float | None
+
+    @property
+    def per_question(self) -> list:
+        return [(q, self.averages.get(q.pk), self.choice_counts.get(q.pk)) for q in self.questions]
+
+
+def observation_summary(*, activity: Activity) -> ObservationSummary:
+    questions = observation_questions(activity=activity)
+    responses = list(
+        ObservationResponse.objects.filter(activity=activity)
+        .select_related("user")
+        .order_by("submitted_at")
+    )
+    sums, counts = defaultdict(int), defaultdict(int)
+    choice_counts = {q.pk: {c: 0 for c in q.choices} for q in questions if q.choices}
+    rows = []
+    for r in responses:
+        rows.append((r, [r.answers.get(str(q.pk), "") for q in questions]))
+        for q in questions:
+            value = r.answers.get(str(q.pk))
+            if value in (None, ""):
+                continue
+            if q.kind == ObservationQuestion.Kind.SCORE:
+                sums[q.pk] += int(value)
+                counts[q.pk] += 1
+            elif q.kind == ObservationQuestion.Kind.CHOICE and value in choice_counts[q.pk]:
+                choice_counts[q.pk][value] += 1
+    averages = {pk: round(sums[pk] / counts[pk], 1) for pk in counts}
+    average_total = (
+        round(sum(r.total_score for r in responses) / len(responses), 1) if responses else None
+    )
+    return ObservationSummary(responses, questions, rows, averages, choice_counts, average_total)
+
+
+def evidence_of(*, activity: Activity):
+    return (
+        Evidence.objects.filter(activity=activity)
+        .select_related("uploaded_by")
+        .order_by("withdrawn_at", "uploaded_at", "pk")
+    )
+
+
+# Coverage (DESIGN §2): all four types used; every key point covered.
+
+
+def theme_key_points(*, school_id: int, cycle) -> list:
+    theme = SchoolTheme.objects.filter(school_id=school_id, cycle=cycle).first()
+    if theme is None:
+        return []
+    return list(theme.key_points.order_by("code"))
+
+
+@dataclass
+class Coverage:
+    group: ResearchGroup
+    points: list  # [(point, {kind: n}, total)]
+    kind_totals: dict  # kind -> n
+    missing_kinds: list  # labels
+    missing_points: list  # points
+
+
+def _coverage_counts(*, group_ids, cycle):
+    """{group_id: {(point_id, kind): n}} and {group_id: {kind: n}} in two queries."""
+    published = Activity.objects.filter(group_id__in=group_ids, cycle=cycle).exclude(
+        status=Status.DRAFT
+    )
+    by_point = defaultdict(dict)
+    for row in published.values("group_id", "topic__key_points", "kind").annotate(
+        n=Count("pk", distinct=True)
+    ):
+        by_point[row["group_id"]][(row["topic__key_points"], row["kind"])] = row["n"]
+    by_kind = defaultdict(dict)
+    for row in published.values("group_id", "kind").annotate(n=Count("pk")):
+        by_kind[row["group_id"]][row["kind"]] = row["n"]
+    return by_point, by_kind
+
+
+def coverage_for_groups(*, groups, school_id: int, cycle) -> list[Coverage]:
+    """The coverage board of each group: a fixed number of queries for any number
+    of groups, points and activities (theme, points, two counts)."""
+    groups = list(groups)
+    points = theme_key_points(school_id=school_id, cycle=cycle)
+    by_point, by_kind = _coverage_counts(group_ids=[g.pk for g in groups], cycle=cycle)
+    kinds = Activity.Kind
+    boards = []
+    for group in groups:
+        cells = by_point.get(group.pk, {})
+        rows = []
+        for point in points:
+            counts = {k: cells.get((point.pk, k), 0) for k in kinds.values}
+            rows.append((point, counts, sum(counts.values())))
+        totals = {k: by_kind.get(group.pk, {}).get(k, 0) for k in kinds.values}
+        boards.append(
+            Coverage(
+                group=group,
+                points=rows,
+                kind_totals=totals,
+                missing_kinds=[kinds(k).label for k, n in totals.items() if n == 0],
+                missing_points=[p for p, _, total in rows if total == 0],
+            )
+        )
+    return boards
+
+
+def school_groups(*, school_id: int):
+    return ResearchGroup.objects.filter(school_id=school_id, archived_at__isnull=True).order_by(
+        "name"
+    )
+
+
+def unread_count(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def inbox(*, user):
+    return Notification.objects.filter(user=user).select_related("activity")
+
+
+def key_points_for_group(*, group: ResearchGroup, cycle):
+    return AbilityPoint.objects.filter(
+        pk__in=SchoolTheme.objects.filter(school_id=group.school_id, cycle=cycle).values(
+            "key_points"
+        )
+    ).order_by("code")

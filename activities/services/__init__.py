@@ -1,0 +1,57 @@
+"""Writes for topics and activities, split by subdomain. Import from here."""
+
+from .common import ActivityError
+from .completion import (
+    participation_complete,
+    participation_enter,
+    participation_join,
+    participations_uncomplete,
+)
+from .discussion import like_toggle, post_create
+from .homework import homework_submit
+from .notifications import notification_read_all, notify_group_members
+from .observation import (
+    observation_form_update,
+    observation_question_add,
+    observation_question_delete,
+    observation_submit,
+    observation_video_set,
+)
+from .offline import evidence_add, evidence_withdraw, participants_designate
+from .topics import (
+    activity_close,
+    activity_create,
+    activity_publish,
+    activity_update,
+    topic_create,
+    topic_publish,
+    topic_update,
+)
+
+__all__ = [
+    "ActivityError",
+    "activity_close",
+    "activity_create",
+    "activity_publish",
+    "activity_update",
+    "evidence_add",
+    "evidence_withdraw",
+    "homework_submit",
+    "like_toggle",
+    "notification_read_all",
+    "notify_group_members",
+    "observation_form_update",
+    "observation_question_add",
+    "observation_question_delete",
+    "observation_submit",
+    "observation_video_set",
+    "participants_designate",
+    "participation_complete",
+    "participation_enter",
+    "participation_join",
+    "participations_uncomplete",
+    "post_create",
+    "topic_create",
+    "topic_publish",
+    "topic_update",
+]

@@ -1,0 +1,73 @@
+"""Participation and completion: the one place a completion is recorded and
+the ledger is asked to credit (or reverse) the hours it is worth."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from groups.models import GroupMember
+from hours.services import hours_credit, hours_reverse_source
+
+from ..models import Activity, Participation
+from .common import ActivityError, require_open
+
+
+def participation_join(*, activity: Activity, user) -> Participation:
+    """参与活动. Idempotent: a second click returns the same row."""
+    if activity.kind == Activity.Kind.OFFLINE:
+        raise ActivityError("线下活动由教研组长指定参与组员，无需报名。")
+    require_open(activity)
+    if not GroupMember.objects.filter(group_id=activity.group_id, user=user).exists():
+        raise ActivityError("只有本教研组的组员可以参与此活动。")
+    try:
+        with transaction.atomic():
+            participation, _ = Participation.objects.get_or_create(activity=activity, user=user)
+    except IntegrityError:  # the same click racing itself: the other request made the row
+        participation = Participation.objects.get(activity=activity, user=user)
+    return participation
+
+
+def participation_enter(*, participation: Participation) -> Participation:
+    """进入研修: remembered the first time only."""
+    if participation.entered_at is None:
+        participation.entered_at = timezone.now()
+        participation.save(update_fields=["entered_at"])
+    return participation
+
+
+def participation_complete(*, participation: Participation, by, reason: str) -> bool:
+    """Record the completion and credit the hours, once. True if this call completed it.
+
+    The conditional UPDATE is the guard: of two requests completing the same
+    participation at the same moment only one sees a row with completed_at
+    still empty (the database serialises the update), so only one credits.
+    The ledger is idempotent per (teacher, activity) as a second safety net."""
+    activity = participation.activity
+    with transaction.atomic():
+        now = timezone.now()
+        updated = Participation.objects.filter(
+            pk=participation.pk, completed_at__isnull=True
+        ).update(completed_at=now)
+        if not updated:
+            return False
+        participation.completed_at = now
+        hours_credit(
+            teacher=participation.user,
+            cycle=activity.cycle,
+            source=activity,
+            hours=activity.hours_value,
+            category=activity.get_kind_display(),
+            ability_points=list(activity.topic.key_points.all()),
+            reason=reason,
+            by=by,
+        )
+    return True
+
+
+def participations_uncomplete(*, activity: Activity, by, reason: str) -> int:
+    """Undo every completion of `activity` and reverse its credits (offline evidence withdrawn)."""
+    with transaction.atomic():
+        undone = Participation.objects.filter(activity=activity, completed_at__isnull=False).update(
+            completed_at=None
+        )
+        hours_reverse_source(source=activity, reason=reason, by=by)
+    return undone

@@ -1,0 +1,66 @@
+"""教学研讨: posts (发表观点) and likes (点赞)."""
+
+import unicodedata
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from ..models import Activity, Like, Participation, Post
+from .common import ActivityError, require_kind, require_open
+from .completion import participation_complete, participation_enter
+
+MIN_POST_CHARS = 10
+
+
+def meaningful_length(text: str) -> int:
+    """Letters and digits only: "。。。。" or "顶顶！" are not a view."""
+    return sum(1 for ch in text if unicodedata.category(ch)[0] in ("L", "N"))
+
+
+def post_create(*, activity: Activity, user, body: str) -> Post:
+    """发表观点. The first post of real content completes the discussion.
+
+    A double submit of the same text returns the post already made."""
+    require_kind(activity, Activity.Kind.DISCUSSION)
+    require_open(activity)
+    body = body.strip()
+    if meaningful_length(body) < MIN_POST_CHARS:
+        raise ActivityError(f"观点内容太短，请至少写 {MIN_POST_CHARS} 个字。")
+    participation = Participation.objects.filter(activity=activity, user=user).first()
+    if participation is None:
+        raise ActivityError("请先点击“参与活动”，再发表观点。")
+    participation_enter(participation=participation)
+    with transaction.atomic():
+        existing = Post.objects.filter(activity=activity, author=user, body=body).first()
+        post = existing or Post.objects.create(activity=activity, author=user, body=body)
+        participation.activity = activity
+        participation_complete(
+            participation=participation, by=user, reason=f"在教学研讨《{activity.title}》发表观点"
+        )
+    return post
+
+
+def like_toggle(*, post: Post, user) -> tuple[bool, int]:
+    """点赞 / 取消点赞. Returns (liked now, like count).
+
+    Like(post, user) is unique in the database; like_count moves with F() so two
+    people liking at once both count."""
+    activity = post.activity
+    require_open(activity)
+    if post.author_id == user.pk:
+        raise ActivityError("不能给自己的观点点赞。")
+    with transaction.atomic():
+        deleted, _ = Like.objects.filter(post=post, user=user).delete()
+        if deleted:
+            Post.objects.filter(pk=post.pk).update(like_count=F("like_count") - 1)
+            liked = False
+        else:
+            try:
+                with transaction.atomic():
+                    Like.objects.create(post=post, user=user)
+                Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + 1)
+            except IntegrityError:
+                pass  # the same click twice at once: already liked
+            liked = True
+    count = Post.objects.filter(pk=post.pk).values_list("like_count", flat=True).get()
+    return liked, count

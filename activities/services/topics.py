@@ -1,0 +1,261 @@
+"""Topics (研修专题) and activities: create, edit, publish (保存 → 发布)."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Cycle
+from accounts.selectors import cycle_current
+from groups.models import AbilityPoint, ResearchGroup, SchoolSettings, SchoolTheme
+
+from ..models import Activity, ObservationForm, Status, Topic
+from .common import ActivityError
+from .notifications import notify_group_members
+from .observation import observation_form_default
+
+# The allowed status changes, checked in one place (activity_transition).
+TRANSITIONS = {
+    Status.DRAFT: {Status.PUBLISHED},
+    Status.PUBLISHED: {Status.CLOSED},
+    Status.CLOSED: set(),
+}
+
+
+def _cycle_for(day: datetime.date) -> Cycle:
+    cycle = Cycle.objects.filter(starts_on__lte=day, ends_on__gte=day).first() or cycle_current()
+    if cycle is None:
+        raise ActivityError("平台尚未设置研修周期，暂不能安排活动。")
+    return cycle
+
+
+def school_key_points(*, group: ResearchGroup, cycle: Cycle):
+    theme = SchoolTheme.objects.filter(school_id=group.school_id, cycle=cycle).first()
+    if theme is None:
+        return AbilityPoint.objects.none()
+    return theme.key_points.all()
+
+
+def _check_points(*, group, cycle, key_points) -> list:
+    points = list(key_points)
+    if not points:
+        raise ActivityError("研修专题至少要针对一个学校的关键能力点。")
+    allowed = set(school_key_points(group=group, cycle=cycle).values_list("pk", flat=True))
+    if not allowed:
+        raise ActivityError("学校尚未设置本周期的校本主题和关键能力点，请先联系学校管理员。")
+    outside = [p for p in points if p.pk not in allowed]
+    if outside:
+        names = "、".join(str(p) for p in outside)
+        raise ActivityError(f"{names} 不是学校选定的关键能力点。")
+    return points
+
+
+@transaction.atomic
+def topic_create(
+    *, group: ResearchGroup, by, title: str, description: str = "", key_points
+) -> Topic:
+    cycle = _cycle_for(timezone.localdate())
+    points = _check_points(group=group, cycle=cycle, key_points=key_points)
+    topic = Topic.objects.create(
+        group=group, cycle=cycle, title=title, description=description, created_by=by
+    )
+    topic.key_points.set(points)
+    return topic
+
+
+@transaction.atomic
+def topic_update(*, topic: Topic, by, title: str, description: str = "", key_points) -> Topic:
+    points = _check_points(group=topic.group, cycle=topic.cycle, key_points=key_points)
+    topic.title = title
+    topic.description = description
+    topic.save(update_fields=["title", "description"])
+    topic.key_points.set(points)
+    return topic
+
+
+def topic_publish(*, topic: Topic, by) -> Topic:
+    if topic.is_published:
+        return topic
+    topic.status = Status.PUBLISHED
+    topic.published_at = timezone.now()
+    topic.save(update_fields=["status", "published_at"])
+    return topic
+
+
+def _same_day_clash(*, group: ResearchGroup, held_on, exclude_pk=None) -> Activity | None:
+    """Seed 003 §8: one activity per group and day, unless the school turned the rule off."""
+    rule = (
+        SchoolSettings.objects.filter(school_id=group.school_id)
+        .values_list("one_activity_per_day", flat=True)
+        .first()
+    )
+    if rule is False:
+        return None
+    return (
+        Activity.objects.filter(group=group, held_on=held_on)
+        .exclude(pk=exclude_pk)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _refuse_clash(*, group, held_on, exclude_pk=None) -> None:
+    clash = _same_day_clash(group=group, held_on=held_on, exclude_pk=exclude_pk)
+    if clash:
+        raise ActivityError(
+            f"本教研组在 {held_on:%Y-%m-%d} 已有研修活动《{clash.title}》"
+            f"（{clash.get_kind_display()}），同一教研组一天只能安排一个研修活动。"
+        )
+
+
+def _hours_for(kind: str, hours_value) -> int:
+    if kind in Activity.FIXED_HOURS:
+        return Activity.FIXED_HOURS[kind]
+    try:
+        hours = int(hours_value)
+    except (TypeError, ValueError):
+        raise ActivityError("请填写线下活动的学时（1 到 10）。") from None
+    if not 1 <= hours <= Activity.OFFLINE_MAX_HOURS:
+        raise ActivityError(f"线下活动学时须在 1 到 {Activity.OFFLINE_MAX_HOURS} 之间。")
+    return hours
+
+
+def _check_dates(*, held_on, opens_on, closes_on) -> None:
+    if closes_on < opens_on:
+        raise ActivityError("开放结束日期不能早于开始日期。")
+    if not opens_on <= held_on <= closes_on:
+        raise ActivityError("活动日期须在开放期内。")
+
+
+def _lock_group(group: ResearchGroup) -> None:
+    # Two leaders' requests for the same day must not both pass the clash check:
+    # the group row is the lock (PostgreSQL; SQLite serialises writers anyway).
+    ResearchGroup.objects.select_for_update().filter(pk=group.pk).first()
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    topic: Topic,
+    by,
+    kind: str,
+    title: str,
+    description: str = "",
+    held_on: datetime.date,
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+    hours_value: int | None = None,
+    task_kind: str = "",
+) -> Activity:
+    """保存: a draft under `topic`, checked against the one-activity-per-day rule."""
+    if kind not in Activity.Kind.values:
+        raise ActivityError("请选择活动类型。")
+    hours = _hours_for(kind, hours_value)
+    _check_dates(held_on=held_on, opens_on=opens_on, closes_on=closes_on)
+    group = topic.group
+    _lock_group(group)
+    _refuse_clash(group=group, held_on=held_on)
+    activity = Activity.objects.create(
+        topic=topic,
+        group=group,
+        cycle=_cycle_for(held_on),
+        kind=kind,
+        title=title,
+        description=description,
+        held_on=held_on,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        hours_value=hours,
+        task_kind=task_kind if kind == Activity.Kind.HOMEWORK else "",
+        created_by=by,
+    )
+    if kind == Activity.Kind.OBSERVATION:
+        observation_form_default(activity=activity)
+    return activity
+
+
+@transaction.atomic
+def activity_update(
+    *,
+    activity: Activity,
+    by,
+    title: str,
+    description: str = "",
+    held_on: datetime.date,
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+    hours_value: int | None = None,
+    task_kind: str = "",
+) -> Activity:
+    if activity.status == Status.CLOSED:
+        raise ActivityError("活动已结束，不能再修改。")
+    hours = _hours_for(activity.kind, hours_value)
+    if (
+        hours != activity.hours_value
+        and activity.participations.filter(completed_at__isnull=False).exists()
+    ):
+        raise ActivityError("已有教师完成此活动，不能再修改学时。")
+    _check_dates(held_on=held_on, opens_on=opens_on, closes_on=closes_on)
+    if held_on != activity.held_on:
+        _lock_group(activity.group)
+        _refuse_clash(group=activity.group, held_on=held_on, exclude_pk=activity.pk)
+    activity.title = title
+    activity.description = description
+    activity.held_on = held_on
+    activity.opens_on = opens_on
+    activity.closes_on = closes_on
+    activity.hours_value = hours
+    if activity.kind == Activity.Kind.HOMEWORK:
+        activity.task_kind = task_kind
+    activity.save(
+        update_fields=[
+            "title",
+            "description",
+            "held_on",
+            "opens_on",
+            "closes_on",
+            "hours_value",
+            "task_kind",
+        ]
+    )
+    return activity
+
+
+def activity_transition(*, activity: Activity, to: str, by) -> Activity:
+    if to not in TRANSITIONS[activity.status]:
+        raise ActivityError(
+            f"活动当前状态为“{activity.get_status_display()}”，不能改为“{Status(to).label}”。"
+        )
+    activity.status = to
+    fields = ["status"]
+    if to == Status.PUBLISHED:
+        activity.published_at = timezone.now()
+        fields.append("published_at")
+    activity.save(update_fields=fields)
+    return activity
+
+
+@transaction.atomic
+def activity_publish(*, activity: Activity, by) -> Activity:
+    """发布: checks again (the rule may have been switched back on), then tells the members."""
+    if not activity.topic.is_published:
+        raise ActivityError(f"请先发布研修专题《{activity.topic.title}》。")
+    if activity.kind == Activity.Kind.OBSERVATION:
+        if not (activity.video or activity.video_url):
+            raise ActivityError("听课评课活动须先上传课堂视频或填写视频链接。")
+        form = ObservationForm.objects.filter(activity=activity).first()
+        if form is None or not form.questions.exists():
+            raise ActivityError("听课评课表至少要有一个题目。")
+    _lock_group(activity.group)
+    _refuse_clash(group=activity.group, held_on=activity.held_on, exclude_pk=activity.pk)
+    activity_transition(activity=activity, to=Status.PUBLISHED, by=by)
+    notify_group_members(
+        activity=activity,
+        message=f"{activity.group.name}发布了{activity.get_kind_display()}《{activity.title}》"
+        f"（{activity.held_on:%m月%d日}，{activity.hours_value} 学时）",
+    )
+    return activity
+
+
+def activity_close(*, activity: Activity, by) -> Activity:
+    return activity_transition(activity=activity, to=Status.CLOSED, by=by)

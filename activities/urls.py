@@ -1,0 +1,54 @@
+from django.urls import path
+
+from .views import detail, files, inbox, leader, manage, member
+
+app_name = "activities"
+
+urlpatterns = [
+    # teacher
+    path("", member.mine, name="mine"),
+    path("<int:activity_id>/", detail.activity_detail, name="detail"),
+    path("<int:activity_id>/join/", member.join, name="join"),
+    path("<int:activity_id>/enter/", member.enter, name="enter"),
+    path("<int:activity_id>/posts/", member.post_new, name="post_new"),
+    path("posts/<int:post_id>/like/", member.like, name="like"),
+    path("<int:activity_id>/homework/", member.homework_new, name="homework_submit"),
+    path("<int:activity_id>/observation/", member.observation_new, name="observation_submit"),
+    # leader
+    path("leading/", leader.leading, name="leading"),
+    path("groups/<int:group_id>/", leader.group_page, name="group"),
+    path("groups/<int:group_id>/coverage/", leader.group_coverage, name="coverage"),
+    path("groups/<int:group_id>/topics/new/", leader.topic_new, name="topic_new"),
+    path("topics/<int:topic_id>/edit/", leader.topic_edit, name="topic_edit"),
+    path("topics/<int:topic_id>/publish/", leader.topic_publish_view, name="topic_publish"),
+    path("topics/<int:topic_id>/activities/new/", leader.activity_new, name="activity_new"),
+    path("<int:activity_id>/edit/", leader.activity_edit, name="activity_edit"),
+    path("<int:activity_id>/publish/", leader.activity_publish_view, name="activity_publish"),
+    path("<int:activity_id>/close/", leader.activity_close_view, name="activity_close"),
+    path("<int:activity_id>/video/", manage.video_set, name="video_set"),
+    path("<int:activity_id>/form/header/", manage.observation_header, name="form_header"),
+    path("<int:activity_id>/form/questions/", manage.question_add, name="question_add"),
+    path(
+        "<int:activity_id>/form/questions/<int:question_id>/delete/",
+        manage.question_delete,
+        name="question_delete",
+    ),
+    path("<int:activity_id>/results/", manage.observation_results, name="observation_results"),
+    path("<int:activity_id>/participants/", manage.designate, name="designate"),
+    path("<int:activity_id>/evidence/", manage.evidence_new, name="evidence_add"),
+    path(
+        "evidence/<int:evidence_id>/withdraw/",
+        manage.evidence_withdraw_view,
+        name="evidence_withdraw",
+    ),
+    path("<int:activity_id>/homework.zip", manage.homework_zip, name="homework_zip"),
+    # school
+    path("school/coverage/", leader.school_coverage, name="school_coverage"),
+    # files
+    path("<int:activity_id>/video/stream", files.lesson_video, name="video_stream"),
+    path("files/homework/<int:file_id>", files.homework_file, name="homework_file"),
+    path("files/evidence/<int:evidence_id>", files.evidence_file, name="evidence_file"),
+    # inbox
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/read/", inbox.inbox_read, name="inbox_read"),
+]

@@ -1,0 +1,1 @@
+"""Thin views, one URL per action: access helper → form → service → redirect."""

@@ -1,0 +1,80 @@
+"""The activity page: what it is, and what the person may do in it now."""
+
+from django.shortcuts import render
+
+from accounts.access import role_required
+
+from .. import selectors
+from ..access import get_activity_for, is_leader, is_member
+from ..forms import (
+    DesignateForm,
+    EvidenceForm,
+    HomeworkForm,
+    ObservationHeaderForm,
+    PostForm,
+    QuestionForm,
+    VideoForm,
+)
+from ..models import Activity
+from .common import VIEWER_ROLES
+
+K = Activity.Kind
+
+
+@role_required(*VIEWER_ROLES)
+def activity_detail(request, activity_id):
+    activity = get_activity_for(request.user, activity_id)
+    user = request.user
+    leader = is_leader(user, activity.group)
+    member = is_member(user, activity.group)
+    participation = selectors.participation_of(activity=activity, user=user) if member else None
+    ctx = {
+        "activity": activity,
+        "is_leader": leader,
+        "is_member": member,
+        "participation": participation,
+        "is_open": activity.is_open(),
+        "entered": bool(participation and participation.entered_at),
+    }
+    if activity.kind == K.DISCUSSION:
+        ctx["posts"] = selectors.discussion_posts(activity=activity, user=user)
+        ctx["post_form"] = PostForm()
+    elif activity.kind == K.HOMEWORK:
+        if member:
+            submission = selectors.submission_of(activity=activity, user=user)
+            ctx["submission"] = submission
+            ctx["homework_form"] = HomeworkForm(
+                initial={"text": submission.text if submission else ""}
+            )
+        if leader:
+            ctx["submissions"] = selectors.homework_submissions(activity=activity)
+    elif activity.kind == K.OBSERVATION:
+        ctx["questions"] = selectors.observation_questions(activity=activity)
+        ctx["form_header"] = getattr(activity, "observation_form", None)
+        if member:
+            ctx["my_response"] = activity.observation_responses.filter(user=user).first()
+        if leader:
+            header = ctx["form_header"]
+            ctx["video_form"] = VideoForm(initial={"video_url": activity.video_url})
+            ctx["header_form"] = ObservationHeaderForm(
+                initial={
+                    f: getattr(header, f, "")
+                    for f in ("lesson_title", "teacher_name", "subject_grade", "taught_on")
+                }
+            )
+            ctx["question_form"] = QuestionForm()
+            ctx["response_count"] = activity.observation_responses.count()
+    elif activity.kind == K.OFFLINE:
+        ctx["evidence"] = list(selectors.evidence_of(activity=activity))
+        ctx["participants"] = selectors.activity_participants(activity=activity)
+        if leader:
+            members = selectors.group_members(group_id=activity.group_id)
+            from accounts.models import User
+
+            ctx["designate_form"] = DesignateForm(
+                members=User.objects.filter(pk__in=members.values("user_id")).order_by(
+                    "real_name", "pk"
+                )
+            )
+            ctx["evidence_form"] = EvidenceForm()
+    return render(request, "activities/detail.html", ctx)

@@ -1,0 +1,61 @@
+"""Downloads: every file goes through an access helper first, never a media URL."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.access import role_required
+
+from ..access import activities_visible_to, get_activity_for, is_leader
+from ..files import serve_file
+from ..models import Evidence, SubmissionFile
+from .common import VIEWER_ROLES
+
+
+@role_required(*VIEWER_ROLES)
+def lesson_video(request, activity_id):
+    """The 听课评课 video, with Range support so the page's <video> can seek."""
+    activity = get_activity_for(request.user, activity_id)
+    if not activity.video:
+        raise Http404
+    return serve_file(
+        request,
+        activity.video,
+        filename=activity.video_name or "课堂视频.mp4",
+        content_type=_video_type(activity.video_name),
+        inline=True,
+    )
+
+
+@role_required(*VIEWER_ROLES)
+def homework_file(request, file_id):
+    """The author and the group's leader may download a homework file."""
+    row = get_object_or_404(
+        SubmissionFile.objects.select_related("submission__activity__group").filter(
+            submission__activity__in=activities_visible_to(request.user).values("pk")
+        ),
+        pk=file_id,
+    )
+    submission = row.submission
+    if submission.user_id != request.user.pk and not is_leader(
+        request.user, submission.activity.group
+    ):
+        raise Http404
+    return serve_file(request, row.file, filename=row.original_name, content_type=row.content_type)
+
+
+@role_required(*VIEWER_ROLES)
+def evidence_file(request, evidence_id):
+    """Evidence is visible to everyone who may see the activity."""
+    row = get_object_or_404(
+        Evidence.objects.filter(activity__in=activities_visible_to(request.user).values("pk")),
+        pk=evidence_id,
+    )
+    inline = row.content_type.startswith(("image/", "video/", "application/pdf"))
+    return serve_file(
+        request, row.file, filename=row.original_name, content_type=row.content_type, inline=inline
+    )
+
+
+def _video_type(name: str) -> str:
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else "mp4"
+    return {"webm": "video/webm", "mov": "video/quicktime"}.get(ext, "video/mp4")

@@ -1,0 +1,199 @@
+"""The leader's pages: topics, activities (保存 → 发布), coverage."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.access import role_required
+from accounts.selectors import cycle_current
+
+from .. import selectors
+from ..access import (
+    get_activity_for_leader,
+    get_group_for_leader,
+    get_topic_for_leader,
+    groups_led_by,
+)
+from ..forms import ActivityForm, TopicForm
+from ..services import (
+    ActivityError,
+    activity_close,
+    activity_create,
+    activity_publish,
+    activity_update,
+    topic_create,
+    topic_publish,
+    topic_update,
+)
+from .common import LEADER_ROLES, SCHOOL_ROLES
+
+
+@role_required(*LEADER_ROLES)
+def leading(request):
+    groups = list(groups_led_by(request.user).select_related("school"))
+    if len(groups) == 1:
+        return redirect("activities:group", groups[0].pk)
+    return render(request, "activities/leading.html", {"groups": groups})
+
+
+@role_required(*LEADER_ROLES)
+def group_page(request, group_id):
+    group = get_group_for_leader(request.user, group_id)
+    return render(
+        request,
+        "activities/group.html",
+        {
+            "group": group,
+            "topics": selectors.group_topics(group=group),
+            "activities": selectors.group_activities(group=group),
+        },
+    )
+
+
+@role_required(*LEADER_ROLES)
+def topic_new(request, group_id):
+    group = get_group_for_leader(request.user, group_id)
+    points = selectors.key_points_for_group(group=group, cycle=cycle_current())
+    form = TopicForm(request.POST or None, points=points)
+    if request.method == "POST" and form.is_valid():
+        try:
+            topic = topic_create(group=group, by=request.user, **form.cleaned_data)
+        except ActivityError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, f"研修专题《{topic.title}》已保存，发布后才能在其下发布活动。"
+            )
+            return redirect("activities:group", group.pk)
+    return render(
+        request, "activities/topic_form.html", {"form": form, "group": group, "points": points}
+    )
+
+
+@role_required(*LEADER_ROLES)
+def topic_edit(request, topic_id):
+    topic = get_topic_for_leader(request.user, topic_id)
+    points = selectors.key_points_for_group(group=topic.group, cycle=topic.cycle)
+    initial = {
+        "title": topic.title,
+        "description": topic.description,
+        "key_points": topic.key_points.all(),
+    }
+    form = TopicForm(request.POST or None, initial=initial, points=points)
+    if request.method == "POST" and form.is_valid():
+        try:
+            topic_update(topic=topic, by=request.user, **form.cleaned_data)
+        except ActivityError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "研修专题已保存。")
+            return redirect("activities:group", topic.group_id)
+    return render(
+        request,
+        "activities/topic_form.html",
+        {"form": form, "group": topic.group, "topic": topic, "points": points},
+    )
+
+
+@require_POST
+@role_required(*LEADER_ROLES)
+def topic_publish_view(request, topic_id):
+    topic = get_topic_for_leader(request.user, topic_id)
+    topic_publish(topic=topic, by=request.user)
+    messages.success(request, f"研修专题《{topic.title}》已发布。")
+    return redirect("activities:group", topic.group_id)
+
+
+@role_required(*LEADER_ROLES)
+def activity_new(request, topic_id):
+    topic = get_topic_for_leader(request.user, topic_id)
+    form = ActivityForm(request.POST or None, initial={"kind": request.GET.get("kind", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = activity_create(topic=topic, by=request.user, **form.cleaned_data)
+        except ActivityError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"活动《{activity.title}》已保存为草稿。")
+            return redirect("activities:detail", activity.pk)
+    return render(request, "activities/activity_form.html", {"form": form, "topic": topic})
+
+
+@role_required(*LEADER_ROLES)
+def activity_edit(request, activity_id):
+    activity = get_activity_for_leader(request.user, activity_id)
+    fields = ("title", "description", "held_on", "opens_on", "closes_on")
+    initial = {f: getattr(activity, f) for f in fields}
+    initial.update(hours_value=activity.hours_value, task_kind=activity.task_kind)
+    form = ActivityForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity_update(activity=activity, by=request.user, **form.cleaned_data)
+        except ActivityError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "活动已保存。")
+            return redirect("activities:detail", activity.pk)
+    return render(
+        request,
+        "activities/activity_form.html",
+        {"form": form, "topic": activity.topic, "activity": activity},
+    )
+
+
+@require_POST
+@role_required(*LEADER_ROLES)
+def activity_publish_view(request, activity_id):
+    activity = get_activity_for_leader(request.user, activity_id)
+    try:
+        activity_publish(activity=activity, by=request.user)
+    except ActivityError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"活动《{activity.title}》已发布，已通知本组组员。")
+    return redirect("activities:detail", activity.pk)
+
+
+@require_POST
+@role_required(*LEADER_ROLES)
+def activity_close_view(request, activity_id):
+    activity = get_activity_for_leader(request.user, activity_id)
+    try:
+        activity_close(activity=activity, by=request.user)
+    except ActivityError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "活动已结束。")
+    return redirect("activities:detail", activity.pk)
+
+
+@role_required(*LEADER_ROLES)
+def group_coverage(request, group_id):
+    group = get_group_for_leader(request.user, group_id)
+    cycle = cycle_current()
+    boards = selectors.coverage_for_groups(groups=[group], school_id=group.school_id, cycle=cycle)
+    return render(
+        request,
+        "activities/coverage.html",
+        {"boards": boards, "group": group, "cycle": cycle, "kinds": _kinds()},
+    )
+
+
+@role_required(*SCHOOL_ROLES)
+def school_coverage(request):
+    school_id = request.grant.school_id
+    cycle = cycle_current()
+    boards = selectors.coverage_for_groups(
+        groups=selectors.school_groups(school_id=school_id), school_id=school_id, cycle=cycle
+    )
+    return render(
+        request,
+        "activities/coverage.html",
+        {"boards": boards, "cycle": cycle, "kinds": _kinds(), "school_view": True},
+    )
+
+
+def _kinds():
+    from ..models import Activity
+
+    return Activity.Kind.choices

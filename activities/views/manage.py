@@ -1,0 +1,206 @@
+"""The leader's actions inside one activity: the lesson video and 听课评课表,
+participants and evidence of a 线下活动, homework downloads."""
+
+import tempfile
+import zipfile
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.access import role_required
+from accounts.models import User
+
+from .. import selectors
+from ..access import get_activity_for_leader, get_evidence_for_leader
+from ..forms import DesignateForm, EvidenceForm, ObservationHeaderForm, QuestionForm, VideoForm
+from ..models import ObservationQuestion
+from ..services import (
+    ActivityError,
+    evidence_add,
+    evidence_withdraw,
+    observation_form_update,
+    observation_question_add,
+    observation_question_delete,
+    observation_video_set,
+    participants_designate,
+)
+from .common import LEADER_ROLES, form_errors
+
+
+def _back(activity, anchor="manage"):
+    return redirect(f"{activity.get_absolute_url()}#{anchor}")
+
+
+@require_POST
+@role_required(*LEADER_ROLES)
+def video_set(request, activity_id):
+    activity = get_activity_for_leader(request.user, activity_id)
+    form = VideoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return _back(activity)
+    try:
+        observation_video_set(
+            activity=activity,
+            by=request.user,
+            upload=form.cleaned_data["video"],
+            url=form.cleaned_data["video_url"],
+        )
+    except ActivityError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "课堂视频已保存。")
+    return _back(activity)
+
+
+@require_POST
+@role_required(*LEADER_ROLES)
+def observation_header(request, activity_id):
+    activity = get_activity_for_leader(request.user, activity_id)
+    form = ObservationHeaderForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return _back(activity)
+    try:
+        observation_form_update(activity=activity, by=request.user, **form.cleaned_data)
+    except ActivityError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "听课评课表信息已保存。")
+    return _back(activity)
+
+
+@require_POST
+@role_required(*LEADER_ROLES)
+def question_add(request, activity_id):
+    activity = get_activity_for_leader(request.user, activity_id)
+    form = QuestionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return _back(activity)
+    data = form.cleaned_data
+    try:
+        observation_question_add(
+            activity=activity,
+            by=request.user,
+            kind=data["kind"],
+            prompt=data["prompt"],
+            max_score=data["max_score"] or 10,
+            choices=data["choices"].splitlines(),
+        )
+    except ActivityError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "题目已添加。")
+    return _back(activity)
+
+
+@require_POST
+@role_required(*LEADER_ROLES)
+def question_delete(request, activity_id, question_id):
+    activity = get_activity_for_leader(request.user, activity_id)
+    question = get_object_or_404(
+        ObservationQuestion.objects.select_related("form__activity"),
+        pk=question_id,
+        form__activity=activity,
+    )
+    try:
+        observation_question_delete(question=question, by=request.user)
+    except ActivityError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "题目已删除。")
+    return _back(activity)
+
+
+@role_required(*LEADER_ROLES)
+def observation_results(request, activity_id):
+    activity = get_activity_for_leader(request.user, activity_id)
+    summary = selectors.observation_summary(activity=activity)
+    return render(
+        request, "activities/observation_results.html", {"activity": activity, "s": summary}
+    )
+
+
+@require_POST
+@role_required(*LEADER_ROLES)
+def designate(request, activity_id):
+    activity = get_activity_for_leader(request.user, activity_id)
+    members = User.objects.filter(
+        pk__in=selectors.group_members(group_id=activity.group_id).values("user_id")
+    )
+    form = DesignateForm(request.POST, members=members)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return _back(activity)
+    try:
+        added = participants_designate(
+            activity=activity, by=request.user, users=form.cleaned_data["users"]
+        )
+    except ActivityError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"已指定 {added} 名组员参与。")
+    return _back(activity)
+
+
+@require_POST
+@role_required(*LEADER_ROLES)
+def evidence_new(request, activity_id):
+    activity = get_activity_for_leader(request.user, activity_id)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return _back(activity)
+    try:
+        evidence_add(
+            activity=activity,
+            by=request.user,
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+        )
+    except ActivityError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "佐证材料已上传，指定的参与组员已记为完成。")
+    return _back(activity)
+
+
+@require_POST
+@role_required(*LEADER_ROLES)
+def evidence_withdraw_view(request, evidence_id):
+    evidence = get_evidence_for_leader(request.user, evidence_id)
+    undone = evidence_withdraw(evidence=evidence, by=request.user)
+    if undone:
+        messages.warning(request, f"佐证材料已全部撤回，{undone} 名组员的完成记录和学时已撤销。")
+    else:
+        messages.success(request, "佐证材料已撤回。")
+    return _back(evidence.activity)
+
+
+@role_required(*LEADER_ROLES)
+def homework_zip(request, activity_id):
+    """All submissions as one .zip: a folder per member with text and files.
+    Built in a temporary file, so big submissions don't sit in memory."""
+    activity = get_activity_for_leader(request.user, activity_id)
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
+        for submission in selectors.homework_submissions(activity=activity):
+            folder = f"{submission.user.display_name}_{submission.user.pk}"
+            if submission.text:
+                archive.writestr(f"{folder}/作业内容.txt", submission.text)
+            for i, f in enumerate(submission.files.all(), start=1):
+                with (
+                    f.file.open("rb") as src,
+                    archive.open(f"{folder}/{i}_{f.original_name}", "w", force_zip64=True) as dst,
+                ):
+                    for chunk in iter(lambda src=src: src.read(1024 * 1024), b""):
+                        dst.write(chunk)
+    spool.seek(0)
+    response = FileResponse(spool, content_type="application/zip")
+    name = quote(f"{activity.title}-研修作业.zip")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response

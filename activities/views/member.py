@@ -1,0 +1,123 @@
+"""A member's actions: 参与活动, 进入研修, 发表观点, 点赞, 提交作业, 提交听课评课表."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.access import role_required
+
+from .. import selectors
+from ..access import get_activity_for_member, get_post_for_member
+from ..forms import HomeworkForm, PostForm
+from ..services import (
+    ActivityError,
+    homework_submit,
+    like_toggle,
+    observation_submit,
+    participation_enter,
+    participation_join,
+    post_create,
+)
+from .common import MEMBER_ROLES, form_errors
+
+
+@role_required(*MEMBER_ROLES)
+def mine(request):
+    board = selectors.teacher_board(user=request.user)
+    return render(request, "activities/mine.html", {"board": board})
+
+
+@require_POST
+@role_required(*MEMBER_ROLES)
+def join(request, activity_id):
+    activity = get_activity_for_member(request.user, activity_id)
+    try:
+        participation_join(activity=activity, user=request.user)
+    except ActivityError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "已参与活动，点击“进入研修”开始。")
+    return redirect("activities:detail", activity.pk)
+
+
+@require_POST
+@role_required(*MEMBER_ROLES)
+def enter(request, activity_id):
+    activity = get_activity_for_member(request.user, activity_id)
+    participation = selectors.participation_of(activity=activity, user=request.user)
+    if participation is None:
+        messages.error(request, "请先点击“参与活动”。")
+        return redirect("activities:detail", activity.pk)
+    participation_enter(participation=participation)
+    return redirect(f"{activity.get_absolute_url()}#work")
+
+
+@require_POST
+@role_required(*MEMBER_ROLES)
+def post_new(request, activity_id):
+    activity = get_activity_for_member(request.user, activity_id)
+    form = PostForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("activities:detail", activity.pk)
+    try:
+        post_create(activity=activity, user=request.user, body=form.cleaned_data["body"])
+    except ActivityError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "观点已发表。")
+    return redirect(f"{activity.get_absolute_url()}#posts")
+
+
+@require_POST
+@role_required(*MEMBER_ROLES)
+def like(request, post_id):
+    post = get_post_for_member(request.user, post_id)
+    try:
+        liked, count = like_toggle(post=post, user=request.user)
+    except ActivityError as error:
+        if request.htmx:
+            return render(
+                request, "activities/_like_button.html", {"post": post, "error": str(error)}
+            )
+        messages.error(request, str(error))
+        return redirect("activities:detail", post.activity_id)
+    post.liked, post.like_count = liked, count
+    if request.htmx:
+        return render(request, "activities/_like_button.html", {"post": post})
+    return redirect(f"{post.activity.get_absolute_url()}#post-{post.pk}")
+
+
+@require_POST
+@role_required(*MEMBER_ROLES)
+def homework_new(request, activity_id):
+    activity = get_activity_for_member(request.user, activity_id)
+    form = HomeworkForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("activities:detail", activity.pk)
+    try:
+        homework_submit(
+            activity=activity,
+            user=request.user,
+            text=form.cleaned_data["text"],
+            files=form.cleaned_data["files"],
+        )
+    except ActivityError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "作业已提交。活动开放期内可以重新提交替换。")
+    return redirect(f"{activity.get_absolute_url()}#work")
+
+
+@require_POST
+@role_required(*MEMBER_ROLES)
+def observation_new(request, activity_id):
+    activity = get_activity_for_member(request.user, activity_id)
+    try:
+        observation_submit(activity=activity, user=request.user, raw_answers=request.POST)
+    except ActivityError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "听课评课表已提交。")
+    return redirect(f"{activity.get_absolute_url()}#work")
