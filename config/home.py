@@ -5,6 +5,7 @@ from accounts.access import schools_visible_to
 from accounts.models import School, SchoolMembership
 from accounts.roles import Grant, Role
 from accounts.selectors import cycle_current, school_counts, schools_with_counts
+from groups.selectors import groups_led_by, school_setup
 from hours.selectors import hours_totals
 
 
@@ -14,12 +15,21 @@ def _school_admin(request, grant: Grant) -> dict:
     steps = []
     if counts["teachers"] == 0:
         steps.append(("导入本校教师名单", "accounts:roster_import"))
-    return {"school": school, "counts": counts, "steps": steps}
+    setup = school_setup(school=school)
+    steps += setup.steps
+    return {"school": school, "counts": counts, "steps": steps, "setup": setup}
 
 
 def _info_team(request, grant: Grant) -> dict:
     school = School.objects.get(pk=grant.school_id)
-    return {"school": school, "counts": school_counts(school), "steps": []}
+    setup = school_setup(school=school, with_lists=False)
+    steps = [("填写校本研修方案（两案）", "groups:plan_edit")] if setup.plan is None else []
+    return {"school": school, "counts": school_counts(school), "steps": steps, "setup": setup}
+
+
+def _leader(request, grant: Grant) -> dict:
+    groups = groups_led_by(user=request.user, school_id=grant.school_id)
+    return {"groups": groups, "steps": []}
 
 
 def _teacher(request, grant: Grant) -> dict:
@@ -50,5 +60,6 @@ HOME_PAGES = {
     Role.EXPERT: ("home/expert.html", _expert),
     Role.SCHOOL_ADMIN: ("home/school_admin.html", _school_admin),
     Role.INFO_TEAM: ("home/info_team.html", _info_team),
+    Role.LEADER: ("home/leader.html", _leader),
     Role.TEACHER: ("home/teacher.html", _teacher),
 }

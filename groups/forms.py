@@ -133,7 +133,19 @@ class SchoolPlanForm(forms.ModelForm):
         }
 
 
-class TeamRowForm(forms.Form):
+class RowForm(forms.Form):
+    """One row of a plan table, rendered inline in the page."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name != "DELETE":
+                field.widget.attrs.update(
+                    {"class": "form-control form-control-sm", "aria-label": field.label}
+                )
+
+
+class TeamRowForm(RowForm):
     name = forms.CharField(label="姓名", max_length=50, required=False)
     age = forms.CharField(label="年龄", max_length=10, required=False)
     education = forms.CharField(label="学历", max_length=30, required=False)
@@ -147,14 +159,14 @@ class TeamRowForm(forms.Form):
         return age
 
 
-class PointRowForm(forms.Form):
+class PointRowForm(RowForm):
     point = forms.CharField(label="微能力名称", max_length=120, required=False)
     reason = forms.CharField(
         label="选择理由", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class ScheduleRowForm(forms.Form):
+class ScheduleRowForm(RowForm):
     when = forms.CharField(label="时间", max_length=60, required=False)
     content = forms.CharField(
         label="内容", required=False, widget=forms.Textarea(attrs={"rows": 3})

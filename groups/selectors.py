@@ -197,3 +197,40 @@ def teacher_removal_preview(*, membership: SchoolMembership) -> dict:
         ).values_list("name", flat=True)
     )
     return {"groups": member_of, "led_groups": led}
+
+
+@dataclass
+class SchoolSetup:
+    """Where a school stands in its set-up (for home pages): theme, plan, groups."""
+
+    cycle: Cycle | None
+    theme: SchoolTheme | None
+    plan: SchoolPlan | None
+    progress: GroupProgress
+
+    @property
+    def steps(self) -> list[tuple[str, str]]:
+        """What the school admin should do next: (label, url name)."""
+        steps = []
+        if self.theme is None:
+            steps.append(("设置本校校本主题与关键能力点", "groups:theme_edit"))
+        if not self.progress.group_count:
+            steps.append(("创建教研组并指派教研组长", "groups:create"))
+        elif any(g.leader_id is None for g in self.progress.groups):
+            steps.append(("为没有组长的教研组指派组长", "groups:list"))
+        if self.plan is None:
+            steps.append(("填写校本研修方案（两案）", "groups:plan_edit"))
+        return steps
+
+
+def school_setup(*, school: School, with_lists: bool = True) -> SchoolSetup:
+    """Fixed cost: cycle, theme (+ its points), plan, and group_progress's three."""
+    from accounts.selectors import cycle_current
+
+    cycle = cycle_current()
+    return SchoolSetup(
+        cycle=cycle,
+        theme=theme_for(school=school, cycle=cycle),
+        plan=school_plan_for(school=school, cycle=cycle),
+        progress=group_progress(school_id=school.pk, with_lists=with_lists),
+    )

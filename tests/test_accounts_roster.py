@@ -208,10 +208,11 @@ def test_roster_costs_the_same_queries_at_any_size(cast, as_user, django_assert_
     from . import factories as f
 
     client = as_user(cast.school_admin)
-    # session + user, role grants (region roles, membership), school, count, page of rows
-    with django_assert_num_queries(7):
+    # session + user, role grants (region roles, membership, groups' 教研组长 provider),
+    # school, count, page of rows
+    with django_assert_num_queries(8):
         client.get(reverse("accounts:roster"))
     for _ in range(60):
         f.teacher(cast.school)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(reverse("accounts:roster"))

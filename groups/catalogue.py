@@ -1,0 +1,237 @@
+"""Ability-point catalogue import (.xlsx or .csv): every row is checked first; a
+file with any bad row imports nothing and reports each bad row with its number."""
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from .models import AbilityPoint, Framework
+
+# Accepted headers (English as in data/ability_points.csv, or Chinese).
+HEADERS = {
+    "framework": "framework",
+    "框架": "framework",
+    "能力点框架": "framework",
+    "code": "code",
+    "编号": "code",
+    "name": "name",
+    "名称": "name",
+    "能力点名称": "name",
+    "mode": "mode",
+    "模式": "mode",
+    "模式/环境": "mode",
+    "环境": "mode",
+    "dimension": "dimension",
+    "维度": "dimension",
+    "description": "description",
+    "能力描述": "description",
+    "evidence": "evidence",
+    "证据要求": "evidence",
+}
+REQUIRED = ["framework", "code", "name"]
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 2000
+CODE_RE = re.compile(r"^[A-Z]{1,2}\d{1,3}$")
+EVIDENCE_ITEM = re.compile(r"^(?P<kind>.+?)\s*(?:[×xX*]\s*(?P<count>\d+))?$")
+DIMENSIONS = set(AbilityPoint.Dimension.values)
+
+
+class CatalogueFileError(Exception):
+    """The file as a whole can't be read."""
+
+
+@dataclass
+class RowError:
+    row: int
+    reason: str
+
+
+@dataclass
+class CatalogueImportResult:
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    retired: int = 0
+    frameworks: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def parse_evidence(text: str) -> list[dict]:
+    """ "学习活动方案×1；学生成果×2；教师反思视频" -> [{"kind", "count"}]."""
+    slots = []
+    for part in re.split(r"[;；\n]", text or ""):
+        part = part.strip()
+        if not part:
+            continue
+        m = EVIDENCE_ITEM.match(part)
+        count = int(m.group("count") or 1)
+        if count < 1:
+            raise ValueError(part)
+        slots.append({"kind": m.group("kind").strip(), "count": count})
+    return slots
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _raw_rows(name: str, data: bytes) -> list[list]:
+    if name.lower().endswith(".csv"):
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                return list(csv.reader(io.StringIO(data.decode(encoding))))
+            except UnicodeDecodeError:
+                continue
+        raise CatalogueFileError("无法识别 CSV 文件的编码，请另存为 UTF-8 编码的 CSV。")
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise CatalogueFileError("无法读取该文件：请上传 Excel .xlsx 或 .csv 文件。") from exc
+    rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+    wb.close()
+    return rows
+
+
+def read_rows(name: str, data: bytes) -> list[tuple[int, dict]]:
+    if len(data) > MAX_BYTES:
+        raise CatalogueFileError("文件超过 5 MB。")
+    rows = _raw_rows(name, data)
+    if not rows:
+        raise CatalogueFileError("文件是空的。")
+    header = [HEADERS.get(_text(c).lower(), HEADERS.get(_text(c))) for c in rows[0]]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise CatalogueFileError(f"表头缺少列：{'、'.join(missing)}。")
+    result = []
+    for number, values in enumerate(rows[1:], start=2):
+        cells = {
+            key: _text(values[i]) if i < len(values) else "" for i, key in enumerate(header) if key
+        }
+        if not any(cells.values()):
+            continue
+        result.append((number, cells))
+        if len(result) > MAX_ROWS:
+            raise CatalogueFileError(f"一次最多导入 {MAX_ROWS} 行。")
+    if not result:
+        raise CatalogueFileError("文件中没有能力点数据。")
+    return result
+
+
+def _check(cells: dict) -> tuple[dict | None, list[str]]:
+    reasons = []
+    for key, label in (("framework", "框架"), ("code", "编号"), ("name", "名称")):
+        if not cells.get(key):
+            reasons.append(f"缺少{label}")
+    code = cells.get("code", "").upper()
+    if code and not CODE_RE.match(code):
+        reasons.append(f"编号“{code}”格式不正确（应如 A3、B12、G7）")
+    dimension = cells.get("dimension", "")
+    if dimension and dimension not in DIMENSIONS:
+        reasons.append(f"维度“{dimension}”不正确（应为 {'、'.join(sorted(DIMENSIONS))} 之一）")
+    if len(cells.get("name", "")) > 100:
+        reasons.append("名称超过 100 字")
+    if len(cells.get("mode", "")) > 30:
+        reasons.append("模式/环境超过 30 字")
+    try:
+        evidence = parse_evidence(cells.get("evidence", ""))
+    except (ValueError, AttributeError):
+        evidence = []
+        reasons.append("证据要求格式不正确（如：学习活动方案×1；学生成果×2）")
+    if reasons:
+        return None, reasons
+    return {
+        "framework": cells["framework"],
+        "code": code,
+        "name": cells["name"],
+        "mode": cells.get("mode", ""),
+        "dimension": dimension,
+        "description": cells.get("description", ""),
+        "evidence": evidence,
+    }, []
+
+
+def ability_points_import(
+    *, name: str, data: bytes, retire_missing: bool = False
+) -> CatalogueImportResult:
+    """Checks every row, then imports all of them in one transaction, or none.
+    Points are matched on (framework, code). With retire_missing, points of the
+    imported frameworks absent from the file are retired (never deleted)."""
+    result = CatalogueImportResult()
+    parsed = []
+    seen: dict[tuple[str, str], int] = {}
+    for row, cells in read_rows(name, data):
+        item, reasons = _check(cells)
+        if item:
+            key = (item["framework"], item["code"])
+            if key in seen:
+                reasons.append(f"与第 {seen[key]} 行编号重复（{item['framework']} {item['code']}）")
+            seen.setdefault(key, row)
+        if reasons:
+            result.errors.append(RowError(row, "；".join(reasons)))
+        else:
+            parsed.append(item)
+    if result.errors:
+        return result
+    _apply(parsed, retire_missing, result)
+    return result
+
+
+@transaction.atomic
+def _apply(parsed: list[dict], retire_missing: bool, result: CatalogueImportResult) -> None:
+    by_framework: dict[str, list[dict]] = {}
+    for item in parsed:
+        by_framework.setdefault(item["framework"], []).append(item)
+    for fw_name, items in by_framework.items():
+        framework, _ = Framework.objects.get_or_create(name=fw_name)
+        existing = {p.code: p for p in AbilityPoint.objects.filter(framework=framework)}
+        for item in items:
+            fields = {k: item[k] for k in ("name", "mode", "dimension", "description", "evidence")}
+            point = existing.get(item["code"])
+            if point is None:
+                AbilityPoint.objects.create(framework=framework, code=item["code"], **fields)
+                result.created += 1
+                continue
+            changed = [k for k, v in fields.items() if getattr(point, k) != v]
+            if point.retired:
+                point.retired = False
+                changed.append("retired")
+            if changed:
+                for k in changed:
+                    if k != "retired":
+                        setattr(point, k, fields[k])
+                point.save(update_fields=changed)
+                result.updated += 1
+        if retire_missing:
+            codes = {item["code"] for item in items}
+            result.retired += (
+                AbilityPoint.objects.filter(framework=framework, retired=False)
+                .exclude(code__in=codes)
+                .update(retired=True)
+            )
+        result.frameworks.append(fw_name)
+
+
+def ability_point_in_use(point: AbilityPoint) -> bool:
+    """A point chosen by any school's theme (later: by teachers, topics…) is in use:
+    it can be retired, never deleted."""
+    from django.db.models.deletion import Collector
+
+    collector = Collector(using="default")
+    collector.collect([point])
+    # Anything beyond the point itself (M2M rows, other apps' rows) means it is used.
+    return any(
+        model is not AbilityPoint and instances for model, instances in collector.data.items()
+    ) or any(qs.exists() for qs in collector.fast_deletes)

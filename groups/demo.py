@@ -1,0 +1,114 @@
+"""Demo data for the school's training set-up: settings, theme, plan, six groups
+with leaders and members (and teachers in no group), one 调岗 removal."""
+
+from accounts.models import SchoolMembership
+
+from .models import (
+    AbilityPoint,
+    Framework,
+    ResearchGroup,
+    SchoolPlan,
+    SchoolSettings,
+    SchoolTheme,
+    TeacherRemoval,
+)
+from .services import group_create, group_member_add, school_plan_save, teacher_remove
+
+GROUPS = ["语文组", "数学组", "英语组", "科学组", "艺体组", "信息技术组"]
+
+
+def load(ctx) -> None:
+    school = ctx.school
+    admin = ctx.users["school_admin"]
+    framework = Framework.objects.get(name="广东 2.0")
+    SchoolSettings.objects.get_or_create(school=school, defaults={"framework": framework})
+
+    theme, _ = SchoolTheme.objects.get_or_create(
+        school=school,
+        cycle=ctx.cycle,
+        defaults={
+            "title": "多技术融合环境下的课堂教学与评价",
+            "description": "以微课程和评价量规为抓手，推动信息技术与学科教学深度融合。",
+        },
+    )
+    keys = AbilityPoint.objects.filter(framework=framework, code__in=["A3", "A13", "G2"])
+    theme.key_points.add(*keys)
+
+    teachers = ctx.teachers
+    # Six groups led by teachers 1–6. Teachers 7–30 are spread over them; the demo
+    # teacher (teachers[0]) is in two groups, 语文组 and 数学组; teachers 31–39 are
+    # in no group (the school home page lists them).
+    for i, name in enumerate(GROUPS):
+        group = ResearchGroup.objects.filter(
+            school=school, name=name, archived_at__isnull=True
+        ).first() or group_create(school=school, name=name, leader=teachers[i + 1], by=admin)
+        members = [teachers[j] for j in range(7, 31) if j % 6 == i]
+        if i in (0, 1):
+            members.append(teachers[0])
+        group_member_add(group=group, users=members, by=admin)
+        if not group.plan:
+            group.plan = (
+                f"{name}本学期围绕学校关键能力点 A3、A13、G2 开展研修：\n"
+                "1. 研修专题“微课助力课堂”：教学研讨 1 次、研修作业 1 次；\n"
+                "2. 研修专题“评价量规设计”：线下集体备课 1 次（5 学时）、听课评课 1 次；\n"
+                "3. 每月第二周周三下午为固定教研时间。"
+            )
+            group.save(update_fields=["plan"])
+    ctx.users["leader"] = teachers[1]
+    ctx.logins.append(("教研组长（语文组组长，也是教师）", teachers[1].username, ""))
+
+    if not SchoolPlan.objects.filter(school=school, cycle=ctx.cycle).exists():
+        school_plan_save(
+            school=school,
+            cycle=ctx.cycle,
+            fields={
+                "stages": school.stages,
+                "principal": "赵校长",
+                "contact_person": ctx.users["info_team"].real_name,
+                "contact_phone": ctx.users["info_team"].phone,
+                "goal_basic": "每位教师完成 25 学时的校本实践，并通过三个能力点来证明这些实践。",
+                "goal_teachers": "完成 3 个微能力点的认证；建设优质教学设计与微课资源库。",
+                "goal_students": "学生学习投入度、自主性明显提高。",
+                "goal_school": "形成各学科技术融合课例集，满意度高于 95%。",
+                "theme": theme.title,
+                "format": "异步在线课程+线下课堂实践",
+                "assessment": "每位教师完成 25 学时校本研修，通过 3 个能力点测评，提交提升总结。",
+                "mechanisms": "研修成果纳入年度考核；评选优秀教研组与先进个人。",
+            },
+            team=[
+                {
+                    "name": "赵校长",
+                    "age": "48",
+                    "education": "本科",
+                    "major": "汉语言文学",
+                    "title": "校长",
+                },
+                {
+                    "name": ctx.users["info_team"].real_name,
+                    "age": "35",
+                    "education": "本科",
+                    "major": "教育技术",
+                    "title": "信息中心主任",
+                },
+            ],
+            points=[
+                {"point": str(p), "reason": "结合学校多媒体教学环境，教师需求最集中。"}
+                for p in keys
+            ],
+            schedule=[
+                {"when": "9 月", "content": "制定两案，组建教研组", "owner": "赵校长"},
+                {
+                    "when": "10 月—次年 5 月",
+                    "content": "各教研组开展研修活动，开发典型案例",
+                    "owner": "各教研组长",
+                },
+                {"when": "6 月", "content": "能力点测评，整校推进验收", "owner": "信息化管理团队"},
+            ],
+            by=admin,
+        )
+
+    # One teacher who transferred away, for the audit trail.
+    gone = teachers[39]
+    place = SchoolMembership.objects.active().filter(user=gone, school=school).first()
+    if place and not TeacherRemoval.objects.filter(teacher=gone, school=school).exists():
+        teacher_remove(membership=place, by=admin, reason="调往霞山区第二小学")
