@@ -39,6 +39,7 @@ def activity_detail(request, activity_id):
     if activity.kind == K.DISCUSSION:
         ctx["posts"] = selectors.discussion_posts(activity=activity, user=user)
         ctx["post_form"] = PostForm()
+        ctx["can_like"] = member and ctx["is_open"]
     elif activity.kind == K.HOMEWORK:
         if member:
             submission = selectors.submission_of(activity=activity, user=user)
