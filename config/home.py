@@ -5,6 +5,7 @@ from accounts.access import schools_visible_to
 from accounts.models import School, SchoolMembership
 from accounts.roles import Grant, Role
 from accounts.selectors import cycle_current, school_counts, schools_with_counts
+from activities.selectors import teacher_board, unread_count
 from groups.selectors import groups_led_by, school_setup
 from hours.selectors import hours_totals
 
@@ -29,7 +30,8 @@ def _info_team(request, grant: Grant) -> dict:
 
 def _leader(request, grant: Grant) -> dict:
     groups = groups_led_by(user=request.user, school_id=grant.school_id)
-    return {"groups": groups, "steps": []}
+    steps = [("发布研修专题与活动", "activities:leading")]
+    return {"groups": groups, "steps": steps}
 
 
 def _teacher(request, grant: Grant) -> dict:
@@ -38,7 +40,20 @@ def _teacher(request, grant: Grant) -> dict:
     )
     cycle = cycle_current()
     totals = hours_totals(teacher=request.user, cycle=cycle) if cycle else None
-    return {"membership": membership, "school": membership.school, "steps": [], "totals": totals}
+    board = teacher_board(user=request.user)
+    steps = []
+    if board.open:
+        steps.append((f"参加 {len(board.open)} 个开放中的研修活动", "activities:mine"))
+    unread = unread_count(user=request.user)
+    if unread:
+        steps.append((f"查看 {unread} 条未读消息", "activities:inbox"))
+    return {
+        "membership": membership,
+        "school": membership.school,
+        "steps": steps,
+        "totals": totals,
+        "board": board,
+    }
 
 
 def _district(request, grant: Grant) -> dict:

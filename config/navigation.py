@@ -17,19 +17,28 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("两案", "groups:plan"),
         ("调岗移除", "groups:removals"),
         ("教师学时", "hours:school"),
+        ("研修覆盖", "activities:school_coverage"),
     ],
     Role.INFO_TEAM: [
         ("两案", "groups:plan"),
         ("教研组", "groups:list"),
         ("校本主题", "groups:theme"),
         ("教师学时", "hours:school"),
+        ("研修覆盖", "activities:school_coverage"),
     ],
     Role.LEADER: [
         ("我的教研组", "groups:mine"),
+        ("研修专题与活动", "activities:leading"),
         ("校本主题", "groups:theme"),
         ("组员学时", "hours:group"),
+        ("消息", "activities:inbox"),
     ],
-    Role.TEACHER: [("我的教研组", "groups:mine"), ("我的学时", "hours:mine")],
+    Role.TEACHER: [
+        ("我的教研组", "groups:mine"),
+        ("研修活动", "activities:mine"),
+        ("我的学时", "hours:mine"),
+        ("消息", "activities:inbox"),
+    ],
 }
 
 
