@@ -14,7 +14,7 @@ from accounts.selectors import roster
 from .access import removals_visible_to
 from .forms import RemovalForm
 from .selectors import teacher_removal_preview
-from .services import teacher_remove
+from .services import teacher_remove_everywhere
 
 
 @role_required(Role.SCHOOL_ADMIN)
@@ -36,7 +36,7 @@ def removal_confirm(request, membership_id: int):
     form = RemovalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            teacher_remove(
+            teacher_remove_everywhere(
                 membership=membership, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:

@@ -1,0 +1,76 @@
+"""The school home page's progress line, and the fixed query cost of the school
+home page and the group list at 30 and at 300 teachers."""
+
+import pytest
+from django.urls import reverse
+
+from groups.selectors import group_progress
+
+from . import factories as f
+from .factories_groups import group
+
+pytest_plugins = ["tests.factories_groups"]  # the `grouped` fixture
+
+pytestmark = pytest.mark.django_db
+
+
+def test_school_home_shows_the_progress_line_and_who_is_in_no_group(cast, as_user, grouped):
+    response = as_user(cast.school_admin).get(reverse("home"))
+    text = response.content.decode()
+    # Teachers: 李老师, 王老师 (语文组), 数学组长 (数学组), 信息组老师 (none).
+    assert "共组建 2 个教研组（3 人已加入教研组，1 人未加入）" in text
+    without = response.context["setup"].progress.without_group
+    assert [m.user.real_name for m in without] == ["信息组老师"]
+    assert "数学组长" in text and "语文组" in text
+
+
+def test_archived_groups_and_other_schools_do_not_count(cast, grouped):
+    grouped.maths.archived_at = grouped.maths.created_at
+    grouped.maths.save(update_fields=["archived_at"])
+    progress = group_progress(school_id=cast.school.pk)
+    assert progress.line == "共组建 1 个教研组（2 人已加入教研组，2 人未加入）"
+
+
+def _grow_school(school, teachers: int, groups: int = 6, first: int = 0):
+    people = [f.teacher(school) for _ in range(teachers)]
+    for i in range(groups):
+        group(
+            school, f"第{first + i}组", leader=people[i], members=people[i::groups][: teachers // 3]
+        )
+    return people
+
+
+def _theme(cast):
+    from groups.services import theme_save
+
+    from .factories_groups import points
+
+    theme_save(
+        school=cast.school,
+        cycle=cast.cycle,
+        title="多技术融合",
+        description="",
+        key_points=points("A3", "A13", "G2"),
+        by=cast.school_admin,
+    )
+
+
+def test_school_home_and_group_list_cost_the_same_queries_at_30_and_300_teachers(
+    cast, as_user, django_assert_num_queries
+):
+    client = as_user(cast.school_admin)
+    _theme(cast)
+    _grow_school(cast.school, 30)
+    client.get(reverse("home"))  # the session is written on the first request
+    # Home: session, user, region roles, membership, leader provider, school, counts,
+    # cycle, theme, its key points, plan, groups, progress counts, teachers in no group.
+    with django_assert_num_queries(14):
+        assert "共组建 6 个教研组" in client.get(reverse("home")).content.decode()
+    # List: session, user, region roles, membership, leader provider, school, groups, counts.
+    with django_assert_num_queries(8):
+        client.get(reverse("groups:list"))
+    _grow_school(cast.school, 270, groups=4, first=6)
+    with django_assert_num_queries(14):
+        assert "共组建 10 个教研组" in client.get(reverse("home")).content.decode()
+    with django_assert_num_queries(8):
+        client.get(reverse("groups:list"))
