@@ -1,0 +1,177 @@
+"""Demo activities for 语文组 of the demo school: every type in every state —
+a draft, open activities, completed ones, an offline activity with evidence and
+one still waiting for it, a closed homework. Idempotent: skipped when the group
+already has topics. Runs after the groups and hours demos (DEMO_APPS order)."""
+
+import datetime
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from groups.models import GroupMember, ResearchGroup, SchoolTheme
+
+from . import services
+from .models import ObservationQuestion, Topic
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
+    b"\x00\x00\x00IEND\xaeB`\x82"
+)
+
+VIEWS = [
+    "微课要短小精悍，一个知识点讲透就好，五分钟以内学生最专注。",
+    "我用希沃白板录制微课，课前推送给学生预习，课堂讨论明显更充分。",
+    "评价量规最好和学生一起制定，学生更清楚目标，自评互评也更有依据。",
+    "作文课上用量规互评，学生能指出同伴文章的具体问题，效果比我单独批改好。",
+]
+
+
+def _group(ctx):
+    leader = ctx.users.get("leader")
+    group = (
+        ResearchGroup.objects.filter(leader=leader, archived_at__isnull=True).first()
+        if leader
+        else None
+    )
+    return group
+
+
+def _answers(activity, n):
+    out = {}
+    for q in ObservationQuestion.objects.filter(form__activity=activity):
+        if q.kind == "score":
+            out[f"q{q.pk}"] = str(q.max_score - n % 3)
+        elif q.kind == "choice":
+            out[f"q{q.pk}"] = q.choices[n % 2]
+        else:
+            out[f"q{q.pk}"] = "导入环节的微课使用恰当，学生兴趣浓厚。"
+    return out
+
+
+def load(ctx) -> None:
+    group = _group(ctx)
+    if group is None or Topic.objects.filter(group=group).exists():
+        return
+    leader = group.leader
+    theme = SchoolTheme.objects.filter(school_id=group.school_id, cycle=ctx.cycle).first()
+    points = list(theme.key_points.order_by("code")) if theme else []
+    if not points:
+        return
+    demo_teacher = ctx.users.get("teacher")
+    members = [m.user for m in GroupMember.objects.filter(group=group).select_related("user")]
+    others = [u for u in members if u != demo_teacher and u != leader]
+    today = timezone.localdate()
+
+    def day(n):
+        return today + datetime.timedelta(days=n)
+
+    micro = services.topic_create(
+        group=group,
+        by=leader,
+        title="微课助力课堂",
+        description="围绕 A3 微课程设计与制作开展研讨、作业与听评课。",
+        key_points=points[:1],
+    )
+    services.topic_publish(topic=micro, by=leader)
+    rubric = services.topic_create(
+        group=group,
+        by=leader,
+        title="评价量规设计与应用",
+        description="围绕评价量规与教研活动组织。",
+        key_points=points[1:] or points,
+    )
+    services.topic_publish(topic=rubric, by=leader)
+
+    def make(topic, kind, title, held, opens, closes, publish=True, **kw):
+        a = services.activity_create(
+            topic=topic,
+            by=leader,
+            kind=kind,
+            title=title,
+            description=kw.pop("description", f"{title}：请按要求完成。"),
+            held_on=day(held),
+            opens_on=day(opens),
+            closes_on=day(closes),
+            **kw,
+        )
+        if kind == "observation":
+            services.observation_video_set(
+                activity=a, by=leader, url="https://example.com/lessons/autumn.mp4"
+            )
+        if publish:
+            services.activity_publish(activity=a, by=leader)
+        return a
+
+    # 教学研讨, open: colleagues posted and liked; the demo teacher has not joined yet.
+    talk = make(micro, "discussion", "微课在课堂中怎么用最有效", -3, -5, 10)
+    posts = []
+    for i, user in enumerate(others[:3]):
+        services.participation_join(activity=talk, user=user)
+        posts.append(services.post_create(activity=talk, user=user, body=VIEWS[i]))
+    for post in posts:
+        for user in others[:3]:
+            if user != post.author:
+                services.like_toggle(post=post, user=user)
+
+    # 教学研讨, completed by the demo teacher.
+    done = make(rubric, "discussion", "评价量规的设计要点", -10, -12, 5)
+    for user in [demo_teacher, *others[:2]]:
+        if user:
+            services.participation_join(activity=done, user=user)
+            services.post_create(activity=done, user=user, body=VIEWS[3])
+
+    # 研修作业, open: some submissions with files.
+    homework = make(micro, "homework", "提交一份微课教学设计", -2, -4, 14, task_kind="design")
+    for user in others[:2]:
+        services.participation_join(activity=homework, user=user)
+        services.homework_submit(
+            activity=homework,
+            user=user,
+            text="微课《秋天的雨》教学设计，附教学反思。",
+            files=[SimpleUploadedFile("教学设计.pdf", PDF, "application/pdf")],
+        )
+
+    # 听课评课, open: video link, default form, two responses.
+    observe = make(micro, "observation", "《秋天的雨》微课公开课听评课", -1, -1, 12)
+    services.observation_form_update(
+        activity=observe,
+        by=leader,
+        lesson_title="秋天的雨",
+        teacher_name=others[0].display_name if others else leader.display_name,
+        subject_grade="语文 / 三年级",
+        taught_on=day(-6),
+    )
+    for n, user in enumerate(others[:2]):
+        services.participation_join(activity=observe, user=user)
+        services.observation_submit(activity=observe, user=user, raw_answers=_answers(observe, n))
+
+    # 线下活动 with evidence: everyone designated is completed.
+    offline = make(rubric, "offline", "集体备课：作文评价量规", -7, -7, -7, hours_value=5)
+    services.participants_designate(activity=offline, by=leader, users=members)
+    services.evidence_add(
+        activity=offline,
+        by=leader,
+        kind="sign_in",
+        upload=SimpleUploadedFile("签到表.pdf", PDF, "application/pdf"),
+    )
+    services.evidence_add(
+        activity=offline,
+        by=leader,
+        kind="photo",
+        upload=SimpleUploadedFile("现场照片.png", PNG, "image/png"),
+    )
+
+    # 线下活动 still waiting for evidence.
+    waiting = make(rubric, "offline", "同课异构：量规在习作讲评中的应用", 3, 3, 3, hours_value=3)
+    services.participants_designate(activity=waiting, by=leader, users=members)
+
+    # A closed homework and a draft.
+    closed = make(rubric, "homework", "上学期教学反思", -40, -45, -30, task_kind="reflection")
+    services.activity_close(activity=closed, by=leader)
+    make(micro, "discussion", "（草稿）微课制作工具分享", 7, 7, 20, publish=False)
+
+    ctx.logins.append(
+        ("教研组长的研修活动", leader.username, f"/activities/groups/{group.pk}/ 覆盖情况、活动")
+    )
