@@ -1,12 +1,4 @@
-"""Builders and a fixture for the groups tests: import them from test modules.
-
-`grouped` adds to the fixed cast: 语文组 led by cast.teacher with cast.teacher2 as
-member; 数学组 led by another teacher of the same school; a group in the other
-school led by the outsider."""
-
-from dataclasses import dataclass
-
-import pytest
+"""Builders for the groups tests (the `grouped` fixture is in fixtures_groups.py)."""
 
 from accounts.models import School, User
 from groups.models import AbilityPoint, Framework, ResearchGroup
@@ -30,22 +22,3 @@ def guangdong() -> Framework:
 
 def points(*codes: str) -> list[AbilityPoint]:
     return list(AbilityPoint.objects.filter(framework=guangdong(), code__in=codes))
-
-
-@dataclass
-class Grouped:
-    chinese: ResearchGroup
-    maths: ResearchGroup
-    maths_leader: User
-    foreign: ResearchGroup
-
-
-@pytest.fixture
-def grouped(cast) -> Grouped:
-    maths_leader = f.teacher(cast.school, "数学组长")
-    return Grouped(
-        chinese=group(cast.school, "语文组", leader=cast.teacher, members=[cast.teacher2]),
-        maths=group(cast.school, "数学组", leader=maths_leader),
-        maths_leader=maths_leader,
-        foreign=group(cast.other_school, "外校语文组", leader=cast.outsider),
-    )

@@ -9,7 +9,7 @@ from groups.models import GroupMember, ResearchGroup
 
 from . import factories as f
 
-pytest_plugins = ["tests.factories_groups"]  # the `grouped` fixture
+pytest_plugins = ["tests.fixtures_groups"]  # the `grouped` fixture
 
 pytestmark = pytest.mark.django_db
 

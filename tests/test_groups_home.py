@@ -9,7 +9,7 @@ from groups.selectors import group_progress
 from . import factories as f
 from .factories_groups import group
 
-pytest_plugins = ["tests.factories_groups"]  # the `grouped` fixture
+pytest_plugins = ["tests.fixtures_groups"]  # the `grouped` fixture
 
 pytestmark = pytest.mark.django_db
 

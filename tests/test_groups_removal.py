@@ -9,7 +9,7 @@ from accounts.models import SchoolMembership
 from accounts.roles import Role, grants_for
 from groups.models import GroupMember, TeacherRemoval
 
-pytest_plugins = ["tests.factories_groups"]  # the `grouped` fixture
+pytest_plugins = ["tests.fixtures_groups"]  # the `grouped` fixture
 
 pytestmark = pytest.mark.django_db
 
