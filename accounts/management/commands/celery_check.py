@@ -12,7 +12,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         if settings.CELERY_TASK_ALWAYS_EAGER:
-            raise CommandError("CELERY_BROKER_URL is not set: tasks run in-process, no worker to check")
+            raise CommandError(
+                "CELERY_BROKER_URL is not set: tasks run in-process, no worker to check"
+            )
         try:
             answer = ping.delay().get(timeout=opts["timeout"])
         except Exception as exc:  # the broker or worker is not answering
