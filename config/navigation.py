@@ -31,13 +31,11 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("研修专题与活动", "activities:leading"),
         ("校本主题", "groups:theme"),
         ("组员学时", "hours:group"),
-        ("消息", "activities:inbox"),
     ],
     Role.TEACHER: [
         ("我的教研组", "groups:mine"),
         ("研修活动", "activities:mine"),
         ("我的学时", "hours:mine"),
-        ("消息", "activities:inbox"),
     ],
 }
 

@@ -1,7 +1,7 @@
 """Writes for the school's training set-up. Views, commands and the demo call these;
 each refuses with a ValidationError carrying a Chinese message."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -266,23 +266,3 @@ def teacher_remove(*, membership: SchoolMembership, by: User, reason: str) -> Te
         reason=reason,
         cleared=cleared,
     )
-
-
-# Apps to the right clear more on removal (hours reverses credits; materials
-# hide plans and summaries). They can't be imported from here, so each wraps
-# teacher_remove and registers its wrapper from AppConfig.ready(); the removal
-# page calls the last one registered (the rightmost app's, which wraps the rest).
-_TEACHER_REMOVERS: list[Callable[..., TeacherRemoval]] = []
-
-
-def teacher_remove_register(remover: Callable[..., TeacherRemoval]) -> None:
-    if remover not in _TEACHER_REMOVERS:
-        _TEACHER_REMOVERS.append(remover)
-
-
-def teacher_remove_everywhere(
-    *, membership: SchoolMembership, by: User, reason: str
-) -> TeacherRemoval:
-    """The removal the page performs: the registered wrapper, else groups' own."""
-    remover = _TEACHER_REMOVERS[-1] if _TEACHER_REMOVERS else teacher_remove
-    return remover(membership=membership, by=by, reason=reason)

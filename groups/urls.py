@@ -25,10 +25,5 @@ urlpatterns = [
     path("school/plan/edit/", views_setup.plan_edit, name="plan_edit"),
     path("school/plan/export.docx", views_setup.plan_export, name="plan_export"),
     path("school/removals/", views_removal.removal_list, name="removals"),
-    path(
-        "school/roster/<int:membership_id>/remove/",
-        views_removal.removal_confirm,
-        name="removal_confirm",
-    ),
     path("district/removals/", views_removal.district_removals, name="district_removals"),
 ]

@@ -1,20 +1,15 @@
-"""调岗移除: the school admin removes a transferred teacher after a confirmation
-that says what will be cleared; the audit trail is visible to the school and
-its district."""
+"""调岗移除: the audit trail, visible to the school and its district. The removal
+itself is confirmed in hours.views_removal, because the rightmost app that
+clears something (hours reverses credits) owns the whole removal."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
-from accounts.access import get_school_for, get_staff_member, role_required
+from accounts.access import get_school_for, role_required
 from accounts.roles import Role
 from accounts.selectors import roster
 
 from .access import removals_visible_to
-from .forms import RemovalForm
-from .selectors import teacher_removal_preview
-from .services import teacher_remove_everywhere
 
 
 @role_required(Role.SCHOOL_ADMIN)
@@ -27,31 +22,6 @@ def removal_list(request):
         request,
         "groups/removal_list.html",
         {"school": school, "page": page, "search": search, "candidates": candidates},
-    )
-
-
-@role_required(Role.SCHOOL_ADMIN)
-def removal_confirm(request, membership_id: int):
-    membership = get_staff_member(request.grant, membership_id)
-    form = RemovalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            teacher_remove_everywhere(
-                membership=membership, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc.messages[0])
-        else:
-            messages.success(request, f"已将 {membership.user.display_name} 移出本校。")
-            return redirect("groups:removals")
-    return render(
-        request,
-        "groups/removal_confirm.html",
-        {
-            "membership": membership,
-            "form": form,
-            "preview": teacher_removal_preview(membership=membership),
-        },
     )
 
 

@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from accounts.access import staff_of_school
@@ -200,3 +200,11 @@ def registration_batch(*, school_id: int, cycle) -> RegistrationBatch | None:
 def totals_of(row) -> Totals:
     """Totals of a row annotated by _with_hours."""
     return Totals(recorded=row.hours_recorded)
+
+
+def standing_hours(*, teacher) -> dict:
+    """The teacher's credits not yet reversed, in every cycle: what a removal
+    would reverse. One query."""
+    return HoursEntry.objects.filter(
+        teacher=teacher, kind=HoursEntry.Kind.CREDIT, reversed_by__isnull=True
+    ).aggregate(credits=Count("pk"), hours=Coalesce(Sum("hours"), 0))

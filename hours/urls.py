@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_removal
 
 app_name = "hours"
 
@@ -8,4 +8,9 @@ urlpatterns = [
     path("hours/", views.my_hours, name="mine"),
     path("hours/group/", views.group_hours, name="group"),
     path("school/hours/", views.school_hours_list, name="school"),
+    path(
+        "school/roster/<int:membership_id>/remove/",
+        views_removal.teacher_remove_confirm,
+        name="teacher_remove",
+    ),
 ]

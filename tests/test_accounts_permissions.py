@@ -47,8 +47,12 @@ def test_editing_a_teacher_of_another_school_is_not_found(cast, as_user):
     client = as_user(cast.school_admin)
     url = reverse("accounts:teacher_edit", args=[outsider_place.pk])
     assert client.get(url).status_code == 404
-    assert client.post(url, {"real_name": "改名", "phone": "13700000000",
-                             "id_number": cast.outsider.id_number}).status_code == 404
+    assert (
+        client.post(
+            url, {"real_name": "改名", "phone": "13700000000", "id_number": cast.outsider.id_number}
+        ).status_code
+        == 404
+    )
     cast.outsider.refresh_from_db()
     assert cast.outsider.real_name == "外校老师"
 

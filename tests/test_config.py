@@ -17,32 +17,50 @@ def run_manage(*args, env_extra):
     env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(env_extra)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=120,
     )
 
 
 def test_check_deploy_passes_under_production_settings():
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env_extra={
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
-        "ALLOWED_HOSTS": "xiaoben.example.cn",
-    })
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_extra={
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
+            "ALLOWED_HOSTS": "xiaoben.example.cn",
+        },
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = run_manage("check", env_extra={
-        "DJANGO_SETTINGS_MODULE": "config.settings.production", "SECRET_KEY": "",
-        "ALLOWED_HOSTS": "xiaoben.example.cn",
-    })
+    result = run_manage(
+        "check",
+        env_extra={
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "SECRET_KEY": "",
+            "ALLOWED_HOSTS": "xiaoben.example.cn",
+        },
+    )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
 
 
 def test_migrations_are_in_sync_with_the_models():
-    result = run_manage("makemigrations", "--check", "--dry-run",
-                        env_extra={"DJANGO_SETTINGS_MODULE": "config.settings.test"})
+    result = run_manage(
+        "makemigrations",
+        "--check",
+        "--dry-run",
+        env_extra={"DJANGO_SETTINGS_MODULE": "config.settings.test"},
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

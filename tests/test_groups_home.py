@@ -63,14 +63,15 @@ def test_school_home_and_group_list_cost_the_same_queries_at_30_and_300_teachers
     _grow_school(cast.school, 30)
     client.get(reverse("home"))  # the session is written on the first request
     # Home: session, user, region roles, membership, leader provider, school, counts,
-    # cycle, theme, its key points, plan, groups, progress counts, teachers in no group.
-    with django_assert_num_queries(14):
+    # cycle, theme, its key points, plan, groups, progress counts, teachers in no group,
+    # the navbar's unread-message count.
+    with django_assert_num_queries(15):
         assert "共组建 6 个教研组" in client.get(reverse("home")).content.decode()
     # List: session, user, region roles, membership, leader provider, school, groups, counts.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(reverse("groups:list"))
     _grow_school(cast.school, 270, groups=4, first=6)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         assert "共组建 10 个教研组" in client.get(reverse("home")).content.decode()
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(reverse("groups:list"))

@@ -19,19 +19,20 @@ def place(user):
 
 
 def test_confirmation_says_what_will_be_cleared(cast, as_user, grouped):
-    url = reverse("groups:removal_confirm", args=[place(cast.teacher).pk])
+    url = reverse("hours:teacher_remove", args=[place(cast.teacher).pk])
     response = as_user(cast.school_admin).get(url)
     assert response.status_code == 200
     text = response.content.decode()
     assert "教研组成员身份：语文组" in text
     assert "教研组长职务：语文组" in text
-    assert "研修学时、活动参与、个人提升计划与能力点总结" in text
+    assert "暂无学时记录" in text
+    assert "活动参与、个人提升计划与能力点总结不再计入" in text
     assert cast.teacher.id_number not in text and cast.teacher.masked_id_number in text
 
 
 def test_school_admin_removes_a_transferred_teacher(cast, as_user, grouped):
     membership = place(cast.teacher)
-    url = reverse("groups:removal_confirm", args=[membership.pk])
+    url = reverse("hours:teacher_remove", args=[membership.pk])
     client = as_user(cast.school_admin)
     response = client.post(url, {"reason": "调往霞山区第二小学", "confirm": "on"})
     assert response.status_code == 302
@@ -57,7 +58,7 @@ def test_school_admin_removes_a_transferred_teacher(cast, as_user, grouped):
 
 
 def test_removal_needs_a_reason_and_the_tick(cast, as_user, grouped):
-    url = reverse("groups:removal_confirm", args=[place(cast.teacher).pk])
+    url = reverse("hours:teacher_remove", args=[place(cast.teacher).pk])
     response = as_user(cast.school_admin).post(url, {"reason": "", "confirm": ""})
     text = response.content.decode()
     assert "请填写移除原因" in text and "请勾选确认后再移除" in text
@@ -67,7 +68,7 @@ def test_removal_needs_a_reason_and_the_tick(cast, as_user, grouped):
 
 def test_a_removed_teacher_cannot_be_removed_twice(cast, as_user, grouped):
     membership = place(cast.teacher)
-    url = reverse("groups:removal_confirm", args=[membership.pk])
+    url = reverse("hours:teacher_remove", args=[membership.pk])
     client = as_user(cast.school_admin)
     client.post(url, {"reason": "调岗", "confirm": "on"})
     assert client.post(url, {"reason": "调岗", "confirm": "on"}).status_code == 404
@@ -75,20 +76,20 @@ def test_a_removed_teacher_cannot_be_removed_twice(cast, as_user, grouped):
 
 
 def test_school_admin_cannot_remove_themselves(cast, as_user):
-    url = reverse("groups:removal_confirm", args=[place(cast.school_admin).pk])
+    url = reverse("hours:teacher_remove", args=[place(cast.school_admin).pk])
     response = as_user(cast.school_admin).post(url, {"reason": "x", "confirm": "on"})
     assert "不能移除自己" in response.content.decode()
     assert place(cast.school_admin).removed_at is None
 
 
 def test_removal_ladder(client, cast, as_user, grouped):
-    url = reverse("groups:removal_confirm", args=[place(cast.teacher).pk])
+    url = reverse("hours:teacher_remove", args=[place(cast.teacher).pk])
     data = {"reason": "调岗", "confirm": "on"}
     assert client.post(url, data).url.startswith(reverse("accounts:login"))
     for who in (cast.teacher2, cast.info_team, cast.district_admin):
         assert as_user(who).post(url, data).status_code == 403
     # A teacher of another school looks missing to this school's admin.
-    outsider_url = reverse("groups:removal_confirm", args=[place(cast.outsider).pk])
+    outsider_url = reverse("hours:teacher_remove", args=[place(cast.outsider).pk])
     assert as_user(cast.school_admin).post(outsider_url, data).status_code == 404
     assert place(cast.outsider).removed_at is None
     assert not TeacherRemoval.objects.exists()
@@ -102,7 +103,7 @@ def test_search_offers_teachers_to_remove(cast, as_user):
 def test_district_sees_the_removals_of_its_schools_only(cast, as_user, grouped):
     admin = as_user(cast.school_admin)
     admin.post(
-        reverse("groups:removal_confirm", args=[place(cast.teacher2).pk]),
+        reverse("hours:teacher_remove", args=[place(cast.teacher2).pk]),
         {"reason": "调往外区", "confirm": "on"},
     )
     response = as_user(cast.district_admin).get(reverse("groups:district_removals"))
@@ -128,9 +129,10 @@ def test_removal_list_costs_the_same_queries_at_any_size(cast, as_user, django_a
             teacher_remove(membership=place(t), by=cast.school_admin, reason="调岗")
 
     remove(2)
-    # session, user, region roles, membership, leader provider, school, count, page
-    with django_assert_num_queries(8):
+    # session, user, region roles, membership, leader provider, school, count, page,
+    # unread messages
+    with django_assert_num_queries(9):
         client.get(reverse("groups:removals"))
     remove(30)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(reverse("groups:removals"))

@@ -224,10 +224,11 @@ def test_the_three_pages_cost_the_same_at_30_and_300_teachers(cast, as_user, gro
 
 
 def request_cost(user) -> int:
-    """Queries every logged-in page pays: the session, the user, and their role grants."""
+    """Queries every logged-in page pays: the session, the user, their role grants
+    and the navbar's unread-message count."""
     with CaptureQueriesContext(connection) as ctx:
         grants_for(user)
-    return 2 + len(ctx.captured_queries)
+    return 3 + len(ctx.captured_queries)
 
 
 def test_what_each_page_queries(cast, as_user, group, django_assert_num_queries):

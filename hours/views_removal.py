@@ -1,0 +1,42 @@
+"""调岗移除, confirmed by the school admin. It lives here, in the rightmost app
+that clears something on removal: hours.services.teacher_remove reverses the
+teacher's credits and calls groups' removal (memberships, the audit row). An app
+further right that clears more wraps that service and takes this view over."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+from accounts.access import get_staff_member, role_required
+from accounts.roles import Role
+from groups.forms import RemovalForm
+from groups.selectors import teacher_removal_preview
+
+from .selectors import standing_hours
+from .services import teacher_remove
+
+
+@role_required(Role.SCHOOL_ADMIN)
+def teacher_remove_confirm(request, membership_id: int):
+    membership = get_staff_member(request.grant, membership_id)
+    form = RemovalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            teacher_remove(
+                membership=membership, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, f"已将 {membership.user.display_name} 移出本校。")
+            return redirect("groups:removals")
+    return render(
+        request,
+        "hours/removal_confirm.html",
+        {
+            "membership": membership,
+            "form": form,
+            "preview": teacher_removal_preview(membership=membership),
+            "standing": standing_hours(teacher=membership.user),
+        },
+    )
