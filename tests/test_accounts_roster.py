@@ -240,7 +240,7 @@ def test_roster_costs_the_same_queries_at_any_size(cast, as_user, django_assert_
 
     client = as_user(cast.school_admin)
     # session + user, role grants (region roles, membership, groups' 教研组长 provider),
-    # school, count, page of rows
+    # school, count, page of rows, unread messages
     with django_assert_num_queries(9):
         client.get(reverse("accounts:roster"))
     for _ in range(60):
