@@ -5,7 +5,7 @@ from accounts.access import schools_visible_to
 from accounts.models import School, SchoolMembership
 from accounts.roles import Grant, Role
 from accounts.selectors import cycle_current, school_counts, schools_with_counts
-from activities.selectors import teacher_board, unread_count
+from activities.selectors import coverage_for_groups, teacher_board, unread_count
 from groups.selectors import groups_led_by, school_setup
 from hours.selectors import hours_totals
 
@@ -29,8 +29,19 @@ def _info_team(request, grant: Grant) -> dict:
 
 
 def _leader(request, grant: Grant) -> dict:
-    groups = groups_led_by(user=request.user, school_id=grant.school_id)
-    steps = [("发布研修专题与活动", "activities:leading")]
+    groups = list(groups_led_by(user=request.user, school_id=grant.school_id))
+    cycle = cycle_current()
+    boards = coverage_for_groups(groups=groups, school_id=grant.school_id, cycle=cycle)
+    steps = []
+    for board in boards:
+        missing = board.missing_kinds + [p.code for p in board.missing_points]
+        if missing:
+            steps.append(
+                (
+                    f"{board.group.name}：补齐研修覆盖（缺 {'、'.join(missing)}）",
+                    "activities:leading",
+                )
+            )
     return {"groups": groups, "steps": steps}
 
 

@@ -165,13 +165,16 @@ def school_teachers(*, school_id: int):
 
 
 def groups_of_user(*, user, school_id: int):
-    """Live groups the user leads or belongs to, with member counts (one query)."""
+    """Live groups the user leads or belongs to, with member counts (one query).
+
+    Membership is matched through a subquery: filtering through the `members`
+    join would make Count("members") count only the user's own row."""
+    theirs = GroupMember.objects.filter(user=user).values("group_id")
     return (
         ResearchGroup.objects.filter(school_id=school_id, archived_at__isnull=True)
-        .filter(Q(leader=user) | Q(members__user=user))
-        .distinct()
+        .filter(Q(leader=user) | Q(pk__in=theirs))
         .select_related("leader")
-        .annotate(member_count=Count("members", distinct=True))
+        .annotate(member_count=Count("members"))
         .order_by("name", "pk")
     )
 
