@@ -1,8 +1,11 @@
-"""学时登记 for one school: `manage.py register_hours --school CODE [--cycle ID] [--queue]`.
+"""学时登记 for one school:
+`manage.py register_hours --school CODE [--cycle ID] [--queue [--wait SECONDS]]`.
 
 The acceptance work calls hours.services directly when a school passes; this
 command is for operators (and for re-running a registration that stopped).
 """
+
+import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -19,8 +22,15 @@ class Command(BaseCommand):
         parser.add_argument("--school", required=True, help="学校代码")
         parser.add_argument("--cycle", type=int, help="研修周期 id（默认：当前周期）")
         parser.add_argument("--queue", action="store_true", help="交给 Celery 任务执行")
+        parser.add_argument(
+            "--wait",
+            type=float,
+            default=0,
+            metavar="SECONDS",
+            help="与 --queue 同用：等待任务完成（最多 SECONDS 秒），未完成则以非零状态退出",
+        )
 
-    def handle(self, *args, school, cycle=None, queue=False, **options):
+    def handle(self, *args, school, cycle=None, queue=False, wait=0, **options):
         school_obj = School.objects.filter(code=school).first()
         if school_obj is None:
             raise CommandError(f"没有学校代码为 {school} 的学校。")
@@ -31,6 +41,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 batch = hours_register_school_later(school=school_obj, cycle=cycle_obj)
             self.stdout.write(f"已排队：{school_obj.name} · {cycle_obj.name}（批次 {batch.pk}）")
+            if wait:
+                self._wait(batch, wait)
             return
         batch = hours_register_school(school=school_obj, cycle=cycle_obj)
         self.stdout.write(
@@ -39,3 +51,18 @@ class Command(BaseCommand):
                 f"已登记 {batch.registered} 人。"
             )
         )
+
+    def _wait(self, batch, seconds: float) -> None:
+        """Polls the batch row the worker updates as it goes."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            batch.refresh_from_db()
+            if batch.finished_at:
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"任务完成：共 {batch.total} 名教师，已登记 {batch.registered} 人。"
+                    )
+                )
+                return
+            time.sleep(0.5)
+        raise CommandError(f"{seconds:g} 秒内任务未完成（已处理 {batch.done}/{batch.total}）。")
