@@ -125,6 +125,18 @@ def group_members(*, group_id: int):
     )
 
 
+def members_to_designate(*, activity: Activity):
+    """Members of the activity's group not yet designated for it (designation
+    adds participants; those already in stay)."""
+    from accounts.models import User
+
+    return (
+        User.objects.filter(group_memberships__group_id=activity.group_id)
+        .exclude(participations__activity=activity)
+        .order_by("real_name", "pk")
+    )
+
+
 def homework_submissions(*, activity: Activity):
     return (
         Submission.objects.filter(activity=activity)

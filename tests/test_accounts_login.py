@@ -105,3 +105,13 @@ def test_healthz_answers_without_login(db):
     response = Client().get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_pages_stay_in_chinese_for_a_browser_set_to_english(db):
+    response = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").post(
+        reverse("accounts:login"), {"username": "", "password": ""}
+    )
+    body = response.content.decode()
+    assert 'lang="zh-hans"' in body
+    assert "这个字段是必填项" in body
+    assert "This field is required" not in body

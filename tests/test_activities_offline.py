@@ -157,3 +157,18 @@ def test_evidence_is_served_to_members_only(cast, s, offline, as_user):
     assert response.status_code == 200 and b"".join(response.streaming_content) == fa.PNG
     assert as_user(cast.outsider).get(url).status_code == 404
     assert as_user(s.other_leader).get(url).status_code == 404
+
+
+def test_designate_form_offers_only_members_not_yet_designated(s, offline, as_user):
+    leader = as_user(s.leader)
+    url = reverse("activities:detail", args=[offline.pk])
+    leader.post(reverse("activities:designate", args=[offline.pk]), {"users": [s.member.pk]})
+    offered = set(leader.get(url).context["designate_form"].fields["users"].queryset)
+    assert offered == {s.leader, s.member2}
+    leader.post(
+        reverse("activities:designate", args=[offline.pk]),
+        {"users": [s.leader.pk, s.member2.pk]},
+    )
+    response = leader.get(url)
+    assert response.context["designate_form"] is None
+    assert "本组组员均已指定参与" in response.content.decode()

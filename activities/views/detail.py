@@ -69,13 +69,7 @@ def activity_detail(request, activity_id):
         ctx["evidence"] = list(selectors.evidence_of(activity=activity))
         ctx["participants"] = selectors.activity_participants(activity=activity)
         if leader:
-            members = selectors.group_members(group_id=activity.group_id)
-            from accounts.models import User
-
-            ctx["designate_form"] = DesignateForm(
-                members=User.objects.filter(pk__in=members.values("user_id")).order_by(
-                    "real_name", "pk"
-                )
-            )
+            candidates = selectors.members_to_designate(activity=activity)
+            ctx["designate_form"] = DesignateForm(members=candidates) if candidates else None
             ctx["evidence_form"] = EvidenceForm()
     return render(request, "activities/detail.html", ctx)

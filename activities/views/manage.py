@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
-from accounts.models import User
 
 from .. import selectors
 from ..access import get_activity_for_leader, get_evidence_for_leader
@@ -129,10 +128,7 @@ def observation_results(request, activity_id):
 @role_required(*LEADER_ROLES)
 def designate(request, activity_id):
     activity = get_activity_for_leader(request.user, activity_id)
-    members = User.objects.filter(
-        pk__in=selectors.group_members(group_id=activity.group_id).values("user_id")
-    )
-    form = DesignateForm(request.POST, members=members)
+    form = DesignateForm(request.POST, members=selectors.members_to_designate(activity=activity))
     if not form.is_valid():
         messages.error(request, form_errors(form))
         return _back(activity)
