@@ -3,6 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from .idnumbers import is_valid_id_number, is_valid_phone, normalize_id_number
 from .models import SchoolMembership, User
+from .roster import MAX_BYTES
 from .services import TeacherData
 
 
@@ -79,5 +80,5 @@ class RosterImportForm(forms.Form):
     file = forms.FileField(
         label="教师名单（.xlsx）",
         help_text="请使用名单模板；不超过 5 MB。任何一行有误时整份名单都不会导入。",
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx", "data-max-bytes": MAX_BYTES}),
     )

@@ -31,6 +31,13 @@ class UploadPolicy:
     def accept(self) -> str:
         return ",".join(f".{e}" for e in sorted(self.extensions))
 
+    def widget_attrs(self) -> dict:
+        """What static/js/uploads.js needs to check a file before uploading it."""
+        attrs = {"accept": self.accept, "data-max-bytes": self.max_bytes}
+        if self.video_max_bytes:
+            attrs["data-video-max-bytes"] = self.video_max_bytes
+        return attrs
+
     @property
     def help_text(self) -> str:
         exts = "、".join(sorted(self.extensions))

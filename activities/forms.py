@@ -83,7 +83,7 @@ class HomeworkForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["files"].widget.attrs["accept"] = HOMEWORK.accept
+        self.fields["files"].widget.attrs.update(HOMEWORK.widget_attrs())
 
 
 class VideoForm(forms.Form):
@@ -92,7 +92,7 @@ class VideoForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["video"].widget.attrs["accept"] = LESSON_VIDEO.accept
+        self.fields["video"].widget.attrs.update(LESSON_VIDEO.widget_attrs())
 
 
 class ObservationHeaderForm(forms.Form):
@@ -133,4 +133,4 @@ class EvidenceForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].widget.attrs["accept"] = EVIDENCE.accept
+        self.fields["file"].widget.attrs.update(EVIDENCE.widget_attrs())

@@ -40,3 +40,44 @@ def test_school_admin_imports_a_roster_and_sees_the_teachers(
     page.screenshot(path=screenshot_path("roster-after-import"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=screenshot_path("roster-after-import-phone"), full_page=True)
+
+
+def test_a_too_large_or_wrong_file_is_refused_before_uploading(
+    cast, live_server, page, screenshot_path
+):
+    login_in_browser(page, live_server, cast.school_admin.username)
+    page.goto(f"{live_server.url}/school/roster/import/")
+    requests = []
+    page.on("request", lambda r: requests.append(r) if r.method == "POST" else None)
+
+    page.set_input_files(
+        "input[type=file]",
+        files=[
+            {
+                "name": "名单.xlsx",
+                "mimeType": "application/octet-stream",
+                "buffer": b"0" * (6 * 1024 * 1024),
+            }
+        ],
+    )
+    feedback = page.locator(".upload-feedback")
+    assert "超过了 5.0 MB 的上限" in feedback.inner_text()
+    assert page.eval_on_selector("input[type=file]", "el => el.files.length") == 0
+    page.screenshot(path=screenshot_path("roster-import-too-large"), full_page=True)
+
+    page.set_input_files(
+        "input[type=file]",
+        files=[
+            {
+                "name": "名单.pdf",
+                "mimeType": "application/pdf",
+                "buffer": b"%PDF-1.4",
+            }
+        ],
+    )
+    assert "格式不允许上传" in feedback.inner_text()
+    page.get_by_role("button", name="上传并导入").click()
+    page.wait_for_load_state()
+    # The refused file never left the browser: the form went out without it.
+    assert [len(r.post_data_buffer or b"") < 10_000 for r in requests] == [True]
+    assert "这个字段是必填项" in page.content()
