@@ -11,6 +11,8 @@ from django.db import transaction
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from accounts.roster import RowError
+
 from .models import AbilityPoint, Framework
 
 # Accepted headers (English as in data/ability_points.csv, or Chinese).
@@ -44,12 +46,6 @@ DIMENSIONS = set(AbilityPoint.Dimension.values)
 
 class CatalogueFileError(Exception):
     """The file as a whole can't be read."""
-
-
-@dataclass
-class RowError:
-    row: int
-    reason: str
 
 
 @dataclass

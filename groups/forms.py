@@ -2,6 +2,7 @@ from django import forms
 
 from .models import Framework, SchoolPlan
 from .selectors import ability_points_for, group_member_candidates, school_teachers
+from .services import PLAN_FIELDS
 
 
 class TeacherChoiceField(forms.ModelChoiceField):
@@ -100,20 +101,7 @@ class SchoolSettingsForm(forms.Form):
 class SchoolPlanForm(forms.ModelForm):
     class Meta:
         model = SchoolPlan
-        fields = [
-            "stages",
-            "principal",
-            "contact_person",
-            "contact_phone",
-            "goal_basic",
-            "goal_teachers",
-            "goal_students",
-            "goal_school",
-            "theme",
-            "format",
-            "assessment",
-            "mechanisms",
-        ]
+        fields = PLAN_FIELDS
         widgets = {
             name: forms.Textarea(attrs={"rows": 3})
             for name in ("goal_basic", "goal_teachers", "goal_students", "goal_school")
