@@ -49,6 +49,21 @@ def teacher_add(*, school: School, data: TeacherData) -> SchoolMembership:
     )
 
 
+def teacher_password_reset(*, membership: SchoolMembership) -> str:
+    """Back to the initial password (last six of the ID number), to be changed at
+    the next login; any login lockout for the account is lifted. Returns a hint
+    of the password for the admin to pass on, never the password in full."""
+    from axes.utils import reset as axes_reset
+
+    user = membership.user
+    user.set_password(initial_password(user.id_number or ""))
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    for login in {user.username, user.phone} - {None, ""}:
+        axes_reset(username=login)
+    return "身份证号后 6 位"
+
+
 @transaction.atomic
 def teacher_update(*, membership: SchoolMembership, data: TeacherData) -> bool:
     """Updates a teacher's details; returns whether anything changed."""

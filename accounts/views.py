@@ -15,7 +15,7 @@ from .forms import LoginForm, RosterImportForm, TeacherForm
 from .roles import Role
 from .roster import RosterFileError, roster_import, roster_template
 from .selectors import roster, schools_with_counts
-from .services import initial_password, teacher_add, teacher_update
+from .services import initial_password, teacher_add, teacher_password_reset, teacher_update
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -110,6 +110,19 @@ def teacher_edit(request, membership_id: int):
             "membership": membership,
         },
     )
+
+
+@role_required(Role.SCHOOL_ADMIN)
+@require_POST
+def teacher_password_reset_view(request, membership_id: int):
+    membership = get_staff_member(request.grant, membership_id)
+    hint = teacher_password_reset(membership=membership)
+    messages.success(
+        request,
+        f"已将 {membership.user.real_name} 的密码重置为初始密码（{hint}），"
+        "登录锁定已解除；其下次登录时须修改密码。",
+    )
+    return redirect("accounts:teacher_edit", membership_id=membership.pk)
 
 
 @role_required(Role.SCHOOL_ADMIN)

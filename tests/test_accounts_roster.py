@@ -247,3 +247,40 @@ def test_roster_costs_the_same_queries_at_any_size(cast, as_user, django_assert_
         f.teacher(cast.school)
     with django_assert_num_queries(9):
         client.get(reverse("accounts:roster"))
+
+
+def test_school_admin_resets_a_forgotten_password_and_lifts_a_lockout(cast, as_user):
+    from django.test import Client
+
+    locked_out = Client()
+    for _ in range(5):
+        locked_out.post(
+            reverse("accounts:login"), {"username": cast.teacher.phone, "password": "x"}
+        )
+    membership = SchoolMembership.objects.get(user=cast.teacher)
+    response = as_user(cast.school_admin).post(
+        reverse("accounts:teacher_password_reset", args=[membership.pk])
+    )
+    assert response.status_code == 302
+    cast.teacher.refresh_from_db()
+    assert cast.teacher.must_change_password
+    response = Client().post(
+        reverse("accounts:login"),
+        {
+            "username": cast.teacher.phone,
+            "password": cast.teacher.id_number[-6:],
+        },
+    )
+    assert response.status_code == 302  # no longer locked out, initial password works
+
+
+def test_password_reset_is_for_the_admin_of_the_teachers_school_only(cast, as_user):
+    own = SchoolMembership.objects.get(user=cast.teacher)
+    outsider = SchoolMembership.objects.get(user=cast.outsider)
+    url = reverse("accounts:teacher_password_reset", args=[own.pk])
+    assert as_user(cast.teacher2).post(url).status_code == 403
+    assert as_user(cast.school_admin).get(url).status_code == 405
+    other = reverse("accounts:teacher_password_reset", args=[outsider.pk])
+    assert as_user(cast.school_admin).post(other).status_code == 404
+    cast.outsider.refresh_from_db()
+    assert cast.outsider.check_password("pass-word-123")
