@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -62,6 +63,12 @@ class School(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # District admins see schools by walking the region tree down from
+        # their region; a school hung on a city or the province would be missed.
+        if self.region_id and self.region.level != Region.Level.DISTRICT:
+            raise ValidationError({"region": "学校必须属于一个区县。"})
 
 
 class Cycle(models.Model):

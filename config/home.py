@@ -1,11 +1,14 @@
 """Each role's home page: what the person should do next. config/ sits above all
 apps, so it may gather what each app's selectors say."""
 
+from django.db.models import Exists, OuterRef
+
 from accounts.access import schools_visible_to
 from accounts.models import School, SchoolMembership
 from accounts.roles import Grant, Role
 from accounts.selectors import cycle_current, school_counts, schools_with_counts
 from activities.selectors import coverage_for_groups, teacher_board, unread_count
+from groups.models import ResearchGroup
 from groups.selectors import groups_led_by, school_setup
 from hours.selectors import hours_totals
 
@@ -68,8 +71,14 @@ def _teacher(request, grant: Grant) -> dict:
 
 
 def _district(request, grant: Grant) -> dict:
-    schools = schools_with_counts(schools_visible_to(grant))
-    return {"school_total": schools.count(), "schools": schools[:10], "steps": []}
+    visible = schools_visible_to(grant)
+    schools = schools_with_counts(visible)
+    live_groups = ResearchGroup.objects.filter(school=OuterRef("pk"), archived_at__isnull=True)
+    without_groups = visible.filter(~Exists(live_groups)).count()
+    steps = []
+    if without_groups:
+        steps.append((f"督促 {without_groups} 所尚未组建教研组的学校", "accounts:district_schools"))
+    return {"school_total": schools.count(), "schools": schools[:10], "steps": steps}
 
 
 def _expert(request, grant: Grant) -> dict:
@@ -77,7 +86,11 @@ def _expert(request, grant: Grant) -> dict:
 
 
 def _operator(request, grant: Grant) -> dict:
-    return {"school_total": School.objects.count(), "steps": []}
+    cycle = cycle_current()
+    steps = []
+    if cycle is None or not cycle.is_open():
+        steps.append(("设置当前的研修周期", "admin:accounts_cycle_changelist"))
+    return {"school_total": School.objects.count(), "cycle": cycle, "steps": steps}
 
 
 HOME_PAGES = {

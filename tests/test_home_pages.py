@@ -34,3 +34,32 @@ def test_leader_home_has_no_coverage_step_once_everything_is_covered(cast, as_us
         fa.activity(s, kind, t=t, **({"hours": 4} if kind == "offline" else {}))
     steps = as_user(s.leader).get(reverse("home")).context["steps"]
     assert not [label for label, _ in steps if s.group.name in label]
+
+
+def test_district_home_counts_schools_that_have_no_group_yet(cast, as_user):
+    from groups.models import ResearchGroup
+
+    steps = dict(as_user(cast.district_admin).get(reverse("home")).context["steps"])
+    assert "督促 1 所尚未组建教研组的学校" in steps
+    ResearchGroup.objects.create(school=cast.school, name="语文组")
+    steps = dict(as_user(cast.district_admin).get(reverse("home")).context["steps"])
+    assert not any("尚未组建教研组" in label for label in steps)
+
+
+def test_operator_is_asked_to_set_a_cycle_when_none_is_open(cast, as_user):
+    from accounts.models import Cycle
+
+    assert as_user(cast.operator).get(reverse("home")).context["steps"] == []
+    Cycle.objects.all().delete()
+    [(label, _)] = as_user(cast.operator).get(reverse("home")).context["steps"]
+    assert label == "设置当前的研修周期"
+
+
+def test_a_school_must_hang_on_a_district(cast):
+    from django.core.exceptions import ValidationError
+
+    from accounts.models import School
+
+    school = School(name="挂错的学校", code="X1", region=cast.district.parent)
+    with pytest.raises(ValidationError, match="学校必须属于一个区县"):
+        school.full_clean()
