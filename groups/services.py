@@ -1,7 +1,7 @@
 """Writes for the school's training set-up. Views, commands and the demo call these;
 each refuses with a ValidationError carrying a Chinese message."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -227,13 +227,20 @@ def school_plan_save(
 
 
 @transaction.atomic
-def teacher_remove(*, membership: SchoolMembership, by: User, reason: str) -> TeacherRemoval:
+def teacher_remove(
+    *,
+    membership: SchoolMembership,
+    by: User,
+    reason: str,
+    also_clear: Callable[[SchoolMembership, str], dict] | None = None,
+) -> TeacherRemoval:
     """调岗移除 (seed 000 §五.2): the teacher leaves the school; their group
     memberships and leaderships there are cleared; an audit row records who
     removed whom, when, why and what was cleared. All or nothing.
 
-    Later apps (hours, materials) wrap this function to clear their records too
-    and add their keys to the returned row's `cleared`."""
+    Later apps (hours, materials) clear their records through `also_clear`,
+    called with the locked place and the reason once the checks pass; the keys
+    it returns go into the audit row's `cleared` as it is created."""
     reason = reason.strip()
     if not reason:
         raise ValidationError("请填写移除原因。")
@@ -252,6 +259,8 @@ def teacher_remove(*, membership: SchoolMembership, by: User, reason: str) -> Te
         "groups": sorted(memberships.values_list("group__name", flat=True)),
         "led_groups": sorted(led.values_list("name", flat=True)),
     }
+    if also_clear is not None:
+        cleared.update(also_clear(locked, reason))
     memberships.delete()
     led.update(leader=None)
     locked.removed_at = now

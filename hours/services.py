@@ -172,16 +172,20 @@ def hours_reverse_teacher(*, teacher: User, reason: str, by: User | None = None)
 def teacher_remove(*, membership: SchoolMembership, by: User, reason: str) -> TeacherRemoval:
     """调岗移除: groups' removal (memberships, leaderships, the audit row) plus
     reversing every standing credit the teacher holds, all in one transaction.
-    The number of reversed credits is added to the audit row's `cleared`.
+    The number of reversed credits goes into the audit row's `cleared` as groups
+    creates it (the audit row is append-only: never saved again afterwards).
     The removal view must call this (or a wrapper further right), not groups'."""
-    with transaction.atomic():
-        removal = groups_teacher_remove(membership=membership, by=by, reason=reason)
+
+    def reverse_credits(place: SchoolMembership, reason: str) -> dict:
+        # Called by groups under its lock on the place, after its checks pass.
         reversed_ = hours_reverse_teacher(
-            teacher=membership.user, reason=f"调岗移除：{removal.reason}", by=by
+            teacher=membership.user, reason=f"调岗移除：{reason}"[:200], by=by
         )
-        removal.cleared = {**removal.cleared, "hours_credits": reversed_}
-        removal.save(update_fields=["cleared"])
-    return removal
+        return {"hours_credits": reversed_}
+
+    return groups_teacher_remove(
+        membership=membership, by=by, reason=reason, also_clear=reverse_credits
+    )
 
 
 # ---- 学时登记 ---------------------------------------------------------------

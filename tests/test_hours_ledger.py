@@ -5,6 +5,9 @@ stand in for the activity a credit comes from; here research groups do.
 """
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import SchoolMembership
 from groups.models import AbilityPoint, ResearchGroup
@@ -151,3 +154,25 @@ def test_removing_a_transferred_teacher_clears_their_hours_and_keeps_the_trail(c
     assert reversals.count() == 2
     assert all(r.by == cast.school_admin and "调往外校" in r.reason for r in reversals)
     assert HoursEntry.objects.filter(teacher=cast.teacher).count() == 4  # nothing deleted
+
+
+def test_the_removal_audit_row_is_written_once_and_never_updated(cast):
+    credit(cast, source(cast, 1), hours=5)
+    membership = SchoolMembership.objects.get(user=cast.teacher, removed_at__isnull=True)
+    with CaptureQueriesContext(connection) as ctx:
+        removal = teacher_remove(membership=membership, by=cast.school_admin, reason="调往外校")
+    audit_writes = [
+        q["sql"] for q in ctx.captured_queries if "groups_teacherremoval" in q["sql"].lower()
+    ]
+    assert len(audit_writes) == 1 and audit_writes[0].upper().startswith("INSERT")
+    removal.refresh_from_db()
+    assert removal.cleared["hours_credits"] == 1
+
+
+def test_a_refused_removal_reverses_nothing(cast):
+    credit(cast, source(cast, 1), hours=5)
+    membership = SchoolMembership.objects.get(user=cast.teacher, removed_at__isnull=True)
+    with pytest.raises(ValidationError):
+        teacher_remove(membership=membership, by=cast.school_admin, reason="  ")
+    assert hours_totals(teacher=cast.teacher, cycle=cast.cycle).recorded == 5
+    assert not HoursEntry.objects.filter(kind="reversal").exists()
