@@ -58,13 +58,37 @@ def school_plan_for(*, school: School, cycle: Cycle | None) -> SchoolPlan | None
     return SchoolPlan.objects.filter(school=school, cycle=cycle).select_related("cycle").first()
 
 
-def groups_of_school(*, school_id: int, archived: bool = False):
-    """A school's groups with leader and member count (one query)."""
-    return (
+GROUP_STATUS_FILTERS = {
+    "no_leader": ("未指定组长", Q(leader__isnull=True)),
+    "no_plan": ("未制定研修计划", Q(plan="")),
+}
+
+
+def groups_of_school(*, school_id: int, archived: bool = False, search: str = "", status: str = ""):
+    """A school's groups with leader and member count (one query), optionally
+    searched by group or leader name and filtered by what they still lack."""
+    qs = (
         ResearchGroup.objects.filter(school_id=school_id, archived_at__isnull=not archived)
         .select_related("leader")
         .annotate(member_count=Count("members", distinct=True))
         .order_by("name", "pk")
+    )
+    if search:
+        qs = qs.filter(Q(name__contains=search) | Q(leader__real_name__contains=search))
+    if status in GROUP_STATUS_FILTERS:
+        qs = qs.filter(GROUP_STATUS_FILTERS[status][1])
+    return qs
+
+
+def group_members_of_groups(*, group_ids: list[int], school_id: int):
+    """Every member row of the given groups with the member's subject (one query),
+    for the group list's export."""
+    place = SchoolMembership.objects.active().filter(school_id=school_id)
+    return (
+        GroupMember.objects.filter(group_id__in=group_ids)
+        .select_related("user", "group")
+        .annotate(subject=place.filter(user_id=OuterRef("user_id")).values("subject")[:1])
+        .order_by("group__name", "group_id", "user__real_name", "pk")
     )
 
 

@@ -8,11 +8,21 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import get_school_for, role_required
 from accounts.roles import Role
+from accounts.views import xlsx_response
 
 from .access import get_group_for, get_group_for_admin, get_group_for_leader
+from .exports import group_list_xlsx
 from .forms import GroupForm, GroupPlanForm, MemberAddForm
 from .models import GroupMember
-from .selectors import group_members, group_progress, groups_of_school, groups_of_user
+from .selectors import (
+    GROUP_STATUS_FILTERS,
+    group_members,
+    group_members_of_groups,
+    group_progress,
+    groups_of_school,
+    groups_of_user,
+    teachers_without_group,
+)
 from .services import (
     group_archive,
     group_create,
@@ -32,19 +42,34 @@ def _refuse(form, exc: ValidationError) -> None:
 def group_list(request):
     school = get_school_for(request.grant, request.grant.school_id)
     archived = request.GET.get("archived") == "1"
-    progress = group_progress(school_id=school.id, with_lists=False)
-    groups = list(groups_of_school(school_id=school.id, archived=True)) if archived else None
+    search = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "")
+    groups = groups_of_school(school_id=school.id, archived=archived, search=search, status=status)
+    if request.GET.get("export") == "xlsx":
+        return _group_list_export(school, list(groups))
     return render(
         request,
         "groups/group_list.html",
         {
             "school": school,
-            "progress": progress,
-            "groups": groups if archived else progress.groups,
+            "progress": group_progress(school_id=school.id, with_lists=False),
+            "groups": groups,
             "archived": archived,
+            "search": search,
+            "status": status,
+            "statuses": [(k, label) for k, (label, _) in GROUP_STATUS_FILTERS.items()],
             "can_manage": request.grant.role == Role.SCHOOL_ADMIN,
         },
     )
+
+
+def _group_list_export(school, groups):
+    content = group_list_xlsx(
+        groups=groups,
+        members=group_members_of_groups(group_ids=[g.pk for g in groups], school_id=school.id),
+        without_group=teachers_without_group(school_id=school.id),
+    )
+    return xlsx_response(content, f"{school.name}-教研组.xlsx")
 
 
 @role_required(Role.SCHOOL_ADMIN)

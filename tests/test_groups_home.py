@@ -55,7 +55,7 @@ def _theme(cast):
     )
 
 
-def test_school_home_and_group_list_cost_the_same_queries_at_30_and_300_teachers(
+def test_school_home_group_list_and_export_cost_the_same_queries_at_30_and_300_teachers(
     cast, as_user, django_assert_num_queries
 ):
     client = as_user(cast.school_admin)
@@ -67,11 +67,18 @@ def test_school_home_and_group_list_cost_the_same_queries_at_30_and_300_teachers
     # the navbar's unread-message count.
     with django_assert_num_queries(15):
         assert "共组建 6 个教研组" in client.get(reverse("home")).content.decode()
-    # List: session, user, region roles, membership, leader provider, school, groups, counts.
+    # List: session, user, region roles, membership, leader provider, school, the
+    # (searched) groups, the progress line's groups and counts, the unread count.
+    with django_assert_num_queries(10):
+        client.get(reverse("groups:list"), {"q": "组"})
+    # Export: session, user, region roles, membership, leader provider, school, groups,
+    # their members, teachers in no group.
     with django_assert_num_queries(9):
-        client.get(reverse("groups:list"))
+        client.get(reverse("groups:list"), {"export": "xlsx"})
     _grow_school(cast.school, 270, groups=4, first=6)
     with django_assert_num_queries(15):
         assert "共组建 10 个教研组" in client.get(reverse("home")).content.decode()
+    with django_assert_num_queries(10):
+        client.get(reverse("groups:list"), {"q": "组"})
     with django_assert_num_queries(9):
-        client.get(reverse("groups:list"))
+        client.get(reverse("groups:list"), {"export": "xlsx"})
