@@ -70,27 +70,37 @@ def activities_for_teacher(*, user):
 
 @dataclass
 class TeacherBoard:
-    open: list = field(default_factory=list)  # can still be done online
+    open: list = field(default_factory=list)  # can be done online now
+    remaining: list = field(default_factory=list)  # not open yet; offline waiting for evidence
     done: list = field(default_factory=list)
-    remaining: list = field(default_factory=list)  # offline, waiting for evidence; or closed
+    missed: list = field(default_factory=list)  # ended without being done
 
     @property
-    def done_hours(self) -> int:
-        return sum(a.hours_value for a in self.done)
+    def to_do(self) -> int:
+        return len(self.open) + len(self.remaining)
 
 
 def teacher_board(*, user) -> TeacherBoard:
+    """The teacher's activities in four lists. Hours are not summed here: the
+    ledger (hours app) is the only place that computes them."""
     today = timezone.localdate()
     board = TeacherBoard()
     for activity in activities_for_teacher(user=user):
+        ended = activity.status == Status.CLOSED or today > activity.closes_on
         if activity.completed_at:
             board.done.append(activity)
         elif activity.kind == Activity.Kind.OFFLINE:
             if activity.designated:
-                board.remaining.append(activity)
+                # Evidence may come after the open period; only closing ends it.
+                if activity.status == Status.CLOSED:
+                    board.missed.append(activity)
+                else:
+                    board.remaining.append(activity)
         elif activity.is_open(today):
             board.open.append(activity)
-        elif today < activity.opens_on:
+        elif ended:
+            board.missed.append(activity)
+        else:
             board.remaining.append(activity)
     return board
 

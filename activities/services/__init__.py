@@ -17,13 +17,20 @@ from .observation import (
     observation_submit,
     observation_video_set,
 )
-from .offline import evidence_add, evidence_withdraw, participants_designate
+from .offline import (
+    evidence_add,
+    evidence_withdraw,
+    participant_undesignate,
+    participants_designate,
+)
 from .topics import (
     activity_close,
     activity_create,
+    activity_delete,
     activity_publish,
     activity_update,
     topic_create,
+    topic_delete,
     topic_publish,
     topic_update,
 )
@@ -32,6 +39,7 @@ __all__ = [
     "ActivityError",
     "activity_close",
     "activity_create",
+    "activity_delete",
     "activity_publish",
     "activity_update",
     "evidence_add",
@@ -45,6 +53,7 @@ __all__ = [
     "observation_question_delete",
     "observation_submit",
     "observation_video_set",
+    "participant_undesignate",
     "participants_designate",
     "participation_complete",
     "participation_enter",
@@ -52,6 +61,7 @@ __all__ = [
     "participations_uncomplete",
     "post_create",
     "topic_create",
+    "topic_delete",
     "topic_publish",
     "topic_update",
 ]

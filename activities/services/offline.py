@@ -5,11 +5,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from groups.models import GroupMember
+from hours.services import hours_reverse
 
 from ..files import EVIDENCE, UploadRefused, check_upload
-from ..models import Activity, Evidence, Participation
+from ..models import Activity, Evidence, Participation, Status
 from .common import ActivityError, require_kind
 from .completion import participation_complete, participations_uncomplete
+
+
+def _require_not_closed(activity: Activity) -> None:
+    # A closed activity is a finished record: who took part and the evidence
+    # that credited them no longer change (closing never reverses credits).
+    if activity.status == Status.CLOSED:
+        raise ActivityError("活动已结束，参与组员和佐证材料不能再修改。")
 
 
 def _has_evidence(activity: Activity) -> bool:
@@ -35,6 +43,7 @@ def participants_designate(*, activity: Activity, by, users) -> int:
     require_kind(activity, Activity.Kind.OFFLINE)
     if activity.is_draft:
         raise ActivityError("请先发布线下活动，再指定参与组员。")
+    _require_not_closed(activity)
     user_ids = {u.pk for u in users}
     members = set(
         GroupMember.objects.filter(group_id=activity.group_id, user_id__in=user_ids).values_list(
@@ -60,6 +69,7 @@ def evidence_add(*, activity: Activity, by, kind: str, upload) -> Evidence:
     require_kind(activity, Activity.Kind.OFFLINE)
     if activity.is_draft:
         raise ActivityError("请先发布线下活动，再上传佐证材料。")
+    _require_not_closed(activity)
     if kind not in Evidence.Kind.values:
         raise ActivityError("请选择佐证材料的类型。")
     try:
@@ -88,6 +98,7 @@ def evidence_withdraw(*, evidence: Evidence, by) -> int:
     every completion and reverses the credits. Returns the completions undone."""
     if evidence.withdrawn_at is not None:
         return 0
+    _require_not_closed(evidence.activity)
     evidence.withdrawn_at = timezone.now()
     evidence.withdrawn_by = by
     evidence.save(update_fields=["withdrawn_at", "withdrawn_by"])
@@ -97,3 +108,36 @@ def evidence_withdraw(*, evidence: Evidence, by) -> int:
     return participations_uncomplete(
         activity=activity, by=by, reason=f"线下活动《{activity.title}》的佐证材料已全部撤回"
     )
+
+
+@transaction.atomic
+def participant_undesignate(*, activity: Activity, by, user) -> bool:
+    """取消指定: take a wrongly designated member off a 线下活动.
+
+    Before any evidence the row simply goes. After evidence the member was
+    credited, and they did not take part: the completion is undone and the
+    ledger reverses that one credit (with the leader as actor and the reason),
+    the other participants keep theirs. Returns True if a credit was reversed."""
+    require_kind(activity, Activity.Kind.OFFLINE)
+    _require_not_closed(activity)
+    participation = (
+        Participation.objects.select_for_update()
+        .filter(activity=activity, user=user)
+        .select_related("user")
+        .first()
+    )
+    if participation is None:
+        return False
+    reversed_ = False
+    if participation.completed_at is not None:
+        reversed_ = (
+            hours_reverse(
+                teacher=participation.user,
+                source=activity,
+                reason=f"线下活动《{activity.title}》取消指定参与",
+                by=by,
+            )
+            is not None
+        )
+    participation.delete()
+    return reversed_

@@ -82,8 +82,14 @@ def topic_publish(*, topic: Topic, by) -> Topic:
     return topic
 
 
-def _same_day_clash(*, group: ResearchGroup, held_on, exclude_pk=None) -> Activity | None:
-    """Seed 003 §8: one activity per group and day, unless the school turned the rule off."""
+def _same_day_clash(
+    *, group: ResearchGroup, held_on, exclude_pk=None, published_only: bool = False
+) -> Activity | None:
+    """Seed 003 §8: one activity per group and day, unless the school turned the rule off.
+
+    Saving a draft checks every activity (a draft claims its day); publishing
+    checks only published ones, so of two drafts left on one day while the rule
+    was off, the first to be published wins and the other is refused."""
     rule = (
         SchoolSettings.objects.filter(school_id=group.school_id)
         .values_list("one_activity_per_day", flat=True)
@@ -91,16 +97,16 @@ def _same_day_clash(*, group: ResearchGroup, held_on, exclude_pk=None) -> Activi
     )
     if rule is False:
         return None
-    return (
-        Activity.objects.filter(group=group, held_on=held_on)
-        .exclude(pk=exclude_pk)
-        .order_by("pk")
-        .first()
+    others = Activity.objects.filter(group=group, held_on=held_on).exclude(pk=exclude_pk)
+    if published_only:
+        others = others.exclude(status=Status.DRAFT)
+    return others.order_by("pk").first()
+
+
+def _refuse_clash(*, group, held_on, exclude_pk=None, published_only: bool = False) -> None:
+    clash = _same_day_clash(
+        group=group, held_on=held_on, exclude_pk=exclude_pk, published_only=published_only
     )
-
-
-def _refuse_clash(*, group, held_on, exclude_pk=None) -> None:
-    clash = _same_day_clash(group=group, held_on=held_on, exclude_pk=exclude_pk)
     if clash:
         raise ActivityError(
             f"本教研组在 {held_on:%Y-%m-%d} 已有研修活动《{clash.title}》"
@@ -128,9 +134,13 @@ def _check_dates(*, held_on, opens_on, closes_on) -> None:
 
 
 def _lock_group(group: ResearchGroup) -> None:
-    # Two leaders' requests for the same day must not both pass the clash check:
-    # the group row is the lock (PostgreSQL; SQLite serialises writers anyway).
-    ResearchGroup.objects.select_for_update().filter(pk=group.pk).first()
+    # Two requests for the same group and day (two tabs, a double click, the
+    # leader and a co-editor) must not both pass the clash check: each takes the
+    # group row FOR UPDATE before checking, so the second waits until the first
+    # commits and then sees its activity (READ COMMITTED re-reads per statement).
+    # Proven in tests/test_activities_concurrency.py (PostgreSQL; SQLite
+    # serialises writers anyway).
+    list(ResearchGroup.objects.select_for_update().filter(pk=group.pk).values_list("pk"))
 
 
 @transaction.atomic
@@ -247,7 +257,14 @@ def activity_publish(*, activity: Activity, by) -> Activity:
         if form is None or not form.questions.exists():
             raise ActivityError("听课评课表至少要有一个题目。")
     _lock_group(activity.group)
-    _refuse_clash(group=activity.group, held_on=activity.held_on, exclude_pk=activity.pk)
+    # Under the lock, the status read before may be stale: a double click on
+    # 发布 must publish (and notify) once, the second click finds it published.
+    activity.refresh_from_db(fields=["status", "held_on"])
+    if activity.status == Status.PUBLISHED:
+        return activity
+    _refuse_clash(
+        group=activity.group, held_on=activity.held_on, exclude_pk=activity.pk, published_only=True
+    )
     activity_transition(activity=activity, to=Status.PUBLISHED, by=by)
     notify_group_members(
         activity=activity,
@@ -258,4 +275,35 @@ def activity_publish(*, activity: Activity, by) -> Activity:
 
 
 def activity_close(*, activity: Activity, by) -> Activity:
+    """结束活动: members can no longer take part; what is done stays done.
+
+    Deliberately NOT a reversal: completions and their credits were earned by
+    work already handed in (a post, homework, a form, an offline session that
+    took place), so closing keeps them. A closed activity is read-only: its
+    evidence and participants are frozen too (see services.offline)."""
     return activity_transition(activity=activity, to=Status.CLOSED, by=by)
+
+
+@transaction.atomic
+def activity_delete(*, activity: Activity, by) -> None:
+    """Delete a draft saved by mistake (it also frees its day). Members never saw
+    a draft, so nothing of theirs hangs on it; published activities stay."""
+    locked = Activity.objects.select_for_update().filter(pk=activity.pk).first()
+    if locked is None:
+        return
+    if locked.status != Status.DRAFT:
+        raise ActivityError("只能删除尚未发布的草稿活动；已发布的活动请使用“结束活动”。")
+    locked.delete()
+
+
+@transaction.atomic
+def topic_delete(*, topic: Topic, by) -> None:
+    """Delete a draft topic with no activities (e.g. created by mistake)."""
+    locked = Topic.objects.select_for_update().filter(pk=topic.pk).first()
+    if locked is None:
+        return
+    if locked.status != Status.DRAFT:
+        raise ActivityError("已发布的研修专题不能删除。")
+    if Activity.objects.filter(topic=locked).exists():
+        raise ActivityError("该专题下已有活动，不能删除；请先删除其中的草稿活动。")
+    locked.delete()

@@ -19,9 +19,11 @@ from ..services import (
     ActivityError,
     activity_close,
     activity_create,
+    activity_delete,
     activity_publish,
     activity_update,
     topic_create,
+    topic_delete,
     topic_publish,
     topic_update,
 )
@@ -104,6 +106,19 @@ def topic_publish_view(request, topic_id):
     return redirect("activities:group", topic.group_id)
 
 
+@require_POST
+@role_required(*LEADER_ROLES)
+def topic_delete_view(request, topic_id):
+    topic = get_topic_for_leader(request.user, topic_id)
+    try:
+        topic_delete(topic=topic, by=request.user)
+    except ActivityError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"研修专题《{topic.title}》已删除。")
+    return redirect("activities:group", topic.group_id)
+
+
 @role_required(*LEADER_ROLES)
 def activity_new(request, topic_id):
     topic = get_topic_for_leader(request.user, topic_id)
@@ -152,6 +167,19 @@ def activity_publish_view(request, activity_id):
     else:
         messages.success(request, f"活动《{activity.title}》已发布，已通知本组组员。")
     return redirect("activities:detail", activity.pk)
+
+
+@require_POST
+@role_required(*LEADER_ROLES)
+def activity_delete_view(request, activity_id):
+    activity = get_activity_for_leader(request.user, activity_id)
+    try:
+        activity_delete(activity=activity, by=request.user)
+    except ActivityError as error:
+        messages.error(request, str(error))
+        return redirect("activities:detail", activity.pk)
+    messages.success(request, f"草稿活动《{activity.title}》已删除。")
+    return redirect("activities:group", activity.group_id)
 
 
 @require_POST

@@ -24,6 +24,7 @@ from ..services import (
     observation_question_add,
     observation_question_delete,
     observation_video_set,
+    participant_undesignate,
     participants_designate,
 )
 from .common import LEADER_ROLES, form_errors
@@ -140,6 +141,30 @@ def designate(request, activity_id):
         messages.error(request, str(error))
     else:
         messages.success(request, f"已指定 {added} 名组员参与。")
+    return _back(activity)
+
+
+@require_POST
+@role_required(*LEADER_ROLES)
+def undesignate(request, activity_id, user_id):
+    activity = get_activity_for_leader(request.user, activity_id)
+    participation = get_object_or_404(
+        selectors.activity_participants(activity=activity), user_id=user_id
+    )
+    name = participation.user.display_name
+    try:
+        reversed_ = participant_undesignate(
+            activity=activity, by=request.user, user=participation.user
+        )
+    except ActivityError as error:
+        messages.error(request, str(error))
+    else:
+        if reversed_:
+            messages.warning(
+                request, f"已取消指定{name}，其完成记录和 {activity.hours_value} 学时已撤销。"
+            )
+        else:
+            messages.success(request, f"已取消指定{name}。")
     return _back(activity)
 
 
