@@ -3,10 +3,12 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from accounts.access import staff_of_school
+from accounts.models import SchoolMembership
+from accounts.selectors import schools_with_counts
 from groups.models import GroupMember, ResearchGroup
 
 from .models import HOURS_CAP, HoursEntry, HoursRegistration, HoursSummary, RegistrationBatch
@@ -132,6 +134,38 @@ def _reversed(entry) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class CreditLine:
+    """One credit on 我的学时, explained: how much of it counts toward 25 and,
+    if it was reversed, the reversal (with its reason, time and actor)."""
+
+    entry: HoursEntry
+    counted: int
+    reversal: HoursEntry | None
+
+    @property
+    def over_cap(self) -> int:
+        """Hours of this credit recorded but not counted (above 25)."""
+        return 0 if self.reversal else self.entry.hours - self.counted
+
+
+def hours_statement(entries) -> list[CreditLine]:
+    """The credits among evaluated ledger rows (from hours_entries), oldest
+    first, each with the part that counts. Standing credits count in the order
+    they were earned until 25 is reached; the rest is recorded, not counted.
+    (So the counted parts always add up to Totals.counted.) No query."""
+    lines = []
+    room = HOURS_CAP
+    for e in entries:
+        if e.kind != HoursEntry.Kind.CREDIT:
+            continue
+        reversal = e.reversed_by if _reversed(e) else None
+        counted = 0 if reversal else min(e.hours, room)
+        room -= counted
+        lines.append(CreditLine(entry=e, counted=counted, reversal=reversal))
+    return lines
+
+
 def _with_hours(qs, *, cycle, user_field: str = "user_id"):
     """Annotate rows that point at a teacher with their recorded hours and their
     registered hours for `cycle` (subqueries: still one query for the list)."""
@@ -182,19 +216,132 @@ def led_groups(*, user, school_id: int):
     ).order_by("name", "pk")
 
 
-def group_members_hours(*, groups, cycle):
-    """Members of the given groups with their hours, ordered by group then name.
-    One query."""
-    return _with_hours(
+def group_members_hours(*, groups, cycle, below: bool = False):
+    """Members of the given groups with their hours, ordered by group then name;
+    `below`: only those with fewer than 25 recorded hours. One query."""
+    qs = _with_hours(
         GroupMember.objects.filter(group__in=groups)
         .select_related("user", "group")
         .order_by("group__name", "group_id", "user__real_name", "pk"),
         cycle=cycle,
     )
+    if below:
+        qs = qs.filter(hours_recorded__lt=HOURS_CAP)
+    return qs
 
 
 def registration_batch(*, school_id: int, cycle) -> RegistrationBatch | None:
-    return RegistrationBatch.objects.filter(school_id=school_id, cycle=cycle).first()
+    return (
+        RegistrationBatch.objects.filter(school_id=school_id, cycle=cycle)
+        .select_related("by")
+        .first()
+    )
+
+
+# ---- 学时登记 progress, for the district ----------------------------------------
+
+NOT_STARTED = "none"
+
+
+def schools_registration(*, schools, cycle, status: str = "", search: str = ""):
+    """Schools (a "visible to" queryset) with their teacher count and the status
+    of their 学时登记 batch for `cycle` (NOT_STARTED when none). One query;
+    `registration_batches` loads the batches of one page in one more."""
+    batch_status = RegistrationBatch.objects.filter(school_id=OuterRef("pk"), cycle=cycle).values(
+        "status"
+    )[:1]
+    qs = schools_with_counts(schools).annotate(batch_status=Subquery(batch_status))
+    if search:
+        qs = qs.filter(name__contains=search)
+    if status == NOT_STARTED:
+        qs = qs.filter(batch_status__isnull=True)
+    elif status in RegistrationBatch.Status.values:
+        qs = qs.filter(batch_status=status)
+    return qs
+
+
+def registration_batches(*, school_ids: Iterable[int], cycle) -> dict[int, RegistrationBatch]:
+    """{school_id: batch} for the given schools and cycle, with who started it. One query."""
+    qs = RegistrationBatch.objects.filter(school_id__in=list(school_ids), cycle=cycle)
+    return {b.school_id: b for b in qs.select_related("by")}
+
+
+def registration_counts(*, schools, cycle) -> dict[str, int]:
+    """How many of the schools are at each registration status (NOT_STARTED
+    included). Two queries."""
+    counts = dict(
+        RegistrationBatch.objects.filter(cycle=cycle, school__in=schools)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    counts = {s: counts.get(s, 0) for s in RegistrationBatch.Status.values}
+    counts[NOT_STARTED] = schools.count() - sum(counts.values())
+    return counts
+
+
+# ---- the ledger checked against the summaries (manage.py hours_check) ---------
+
+
+def hours_mismatches(*, school_id: int | None = None) -> list[dict]:
+    """Where the summary differs from the sum of the ledger, for the teachers
+    (ever) of one school or for everyone. Three queries, each returning only
+    the problems:
+    - a summary whose `recorded` is not the sum of its ledger rows;
+    - ledger rows of a teacher and cycle that have no summary at all;
+    - two standing credits for one teacher and source."""
+    entries = HoursEntry.objects.all()
+    summaries = HoursSummary.objects.all()
+    if school_id is not None:
+        people = SchoolMembership.objects.filter(school_id=school_id).values("user_id")
+        entries = entries.filter(teacher_id__in=people)
+        summaries = summaries.filter(teacher_id__in=people)
+    ledger_sum = (
+        HoursEntry.objects.filter(teacher_id=OuterRef("teacher_id"), cycle_id=OuterRef("cycle_id"))
+        .values("teacher_id")
+        .annotate(s=Sum("hours"))
+        .values("s")
+    )
+    problems = [
+        {
+            "teacher": row["teacher__real_name"],
+            "teacher_id": row["teacher_id"],
+            "cycle_id": row["cycle_id"],
+            "problem": f"汇总 {row['recorded']} 学时，账本合计 {row['ledger']} 学时",
+        }
+        for row in summaries.annotate(ledger=Coalesce(Subquery(ledger_sum), 0))
+        .exclude(recorded=F("ledger"))
+        .values("teacher_id", "teacher__real_name", "cycle_id", "recorded", "ledger")
+        .order_by("teacher_id", "cycle_id")
+    ]
+    has_summary = HoursSummary.objects.filter(
+        teacher_id=OuterRef("teacher_id"), cycle_id=OuterRef("cycle_id")
+    )
+    problems += [
+        {
+            "teacher": row["teacher__real_name"],
+            "teacher_id": row["teacher_id"],
+            "cycle_id": row["cycle_id"],
+            "problem": f"没有汇总行，账本合计 {row['s']} 学时",
+        }
+        for row in entries.filter(~Exists(has_summary))
+        .values("teacher_id", "teacher__real_name", "cycle_id")
+        .annotate(s=Sum("hours"))
+        .order_by("teacher_id", "cycle_id")
+    ]
+    problems += [
+        {
+            "teacher": row["teacher__real_name"],
+            "teacher_id": row["teacher_id"],
+            "cycle_id": None,
+            "problem": f"同一来源（{row['title']}）有 {row['n']} 条未撤销的计入记录",
+        }
+        for row in entries.filter(kind=HoursEntry.Kind.CREDIT, reversed_by__isnull=True)
+        .values("teacher_id", "teacher__real_name", "content_type_id", "object_id")
+        .annotate(n=Count("pk"), title=Min("title"))
+        .filter(n__gt=1)
+        .order_by("teacher_id")
+    ]
+    return problems
 
 
 def totals_of(row) -> Totals:
