@@ -221,12 +221,15 @@ def _apply(parsed: list[dict], retire_missing: bool, result: CatalogueImportResu
 
 
 def ability_point_in_use(point: AbilityPoint) -> bool:
-    """A point chosen by any school's theme (later: by teachers, topics…) is in use:
+    """A point chosen by any school's theme or plan (later: by teachers, topics…) is in use:
     it can be retired, never deleted."""
-    from django.db.models.deletion import Collector
+    from django.db.models.deletion import Collector, ProtectedError
 
     collector = Collector(using="default")
-    collector.collect([point])
+    try:
+        collector.collect([point])
+    except ProtectedError:  # a row that protects it, e.g. a school plan's point row
+        return True
     # Anything beyond the point itself (M2M rows, other apps' rows) means it is used.
     return any(
         model is not AbilityPoint and instances for model, instances in collector.data.items()

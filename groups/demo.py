@@ -92,8 +92,7 @@ def load(ctx) -> None:
                 },
             ],
             points=[
-                {"point": str(p), "reason": "结合学校多媒体教学环境，教师需求最集中。"}
-                for p in keys
+                {"point": p, "reason": "结合学校多媒体教学环境，教师需求最集中。"} for p in keys
             ],
             schedule=[
                 {"when": "9 月", "content": "制定两案，组建教研组", "owner": "赵校长"},

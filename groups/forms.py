@@ -148,10 +148,48 @@ class TeamRowForm(RowForm):
 
 
 class PointRowForm(RowForm):
-    point = forms.CharField(label="微能力名称", max_length=120, required=False)
+    """One ability point of the school's framework and the reason for choosing it.
+
+    The choices come from one list handed to every row (form_kwargs `points`), so
+    a plan with many rows still costs one query for its choices."""
+
+    point = forms.TypedChoiceField(
+        label="微能力名称",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": "所选能力点不在本校的能力点框架中。"},
+    )
     reason = forms.CharField(
         label="选择理由", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, points=(), **kwargs):
+        self.by_pk = {p.pk: p for p in points}
+        super().__init__(*args, **kwargs)
+        choices = [("", "（请选择能力点）")]
+        choices += [(p.pk, f"{p}{'（已停用）' if p.retired else ''}") for p in points]
+        self.fields["point"].choices = choices
+        self.fields["point"].widget.attrs["class"] = "form-select form-select-sm"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") and not data.get("point") and "point" not in self.errors:
+            self.add_error("point", "请选择这条理由对应的能力点。")
+        data["point"] = self.by_pk.get(data.get("point"))
+        return data
+
+
+class BasePointFormSet(forms.BaseFormSet):
+    def clean(self):
+        seen = set()
+        for form in self.forms:
+            point = (form.cleaned_data or {}).get("point")
+            if point is None or form.cleaned_data.get("DELETE"):
+                continue
+            if point.pk in seen:
+                raise forms.ValidationError(f"能力点“{point}”重复出现，每个能力点只需填写一次。")
+            seen.add(point.pk)
 
 
 class ScheduleRowForm(RowForm):
@@ -163,7 +201,9 @@ class ScheduleRowForm(RowForm):
 
 
 TeamFormSet = forms.formset_factory(TeamRowForm, extra=0, can_delete=True)
-PointFormSet = forms.formset_factory(PointRowForm, extra=0, can_delete=True)
+PointFormSet = forms.formset_factory(
+    PointRowForm, formset=BasePointFormSet, extra=0, can_delete=True
+)
 ScheduleFormSet = forms.formset_factory(ScheduleRowForm, extra=0, can_delete=True)
 
 

@@ -143,8 +143,10 @@ class GroupMember(models.Model):
 class SchoolPlan(models.Model):
     """两案 / 校本研修方案 of a school for a cycle, in the order of seed 002's template.
 
-    The three tables (team, ability points with reasons, schedule) are lists of rows
-    kept as JSON: they are only ever read and written whole, with the plan.
+    Two of its tables (team, schedule) are free-text rows kept as JSON: they are only
+    ever read and written whole, with the plan. The third, ability points with a
+    reason each, points at the catalogue (SchoolPlanPoint), so a point used in a
+    plan can be retired but never deleted.
     """
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="plans")
@@ -163,8 +165,7 @@ class SchoolPlan(models.Model):
     goal_school = models.TextField("可选绩效目标：面向学校", blank=True)
     # 校本研修内容
     theme = models.CharField("研修主题", max_length=200, blank=True)
-    # 能力点及选择理由: [{"point", "reason"}]
-    points = models.JSONField("研修内容（能力点及选择理由）", default=list, blank=True)
+    # 能力点及选择理由: SchoolPlanPoint rows (each one of the framework's points)
     format = models.CharField("研修形式", max_length=200, blank=True)
     # 校本研修安排: [{"when", "content", "owner"}]
     schedule = models.JSONField("校本研修安排", default=list, blank=True)
@@ -189,6 +190,27 @@ class SchoolPlan(models.Model):
 
     def __str__(self):
         return f"{self.school} · {self.cycle} 校本研修方案"
+
+
+class SchoolPlanPoint(models.Model):
+    """A row of the plan's 研修内容 table: one of the school's ability points and why."""
+
+    plan = models.ForeignKey(SchoolPlan, on_delete=models.CASCADE, related_name="point_rows")
+    point = models.ForeignKey(
+        AbilityPoint, verbose_name="微能力名称", on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField("选择理由", blank=True)
+    position = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "两案能力点及选择理由"
+        ordering = ["plan", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "point"], name="school_plan_point_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} · {self.point}"
 
 
 class TeacherRemoval(models.Model):

@@ -6,7 +6,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from .models import SchoolPlan
+from .models import SchoolPlan, SchoolPlanPoint
 
 # Section headings in the template's order.
 SECTIONS = [
@@ -46,7 +46,7 @@ def _field(document, label: str, value: str) -> None:
     p.add_run(value or "（未填写）")
 
 
-def plan_docx(plan: SchoolPlan) -> bytes:
+def plan_docx(plan: SchoolPlan, *, points: list[SchoolPlanPoint]) -> bytes:
     doc = Document()
     _font(doc)
     doc.add_heading(f"{plan.school.name}校本研修活动方案", level=0)
@@ -86,7 +86,7 @@ def plan_docx(plan: SchoolPlan) -> bytes:
     doc.add_heading(SECTIONS[3], level=1)
     _field(doc, "研修主题", plan.theme)
     doc.add_paragraph().add_run("研修内容（学校的能力点范畴，以及选择理由）").bold = True
-    _table(doc, ["微能力名称", "选择理由"], [[r["point"], r["reason"]] for r in plan.points])
+    _table(doc, ["微能力名称", "选择理由"], [[str(r.point), r.reason] for r in points])
     _field(doc, "研修形式", plan.format)
 
     doc.add_heading(SECTIONS[4], level=1)

@@ -14,6 +14,7 @@ from .models import (
     GroupMember,
     ResearchGroup,
     SchoolPlan,
+    SchoolPlanPoint,
     SchoolSettings,
     SchoolTheme,
 )
@@ -56,6 +57,13 @@ def school_plan_for(*, school: School, cycle: Cycle | None) -> SchoolPlan | None
     if cycle is None:
         return None
     return SchoolPlan.objects.filter(school=school, cycle=cycle).select_related("cycle").first()
+
+
+def school_plan_points(*, plan: SchoolPlan | None) -> list[SchoolPlanPoint]:
+    """The plan's ability points with reasons, in the school's order (one query)."""
+    if plan is None or plan.pk is None:
+        return []
+    return list(SchoolPlanPoint.objects.filter(plan=plan).select_related("point"))
 
 
 GROUP_STATUS_FILTERS = {

@@ -15,6 +15,7 @@ from .models import (
     GroupMember,
     ResearchGroup,
     SchoolPlan,
+    SchoolPlanPoint,
     SchoolSettings,
     SchoolTheme,
     TeacherRemoval,
@@ -189,7 +190,6 @@ PLAN_FIELDS = [
     "mechanisms",
 ]
 TEAM_KEYS = ("name", "age", "education", "major", "title")
-POINT_KEYS = ("point", "reason")
 SCHEDULE_KEYS = ("when", "content", "owner")
 
 
@@ -199,6 +199,34 @@ def _rows(rows: Iterable[dict], keys: tuple[str, ...]) -> list[dict]:
         item = {k: str(row.get(k) or "").strip() for k in keys}
         if any(item.values()):
             clean.append(item)
+    return clean
+
+
+def _plan_point_rows(*, school: School, plan: SchoolPlan | None, rows: Iterable[dict]):
+    """The plan's ability points with reasons: each one of the school framework's
+    points, live or already on the plan (a retired point may stay, not be added),
+    and none twice."""
+    from .selectors import school_settings_for
+
+    framework = school_settings_for(school=school).framework
+    kept = set()
+    if plan is not None and plan.pk:
+        kept = set(SchoolPlanPoint.objects.filter(plan=plan).values_list("point_id", flat=True))
+    clean, seen = [], set()
+    for row in rows:
+        point, reason = row.get("point"), str(row.get("reason") or "").strip()
+        if point is None:
+            if reason:
+                raise ValidationError("每条选择理由都须对应一个能力点，请选择能力点。")
+            continue
+        if framework is None or point.framework_id != framework.pk:
+            raise ValidationError(f"能力点“{point}”不在本校的能力点框架中。")
+        if point.retired and point.pk not in kept:
+            raise ValidationError(f"能力点“{point}”已停用，不能再选用。")
+        if point.pk in seen:
+            raise ValidationError(f"能力点“{point}”重复出现，每个能力点只需填写一次。")
+        seen.add(point.pk)
+        clean.append((point, reason))
     return clean
 
 
@@ -213,16 +241,24 @@ def school_plan_save(
     schedule: Iterable[dict],
     by: User,
 ) -> SchoolPlan:
-    """Saves the school's 两案 whole: its fields and its three tables of rows."""
+    """Saves the school's 两案 whole: its fields and its three tables of rows.
+    `points` rows are {"point": AbilityPoint | None, "reason": str}."""
+    existing = SchoolPlan.objects.filter(school=school, cycle=cycle).first()
+    point_rows = _plan_point_rows(school=school, plan=existing, rows=points)
     defaults = {name: str(fields.get(name) or "").strip() for name in PLAN_FIELDS}
     defaults.update(
         team=_rows(team, TEAM_KEYS),
-        points=_rows(points, POINT_KEYS),
         schedule=_rows(schedule, SCHEDULE_KEYS),
         updated_at=timezone.now(),
         updated_by=by,
     )
     plan, _ = SchoolPlan.objects.update_or_create(school=school, cycle=cycle, defaults=defaults)
+    # The table is written whole, like the plan's other tables.
+    SchoolPlanPoint.objects.filter(plan=plan).delete()
+    SchoolPlanPoint.objects.bulk_create(
+        SchoolPlanPoint(plan=plan, point=point, reason=reason, position=i)
+        for i, (point, reason) in enumerate(point_rows)
+    )
     return plan
 
 

@@ -22,7 +22,13 @@ from .forms import (
 )
 from .models import SchoolPlan
 from .plan_docx import plan_docx
-from .selectors import school_plan_for, school_settings_for, theme_for
+from .selectors import (
+    ability_points_for,
+    school_plan_for,
+    school_plan_points,
+    school_settings_for,
+    theme_for,
+)
 from .services import school_plan_save, school_settings_save, theme_save
 
 SCHOOL_ROLES = (Role.SCHOOL_ADMIN, Role.INFO_TEAM, Role.LEADER, Role.TEACHER)
@@ -107,23 +113,27 @@ def theme_edit(request):
 def plan_detail(request):
     school = get_school_for(request.grant, request.grant.school_id)
     cycle = cycle_current()
+    plan = school_plan_for(school=school, cycle=cycle)
     return render(
         request,
         "groups/plan_detail.html",
         {
             "school": school,
             "cycle": cycle,
-            "plan": school_plan_for(school=school, cycle=cycle),
+            "plan": plan,
+            "point_rows": school_plan_points(plan=plan),
             "can_edit": request.grant.role in (Role.SCHOOL_ADMIN, Role.INFO_TEAM),
         },
     )
 
 
-def _plan_initial(school, cycle) -> tuple[SchoolPlan, bool]:
-    """The saved plan, or a new one prefilled from the school and its theme."""
+def _plan_initial(school, cycle) -> tuple[SchoolPlan, list[dict]]:
+    """The saved plan and its point rows, or a new plan prefilled from the school
+    and its theme (one row per key point, the reasons left to write)."""
     plan = school_plan_for(school=school, cycle=cycle)
     if plan:
-        return plan, False
+        rows = school_plan_points(plan=plan)
+        return plan, [{"point": r.point_id, "reason": r.reason} for r in rows]
     theme = theme_for(school=school, cycle=cycle)
     plan = SchoolPlan(
         school=school,
@@ -132,9 +142,9 @@ def _plan_initial(school, cycle) -> tuple[SchoolPlan, bool]:
         goal_basic="每位教师完成 25 学时的校本实践，并通过三个能力点来证明这些实践。",
         format="异步在线课程+线下课堂实践",
         theme=theme.title if theme else "",
-        points=[{"point": str(p), "reason": ""} for p in theme.key_points.all()] if theme else [],
     )
-    return plan, True
+    key_points = theme.key_points.all() if theme else []
+    return plan, [{"point": p.pk, "reason": ""} for p in key_points if not p.retired]
 
 
 @role_required(Role.SCHOOL_ADMIN, Role.INFO_TEAM)
@@ -143,25 +153,32 @@ def plan_edit(request):
     cycle = cycle_current()
     if cycle is None:
         return _no_cycle(request)
-    plan, _ = _plan_initial(school, cycle)
+    plan, point_initial = _plan_initial(school, cycle)
+    choices = list(ability_points_for(school=school, include=[r["point"] for r in point_initial]))
     data = request.POST or None
     form = SchoolPlanForm(data, instance=plan)
     team = TeamFormSet(data, initial=plan.team, prefix="team")
-    points = PointFormSet(data, initial=plan.points, prefix="points")
+    points = PointFormSet(
+        data, initial=point_initial, prefix="points", form_kwargs={"points": choices}
+    )
     schedule = ScheduleFormSet(data, initial=plan.schedule, prefix="schedule")
     sets = (team, points, schedule)
     if request.method == "POST" and form.is_valid() and all(s.is_valid() for s in sets):
-        school_plan_save(
-            school=school,
-            cycle=cycle,
-            fields=form.cleaned_data,
-            team=formset_rows(team),
-            points=formset_rows(points),
-            schedule=formset_rows(schedule),
-            by=request.user,
-        )
-        messages.success(request, "校本研修方案已保存。")
-        return redirect("groups:plan")
+        try:
+            school_plan_save(
+                school=school,
+                cycle=cycle,
+                fields=form.cleaned_data,
+                team=formset_rows(team),
+                points=formset_rows(points),
+                schedule=formset_rows(schedule),
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, "校本研修方案已保存。")
+            return redirect("groups:plan")
     return render(
         request,
         "groups/plan_form.html",
@@ -172,6 +189,7 @@ def plan_edit(request):
             "team": team,
             "points": points,
             "schedule": schedule,
+            "has_choices": bool(choices),
         },
     )
 
@@ -184,7 +202,9 @@ def plan_export(request):
         messages.warning(request, "本校尚未填写校本研修方案。")
         return redirect("groups:plan")
     plan.school = school
-    response = HttpResponse(plan_docx(plan), content_type=DOCX)
+    response = HttpResponse(
+        plan_docx(plan, points=school_plan_points(plan=plan)), content_type=DOCX
+    )
     filename = f"{school.name}-校本研修方案.docx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response

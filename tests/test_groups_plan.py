@@ -7,7 +7,9 @@ import pytest
 from django.urls import reverse
 from docx import Document
 
-from groups.models import SchoolPlan
+from groups.models import AbilityPoint, Framework, SchoolPlan, SchoolPlanPoint
+
+from .factories_groups import points
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +49,7 @@ def filled_plan(**extra) -> dict:
         "team-1-major": "教育技术",
         "team-1-title": "信息中心主任",
         **management("points", 1),
-        "points-0-point": "A3 微课程设计与制作",
+        "points-0-point": str(points("A3")[0].pk),
         "points-0-reason": "教师需求最集中",
         **management("schedule", 2),
         "schedule-0-when": "2026.9—2026.10",
@@ -68,7 +70,8 @@ def test_school_admin_fills_in_the_plan_with_table_rows(cast, as_user):
     assert response.status_code == 302
     plan = SchoolPlan.objects.get(school=cast.school, cycle=cast.cycle)
     assert [r["name"] for r in plan.team] == ["赵校长", "钱老师"]
-    assert plan.points == [{"point": "A3 微课程设计与制作", "reason": "教师需求最集中"}]
+    rows = [(r.point.code, r.reason) for r in SchoolPlanPoint.objects.filter(plan=plan)]
+    assert rows == [("A3", "教师需求最集中")]
     assert [r["owner"] for r in plan.schedule] == ["赵校长", "各教研组长"]
     assert plan.updated_by == cast.school_admin
 
@@ -109,8 +112,6 @@ def test_plan_pages_need_login(client, cast):
 
 
 def test_a_new_plan_is_prefilled_from_the_theme(cast, as_user):
-    from .factories_groups import points
-
     client = as_user(cast.school_admin)
     client.post(
         reverse("groups:theme_edit"),
@@ -119,9 +120,14 @@ def test_a_new_plan_is_prefilled_from_the_theme(cast, as_user):
     page = client.get(reverse("groups:plan_edit"))
     assert page.context["form"].initial["theme"] == "融合课堂"
     assert [f.initial["point"] for f in page.context["points"]] == [
-        "A3 微课程设计与制作",
-        "G2 多技术融合环境下教研活动组织或参与",
+        p.pk for p in points("A3", "G2")
     ]
+    # Each row is a choice among the framework's points, preselected and still editable.
+    html = page.content.decode()
+    assert '<select name="points-0-point"' in html
+    assert "A13 评价量规设计与应用</option>" in html
+    a3 = points("A3")[0].pk
+    assert f'<option value="{a3}" selected>A3 微课程设计与制作</option>' in html
 
 
 def test_the_docx_export_opens_and_holds_every_section_in_order(cast, as_user):
@@ -173,3 +179,82 @@ def test_another_schools_plan_is_never_shown(cast, as_user):
     response = as_user(cast.outsider).get(reverse("groups:plan"))
     assert response.status_code == 200
     assert response.context["plan"] is None
+
+
+def test_plan_points_are_the_schools_framework_points_and_none_twice(cast, as_user):
+    client = as_user(cast.school_admin)
+    national = Framework.objects.get(name="国家 2.0").points.first()
+    response = client.post(
+        reverse("groups:plan_edit"), filled_plan(**{"points-0-point": str(national.pk)})
+    )
+    assert "所选能力点不在本校的能力点框架中" in response.content.decode()
+    a3 = str(points("A3")[0].pk)
+    twice = filled_plan(
+        **management("points", 2), **{"points-1-point": a3, "points-1-reason": "再写一次"}
+    )
+    response = client.post(reverse("groups:plan_edit"), twice)
+    assert "重复出现，每个能力点只需填写一次" in response.content.decode()
+    reason_only = filled_plan(**{"points-0-point": ""})
+    response = client.post(reverse("groups:plan_edit"), reason_only)
+    assert "请选择这条理由对应的能力点" in response.content.decode()
+    assert not SchoolPlan.objects.exists()
+
+
+def test_a_retired_point_stays_on_the_plan_but_cannot_be_added(cast, as_user):
+    client = as_user(cast.school_admin)
+    client.post(reverse("groups:plan_edit"), filled_plan())
+    a3, a13 = points("A3")[0], points("A13")[0]
+    AbilityPoint.objects.filter(pk__in=[a3.pk, a13.pk]).update(retired=True)
+    # A3 was already chosen: it is still offered (marked) and the plan saves.
+    page = client.get(reverse("groups:plan_edit")).content.decode()
+    assert "A3 微课程设计与制作（已停用）" in page and "A13 评价量规设计与应用" not in page
+    # The page posts its rows as initial forms (unchanged extra rows would count as empty).
+    again = filled_plan(**management("points", 1, initial=1))
+    assert client.post(reverse("groups:plan_edit"), again).status_code == 302
+    # A13 was not: refused.
+    data = filled_plan(**{"points-0-point": str(a13.pk)})
+    response = client.post(reverse("groups:plan_edit"), data)
+    assert "所选能力点不在本校的能力点框架中" in response.content.decode()
+    plan = SchoolPlan.objects.get()
+    assert [r.point for r in SchoolPlanPoint.objects.filter(plan=plan)] == [a3]
+
+
+def test_a_point_used_by_a_plan_can_be_retired_but_not_deleted(cast, as_user):
+    from groups.catalogue import ability_point_in_use
+
+    as_user(cast.school_admin).post(reverse("groups:plan_edit"), filled_plan())
+    a3 = points("A3")[0]
+    assert ability_point_in_use(a3)
+    assert not ability_point_in_use(points("B4")[0])
+
+
+def test_the_plan_service_itself_refuses_foreign_retired_and_repeated_points(cast):
+    from django.core.exceptions import ValidationError
+
+    from groups.services import school_plan_save
+
+    def save(*rows):
+        return school_plan_save(
+            school=cast.school,
+            cycle=cast.cycle,
+            fields={},
+            team=[],
+            points=[{"point": p, "reason": "理由"} for p in rows],
+            schedule=[],
+            by=cast.school_admin,
+        )
+
+    a3, b4 = points("A3")[0], points("B4")[0]
+    national = Framework.objects.get(name="国家 2.0").points.first()
+    b4.retired = True
+    b4.save(update_fields=["retired"])
+    for rows, message in (
+        ((national,), "不在本校的能力点框架中"),
+        ((b4,), "已停用，不能再选用"),
+        ((a3, a3), "重复出现"),
+    ):
+        with pytest.raises(ValidationError, match=message):
+            save(*rows)
+    assert not SchoolPlan.objects.exists()
+    plan = save(a3)
+    assert [r.point for r in SchoolPlanPoint.objects.filter(plan=plan)] == [a3]
