@@ -13,7 +13,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from .idnumbers import is_valid_id_number, is_valid_phone, normalize_id_number
 from .models import School, SchoolMembership, User
-from .services import TeacherData, teacher_add, teacher_update
+from .services import TeacherData, teacher_update, teachers_add
 
 COLUMNS = ["姓名", "手机号", "身份证号", "学科", "学段", "是否专任教师"]
 REQUIRED_COLUMNS = ["姓名", "手机号", "身份证号"]
@@ -210,12 +210,14 @@ def _apply(school: School, parsed: list[tuple[int, TeacherData]], result: Import
         .filter(school=school, user__id_number__in=[d.id_number for _, d in parsed])
         .select_related("user")
     }
+    new = [data for _, data in parsed if data.id_number not in existing]
+    teachers_add(school=school, rows=new)
+    result.created = len(new)
     for _row, data in parsed:
         membership = existing.get(data.id_number)
         if membership is None:
-            teacher_add(school=school, data=data)
-            result.created += 1
-        elif teacher_update(membership=membership, data=data):
+            continue
+        if teacher_update(membership=membership, data=data):
             result.updated += 1
         else:
             result.unchanged += 1

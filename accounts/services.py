@@ -24,29 +24,51 @@ class TeacherData:
     is_full_time: bool = True
 
 
-def _user_for(data: TeacherData) -> User:
-    user = User.objects.filter(id_number=data.id_number).first()
-    if user is None:
-        user = User(username=data.phone, id_number=data.id_number, must_change_password=True)
-        user.set_password(initial_password(data.id_number))
-    user.real_name = data.real_name
-    user.phone = data.phone
-    user.save()
+def _new_user(data: TeacherData) -> User:
+    user = User(
+        username=data.phone,
+        real_name=data.real_name,
+        phone=data.phone,
+        id_number=data.id_number,
+        must_change_password=True,
+    )
+    # The initial password (last six of the ID number) is checked by the login
+    # backend, not hashed here (see backends.PhoneOrUsernameBackend): hashing
+    # is slow by design and a roster holds hundreds of teachers.
+    user.set_unusable_password()
     return user
 
 
 @transaction.atomic
-def teacher_add(*, school: School, data: TeacherData) -> SchoolMembership:
-    """Adds a teacher to the school (creating the person if new)."""
-    user = _user_for(data)
-    return SchoolMembership.objects.create(
-        user=user,
-        school=school,
-        is_teacher=True,
-        is_full_time=data.is_full_time,
-        subject=data.subject,
-        stage=data.stage,
+def teachers_add(*, school: School, rows: list[TeacherData]) -> list[SchoolMembership]:
+    """Adds teachers to the school, creating the people who are new to the
+    platform; a few queries for any number of rows (a roster import)."""
+    known = {u.id_number: u for u in User.objects.filter(id_number__in=[d.id_number for d in rows])}
+    for data in rows:  # people already on the platform, e.g. transferred from another school
+        user = known.get(data.id_number)
+        if user and (user.real_name, user.phone) != (data.real_name, data.phone):
+            user.real_name, user.phone = data.real_name, data.phone
+            user.save(update_fields=["real_name", "phone"])
+    created = User.objects.bulk_create([_new_user(d) for d in rows if d.id_number not in known])
+    users = {**known, **{u.id_number: u for u in created}}
+    return SchoolMembership.objects.bulk_create(
+        [
+            SchoolMembership(
+                user=users[d.id_number],
+                school=school,
+                is_teacher=True,
+                is_full_time=d.is_full_time,
+                subject=d.subject,
+                stage=d.stage,
+            )
+            for d in rows
+        ]
     )
+
+
+def teacher_add(*, school: School, data: TeacherData) -> SchoolMembership:
+    """Adds one teacher to the school (creating the person if new)."""
+    return teachers_add(school=school, rows=[data])[0]
 
 
 def teacher_password_reset(*, membership: SchoolMembership) -> str:
@@ -56,7 +78,7 @@ def teacher_password_reset(*, membership: SchoolMembership) -> str:
     from axes.utils import reset as axes_reset
 
     user = membership.user
-    user.set_password(initial_password(user.id_number or ""))
+    user.set_unusable_password()  # the login backend accepts the initial password again
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
     for login in {user.username, user.phone} - {None, ""}:
@@ -64,7 +86,6 @@ def teacher_password_reset(*, membership: SchoolMembership) -> str:
     return "身份证号后 6 位"
 
 
-@transaction.atomic
 def teacher_update(*, membership: SchoolMembership, data: TeacherData) -> bool:
     """Updates a teacher's details; returns whether anything changed."""
     user = membership.user
@@ -72,12 +93,15 @@ def teacher_update(*, membership: SchoolMembership, data: TeacherData) -> bool:
     place_fields = {"subject": data.subject, "stage": data.stage, "is_full_time": data.is_full_time}
     changed_user = [f for f, v in user_fields.items() if getattr(user, f) != v]
     changed_place = [f for f, v in place_fields.items() if getattr(membership, f) != v]
+    if not (changed_user or changed_place):
+        return False  # no transaction: a re-imported roster is mostly unchanged rows
     for f in changed_user:
         setattr(user, f, user_fields[f])
     for f in changed_place:
         setattr(membership, f, place_fields[f])
-    if changed_user:
-        user.save(update_fields=changed_user)
-    if changed_place:
-        membership.save(update_fields=changed_place)
-    return bool(changed_user or changed_place)
+    with transaction.atomic():
+        if changed_user:
+            user.save(update_fields=changed_user)
+        if changed_place:
+            membership.save(update_fields=changed_place)
+    return True

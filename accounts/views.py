@@ -3,6 +3,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -33,6 +34,13 @@ class LoginView(auth_views.LoginView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("home")
+
+    def get_form_class(self):
+        # An imported teacher has just logged in with the initial password,
+        # which is never stored (see backends): there is no old one to ask for.
+        if not self.request.user.has_usable_password():
+            return SetPasswordForm
+        return super().get_form_class()
 
     def form_valid(self, form):
         response = super().form_valid(form)

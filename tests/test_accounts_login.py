@@ -115,3 +115,48 @@ def test_pages_stay_in_chinese_for_a_browser_set_to_english(db):
     assert 'lang="zh-hans"' in body
     assert "这个字段是必填项" in body
     assert "This field is required" not in body
+
+
+def test_an_imported_teacher_logs_in_with_the_initial_password_then_must_choose_one(cast):
+    from accounts.models import SchoolMembership
+    from accounts.services import TeacherData, teacher_add
+
+    teacher_add(
+        school=cast.school,
+        data=TeacherData(
+            real_name="新老师",
+            phone="13612345678",
+            id_number="44040219900101123X",
+        ),
+    )
+    client = Client()
+    assert (
+        client.post(
+            reverse("accounts:login"), {"username": "13612345678", "password": "000000"}
+        ).status_code
+        == 200
+    )
+    client.post(reverse("accounts:login"), {"username": "13612345678", "password": "01123X"})
+    assert client.get(reverse("home")).url == reverse("accounts:password_change")
+    form_page = client.get(reverse("accounts:password_change")).content.decode()
+    assert "old_password" not in form_page
+    client.post(
+        reverse("accounts:password_change"),
+        {"new_password1": "Jiaoyan-2026-ok", "new_password2": "Jiaoyan-2026-ok"},
+    )
+    assert client.get(reverse("home")).status_code == 200
+
+    again = Client()
+    assert (
+        again.post(
+            reverse("accounts:login"), {"username": "13612345678", "password": "01123X"}
+        ).status_code
+        == 200
+    )
+    assert (
+        again.post(
+            reverse("accounts:login"), {"username": "13612345678", "password": "Jiaoyan-2026-ok"}
+        ).status_code
+        == 302
+    )
+    assert SchoolMembership.objects.filter(user__phone="13612345678").exists()
