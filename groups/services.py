@@ -164,8 +164,17 @@ def theme_save(
     framework = school_settings_for(school=school).framework
     if not key_points:
         raise ValidationError("请至少选择一个关键能力点。")
-    if any(p.framework_id != getattr(framework, "pk", None) for p in key_points):
+    if framework is None or any(p.framework_id != framework.pk for p in key_points):
         raise ValidationError("关键能力点须来自本校使用的能力点框架。")
+    # A retired point already on the theme may stay; it cannot be newly chosen.
+    kept = set(
+        SchoolTheme.key_points.through.objects.filter(
+            schooltheme__school=school, schooltheme__cycle=cycle
+        ).values_list("abilitypoint_id", flat=True)
+    )
+    retired = [str(p) for p in key_points if p.retired and p.pk not in kept]
+    if retired:
+        raise ValidationError(f"能力点“{'、'.join(retired)}”已停用，不能再选为关键能力点。")
     theme, _ = SchoolTheme.objects.update_or_create(
         school=school,
         cycle=cycle,

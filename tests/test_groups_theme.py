@@ -44,6 +44,52 @@ def test_fewer_than_three_key_points_saves_with_a_warning(cast, as_user):
         follow=True,
     )
     assert "只选了 1 个关键能力点" in response.content.decode()
+    assert SchoolTheme.objects.get().key_points.count() == 1  # saved all the same
+    # The warning stays on the theme page until there are three, for every reader.
+    for who in (cast.school_admin, cast.teacher):
+        assert "关键能力点不足 3 个" in as_user(who).get(reverse("groups:theme")).content.decode()
+    as_user(cast.school_admin).post(
+        reverse("groups:theme_edit"),
+        {"title": "主题", "key_points": [p.pk for p in points("A3", "A13", "G2")]},
+    )
+    page = as_user(cast.school_admin).get(reverse("groups:theme")).content.decode()
+    assert "关键能力点不足 3 个" not in page
+
+
+def test_a_retired_point_cannot_be_newly_chosen_even_past_the_form(cast, as_user):
+    from django.core.exceptions import ValidationError
+
+    from groups.services import theme_save
+
+    a3, b4 = points("A3")[0], points("B4")[0]
+    b4.retired = True
+    b4.save(update_fields=["retired"])
+    # Through the page: not offered, refused.
+    response = as_user(cast.school_admin).post(
+        reverse("groups:theme_edit"), {"title": "主题", "key_points": [a3.pk, b4.pk]}
+    )
+    assert "所选能力点不在本校的能力点框架中" in response.content.decode()
+    # Through the service (commands, demo): refused too.
+    with pytest.raises(ValidationError, match="已停用，不能再选为关键能力点"):
+        theme_save(
+            school=cast.school,
+            cycle=cast.cycle,
+            title="主题",
+            description="",
+            key_points=[a3, b4],
+            by=cast.school_admin,
+        )
+    national = Framework.objects.get(name="国家 2.0").points.first()
+    with pytest.raises(ValidationError, match="须来自本校使用的能力点框架"):
+        theme_save(
+            school=cast.school,
+            cycle=cast.cycle,
+            title="主题",
+            description="",
+            key_points=[national],
+            by=cast.school_admin,
+        )
+    assert not SchoolTheme.objects.exists()
 
 
 def test_theme_needs_a_key_point_of_the_schools_framework(cast, as_user):
@@ -115,3 +161,18 @@ def test_a_retired_point_is_no_longer_offered_but_stays_on_the_theme(cast, as_us
     other = as_user(cast.outsider)  # other school: not offered
     assert other.get(reverse("groups:theme_edit")).status_code == 403
     assert fresh in page.context["form"].fields["key_points"].queryset
+
+
+def test_a_retired_key_point_already_chosen_survives_a_resave(cast, as_user):
+    client = as_user(cast.school_admin)
+    a3, a13 = points("A3")[0], points("A13")[0]
+    client.post(reverse("groups:theme_edit"), {"title": "主题", "key_points": [a3.pk]})
+    a3.retired = True
+    a3.save(update_fields=["retired"])
+    response = client.post(
+        reverse("groups:theme_edit"), {"title": "新主题", "key_points": [a3.pk, a13.pk]}
+    )
+    assert response.status_code == 302
+    theme = SchoolTheme.objects.get()
+    assert (theme.title, set(theme.key_points.all())) == ("新主题", {a3, a13})
+    assert "已停用" in client.get(reverse("groups:theme")).content.decode()
