@@ -180,3 +180,26 @@ class TestVideoServing:
             follow=True,
         )
         assert "实际内容与扩展名 .mp4 不符" in response.content.decode()
+
+
+def test_summary_averages_each_score_question_on_its_own(s, as_user):
+    a = fa.activity(s, "observation")
+    questions = [q for q in fa.answers_for(a)]  # q<pk> names, form order
+    scores = {s.member: [10, 8, 6, 4, 2], s.member2: [9, 7, 5, 3, 1]}
+    for user, marks in scores.items():
+        answers = fa.answers_for(a)
+        for name, mark in zip(questions[:5], marks, strict=True):
+            answers[name] = str(mark)
+        as_user(user).post(reverse("activities:join", args=[a.pk]))
+        as_user(user).post(reverse("activities:observation_submit", args=[a.pk]), answers)
+    from activities.selectors import observation_summary
+
+    summary = observation_summary(activity=a)
+    averages = [avg for q, avg, _ in summary.per_question if q.kind == "score"]
+    assert averages == [9.5, 7.5, 5.5, 3.5, 1.5]
+    choice = next(counts for q, _, counts in summary.per_question if q.kind == "choice")
+    assert choice["优秀"] == 2 and choice["良好"] == 0
+    assert summary.average_total == 27.5
+    page = as_user(s.leader).get(reverse("activities:observation_results", args=[a.pk]))
+    html = page.content.decode()
+    assert "平均 <strong>9.5</strong> / 10" in html and "平均 <strong>1.5</strong> / 10" in html

@@ -65,3 +65,24 @@ def test_coverage_refuses_members_and_other_schools(cast, s, as_user):
     assert as_user(s.member).get(url).status_code == 403
     assert as_user(cast.outsider).get(url).status_code == 404
     assert as_user(cast.teacher).get(reverse("activities:school_coverage")).status_code == 403
+
+
+def test_teacher_board_lists_what_ended_without_being_done(s, as_user):
+    from activities.selectors import teacher_board
+
+    past = fa.today() - datetime.timedelta(days=20)
+    missed = fa.activity(
+        s,
+        "homework",
+        held_on=past,
+        opens_on=past,
+        closes_on=past + datetime.timedelta(days=3),
+        title="错过的作业",
+    )
+    closed = fa.activity(s, "discussion", title="组长已结束的研讨")
+    as_user(s.leader).post(reverse("activities:activity_close", args=[closed.pk]))
+    board = teacher_board(user=s.member)
+    assert {a.title for a in board.missed} == {missed.title, closed.title}
+    assert not board.open and not board.remaining
+    page = as_user(s.member).get(reverse("activities:mine")).content.decode()
+    assert "已结束未完成" in page and "错过的作业" in page and "查看我的学时" in page

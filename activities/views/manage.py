@@ -194,7 +194,11 @@ def evidence_new(request, activity_id):
 @role_required(*LEADER_ROLES)
 def evidence_withdraw_view(request, evidence_id):
     evidence = get_evidence_for_leader(request.user, evidence_id)
-    undone = evidence_withdraw(evidence=evidence, by=request.user)
+    try:
+        undone = evidence_withdraw(evidence=evidence, by=request.user)
+    except ActivityError as error:
+        messages.error(request, str(error))
+        return _back(evidence.activity)
     if undone:
         messages.warning(request, f"佐证材料已全部撤回，{undone} 名组员的完成记录和学时已撤销。")
     else:
