@@ -1,41 +1,65 @@
-"""Excel export of a school's hours (openpyxl write-only: flat memory at any size)."""
+"""Excel exports of hours (openpyxl write-only: flat memory at any size).
+ID numbers only ever appear masked (README "People's data")."""
 
 import io
+from collections.abc import Iterable
 
 from openpyxl import Workbook
 
 from .selectors import HOURS_CAP, totals_of
 
+HEADER = [
+    "姓名",
+    "身份证号",
+    "学科",
+    "教研组",
+    "记录学时",
+    f"计入学时(上限{HOURS_CAP})",
+    "超出不计入",
+    "是否达标",
+    "学时登记",
+]
 
-def school_hours_xlsx(rows, group_names: dict[int, str]) -> bytes:
+
+def _line(user, subject: str, groups: str, row) -> list:
+    totals = totals_of(row)
+    return [
+        user.real_name,
+        user.masked_id_number,
+        subject,
+        groups,
+        totals.recorded,
+        totals.counted,
+        totals.over_cap,
+        "是" if totals.complete else "否",
+        "未登记" if row.hours_registered is None else f"已登记 {row.hours_registered}",
+    ]
+
+
+def _workbook(title: str, lines: Iterable[list]) -> bytes:
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("教师学时")
-    ws.append(
-        [
-            "姓名",
-            "身份证号",
-            "学科",
-            "教研组",
-            "记录学时",
-            f"计入学时(上限{HOURS_CAP})",
-            "是否达标",
-            "学时登记",
-        ]
-    )
-    for m in rows.iterator(chunk_size=2000):
-        totals = totals_of(m)
-        ws.append(
-            [
-                m.user.real_name,
-                m.user.masked_id_number,
-                m.subject,
-                group_names.get(m.user_id, ""),
-                totals.recorded,
-                totals.counted,
-                "是" if totals.complete else "否",
-                "未登记" if m.hours_registered is None else f"已登记 {m.hours_registered}",
-            ]
-        )
+    ws = wb.create_sheet(title)
+    ws.append(HEADER)
+    for line in lines:
+        ws.append(line)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def school_hours_xlsx(rows, group_names: dict[int, str]) -> bytes:
+    """`rows`: school_hours(); one line per teacher."""
+    return _workbook(
+        "教师学时",
+        (
+            _line(m.user, m.subject, group_names.get(m.user_id, ""), m)
+            for m in rows.iterator(chunk_size=2000)
+        ),
+    )
+
+
+def group_hours_xlsx(rows) -> bytes:
+    """`rows`: group_members_hours(); one line per member of each group."""
+    return _workbook(
+        "组员学时", (_line(m.user, "", m.group.name, m) for m in rows.iterator(chunk_size=2000))
+    )

@@ -85,7 +85,7 @@ def hours_entries(*, teacher, cycle):
     and which credits were reversed. Two queries when evaluated."""
     return (
         HoursEntry.objects.filter(teacher=teacher, cycle=cycle)
-        .select_related("reversed_by", "by")
+        .select_related("reversed_by__by", "by")
         .prefetch_related("ability_points")
         .order_by("at", "pk")
     )

@@ -190,7 +190,8 @@ def teacher_remove(*, membership: SchoolMembership, by: User, reason: str) -> Te
 
 # ---- 学时登记 ---------------------------------------------------------------
 
-REGISTER_CHUNK = 500
+# Progress is saved after each chunk: small enough for a school's page to see it move.
+REGISTER_CHUNK = 100
 
 
 def hours_register_school(
@@ -262,10 +263,12 @@ def hours_register_school_later(
     """Queue 学时登记 for a school as a Celery task, fired once the caller commits."""
     from .tasks import register_school_hours
 
+    # The total is known now, so the progress shows "0/n" while the task waits.
+    total = SchoolMembership.objects.teachers().filter(school=school).count()
     try:
         with transaction.atomic():
             batch, _ = RegistrationBatch.objects.get_or_create(
-                school=school, cycle=cycle, defaults={"by": by}
+                school=school, cycle=cycle, defaults={"by": by, "total": total}
             )
     except IntegrityError:
         batch = RegistrationBatch.objects.get(school=school, cycle=cycle)

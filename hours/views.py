@@ -1,25 +1,33 @@
-"""Hours pages: 我的学时 (teacher), 组员学时 (leader), 教师学时 (school admin)."""
+"""Hours pages: 我的学时 (teacher), 组员学时 (leader), 教师学时 (school admin),
+学时登记进度 (district admin)."""
 
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from accounts.access import get_school_for, role_required
+from accounts.access import get_school_for, role_required, schools_visible_to
 from accounts.roles import Role
 from accounts.selectors import cycle_current
 from accounts.views import xlsx_response
 from groups.models import ResearchGroup
 
-from .exports import school_hours_xlsx
+from .exports import group_hours_xlsx, school_hours_xlsx
+from .models import RegistrationBatch
 from .selectors import (
+    NOT_STARTED,
     group_members_hours,
     group_names_by_user,
     hours_breakdown,
     hours_entries,
     hours_registration,
+    hours_statement,
     hours_totals,
     led_groups,
     registration_batch,
+    registration_batches,
+    registration_counts,
     school_hours,
+    schools_registration,
     totals_of,
 )
 
@@ -32,7 +40,7 @@ def my_hours(request):
         entries = list(hours_entries(teacher=request.user, cycle=cycle))
         context.update(
             totals=hours_totals(teacher=request.user, cycle=cycle),
-            entries=entries,
+            lines=hours_statement(entries),
             breakdown=hours_breakdown(entries),
             registration=hours_registration(teacher=request.user, cycle=cycle),
         )
@@ -43,12 +51,25 @@ def my_hours(request):
 def group_hours(request):
     cycle = cycle_current()
     groups = list(led_groups(user=request.user, school_id=request.grant.school_id))
-    members: dict[int, list] = {g.pk: [] for g in groups}
-    if cycle and groups:
-        for m in group_members_hours(groups=groups, cycle=cycle):
-            members[m.group_id].append((m, totals_of(m)))
-    sections = [(g, members[g.pk]) for g in groups]
-    return render(request, "hours/group_hours.html", {"cycle": cycle, "sections": sections})
+    group_id = request.GET.get("group", "")
+    group = None
+    if group_id.isdigit():
+        group = next((g for g in groups if g.pk == int(group_id)), None)
+        if group is None:  # not a group this leader leads: as if it did not exist
+            raise Http404
+    shown = [group] if group else groups
+    below = request.GET.get("below") == "1"
+    context = {"cycle": cycle, "groups": groups, "group": group, "below": below}
+    if cycle is None or not groups:
+        return render(request, "hours/group_hours.html", {**context, "sections": []})
+    rows = group_members_hours(groups=shown, cycle=cycle, below=below)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(group_hours_xlsx(rows), "组员学时.xlsx")
+    members: dict[int, list] = {g.pk: [] for g in shown}
+    for m in rows:
+        members[m.group_id].append((m, totals_of(m)))
+    context["sections"] = [(g, members[g.pk]) for g in shown]
+    return render(request, "hours/group_hours.html", context)
 
 
 @role_required(Role.SCHOOL_ADMIN, Role.INFO_TEAM)
@@ -85,3 +106,41 @@ def school_hours_list(request):
         batch=registration_batch(school_id=school.id, cycle=cycle),
     )
     return render(request, "hours/school_hours.html", context)
+
+
+@role_required(Role.SCHOOL_ADMIN, Role.INFO_TEAM)
+def school_registration_status(request):
+    """The school's 学时登记 status alone, polled by htmx while a batch runs."""
+    cycle = cycle_current()
+    batch = cycle and registration_batch(school_id=request.grant.school_id, cycle=cycle)
+    return render(request, "hours/_school_batch.html", {"cycle": cycle, "batch": batch})
+
+
+@role_required(Role.DISTRICT_ADMIN, Role.OPERATOR)
+def district_registration(request):
+    """Read-only: 学时登记 of every school of the region, with progress. Nothing
+    here starts a registration: that follows a passed whole-school acceptance."""
+    cycle = cycle_current()
+    search = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "")
+    context = {
+        "cycle": cycle,
+        "search": search,
+        "status": status,
+        "statuses": [(NOT_STARTED, "未登记"), *RegistrationBatch.Status.choices],
+    }
+    if cycle is not None:
+        schools = schools_visible_to(request.grant)
+        page = Paginator(
+            schools_registration(schools=schools, cycle=cycle, status=status, search=search), 50
+        ).get_page(request.GET.get("page"))
+        batches = registration_batches(school_ids=[s.pk for s in page], cycle=cycle)
+        rows = [(s, batches.get(s.pk)) for s in page]
+        context.update(
+            page=page,
+            rows=rows,
+            running=any(b and b.finished_at is None for _, b in rows),
+            counts=registration_counts(schools=schools, cycle=cycle),
+        )
+    template = "hours/_district_table.html" if request.htmx else "hours/district_registration.html"
+    return render(request, template, context)

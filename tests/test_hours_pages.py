@@ -6,6 +6,7 @@ queries whatever the school's size.
 """
 
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -16,6 +17,7 @@ from openpyxl import load_workbook
 from accounts.models import SchoolMembership, User
 from accounts.roles import grants_for
 from groups.models import AbilityPoint, GroupMember, ResearchGroup
+from hours.models import HoursRegistration
 from hours.services import hours_credit, hours_register_school, hours_reverse
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +104,7 @@ def test_a_reversed_credit_shows_as_history_and_no_longer_counts(cast, as_user):
     hours_reverse(teacher=cast.teacher, source=entry.source, reason="作业已撤回")
     body = as_user(cast.teacher).get(MINE).content.decode()
     assert "0/25" in body
-    assert "撤销：作业已撤回" in body
+    assert "已撤销</span> 作业已撤回" in body
     assert "研修作业 ×" not in body
 
 
@@ -121,7 +123,7 @@ def test_registered_hours_show_as_registered(cast, as_user):
     credit(cast, cast.teacher, "研讨", 2)
     hours_register_school(school=cast.school, cycle=cast.cycle, by=cast.district_admin)
     body = as_user(cast.teacher).get(MINE).content.decode()
-    assert "已登记：2 学时" in body
+    assert "已登记 2 学时" in body and "登记时记录 2 学时" in body
 
 
 def test_the_teacher_home_shows_the_hours_bar(cast, as_user):
@@ -193,8 +195,8 @@ def test_the_export_lists_recorded_and_counted_hours(cast, as_user, group):
     rows = list(load_workbook(io.BytesIO(response.content)).active.values)
     by_name = {r[0]: r for r in rows[1:]}
     assert set(by_name) == {cast.teacher.real_name, cast.teacher2.real_name}
-    assert by_name[cast.teacher.real_name][3:7] == ("语文组", 30, 25, "是")
-    assert by_name[cast.teacher2.real_name][4:7] == (0, 0, "否")
+    assert by_name[cast.teacher.real_name][3:8] == ("语文组", 30, 25, 5, "是")
+    assert by_name[cast.teacher2.real_name][4:8] == (0, 0, 0, "否")
 
 
 # ---- fixed cost ---------------------------------------------------------------
@@ -251,3 +253,135 @@ def test_what_each_page_queries(cast, as_user, group, django_assert_num_queries)
     # the registration batch, the groups for the filter
     with django_assert_num_queries(request_cost(cast.school_admin) + 7):
         admin.get(SCHOOL)
+
+
+# ---- 我的学时: each credit explained ---------------------------------------------
+
+
+def cells(body: str, label: str) -> list[str]:
+    """The text of every cell with data-label=`label` in the ledger table, in order."""
+    table = body.split('id="entries"')[1].split("</table>")[0]
+    return [
+        re.sub(r"<[^>]+>", "", c).strip()
+        for c in re.findall(rf'data-label="{label}">(.*?)</td>', table, re.S)
+    ]
+
+
+def test_each_credit_says_how_much_of_it_counts_toward_25(cast, as_user):
+    for n, hours in enumerate([10, 10, 10, 2]):
+        credit(cast, cast.teacher, f"活动{n}", hours)
+    body = as_user(cast.teacher).get(MINE).content.decode()
+    assert cells(body, "记录") == ["10", "10", "10", "2"]
+    assert cells(body, "计入") == ["10", "10", "5", "0"]
+    notes = cells(body, "说明")
+    assert notes[2].startswith("部分计入") and "其中 5 学时超出 25，不计入" in notes[2]
+    assert notes[3].startswith("不计入") and "已满 25 学时" in notes[3]
+    assert "另有 7 学时已记录但不计入" in body
+
+
+def test_a_reversed_credit_shows_its_reason_date_and_actor_and_frees_room(cast, as_user):
+    first = credit(cast, cast.teacher, "作业一", 10, category="研修作业")
+    for n in range(2):
+        credit(cast, cast.teacher, f"作业{n + 2}", 10, category="研修作业")
+    hours_reverse(teacher=cast.teacher, source=first.source, reason="作业已退回", by=cast.teacher2)
+    body = as_user(cast.teacher).get(MINE).content.decode()
+    assert cells(body, "计入") == ["0", "10", "10"]  # the later credits now count in full
+    note = cells(body, "说明")[0]
+    assert note.startswith("已撤销") and "作业已退回" in note
+    assert cast.teacher2.display_name in note
+    assert 'id="counted">20<' in body and "还需 5 学时" in body
+
+
+def test_registered_hours_say_when_and_what_was_recorded_then(cast, as_user):
+    for n in range(6):
+        credit(cast, cast.teacher, f"作业{n}", 5)
+    hours_register_school(school=cast.school, cycle=cast.cycle)
+    reg = HoursRegistration.objects.get(teacher=cast.teacher)
+    body = as_user(cast.teacher).get(MINE).content.decode()
+    assert "已登记 25 学时" in body and "登记时记录 30 学时" in body
+    assert reg.registered_at.astimezone().strftime("%Y-%m-%d") in body
+    assert "登记之后学时有变化" not in body
+
+
+# ---- 组员学时: filters and export ------------------------------------------------
+
+
+@pytest.fixture
+def two_groups(cast, group):
+    """teacher2 also leads 数学组, whose only member is the info-team teacher."""
+    maths = ResearchGroup.objects.create(school=cast.school, name="数学组", leader=cast.teacher2)
+    GroupMember.objects.create(group=maths, user=cast.info_team)
+    return group, maths
+
+
+def test_a_leader_filters_by_group_and_below_25(cast, as_user, two_groups):
+    chinese, maths = two_groups
+    for n in range(5):
+        credit(cast, cast.teacher, f"作业{n}", 5)
+    client = as_user(cast.teacher2)
+    everyone = client.get(GROUP).content.decode()
+    assert "语文组" in everyone and "数学组" in everyone
+    only_maths = client.get(GROUP, {"group": maths.pk}).content.decode()
+    assert cast.info_team.real_name in only_maths and cast.teacher.real_name not in only_maths
+    below = client.get(GROUP, {"below": "1"}).content.decode()
+    assert cast.teacher.real_name not in below and cast.teacher2.real_name in below
+
+
+def test_a_leader_may_not_filter_by_a_group_they_do_not_lead(cast, as_user, group):
+    theirs = ResearchGroup.objects.create(school=cast.school, name="英语组")
+    elsewhere = ResearchGroup.objects.create(school=cast.other_school, name="外校组")
+    client = as_user(cast.teacher2)
+    assert client.get(GROUP, {"group": theirs.pk}).status_code == 404
+    assert client.get(GROUP, {"group": elsewhere.pk, "export": "xlsx"}).status_code == 404
+
+
+def export_rows(response) -> list[tuple]:
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return list(load_workbook(io.BytesIO(response.content)).active.values)
+
+
+def no_full_id_numbers(rows, *users):
+    text = " ".join(str(v) for row in rows for v in row if v is not None)
+    for u in users:
+        assert u.id_number and u.id_number not in text
+        assert u.masked_id_number in text
+
+
+def test_the_leaders_export_lists_their_members_with_masked_id_numbers(cast, as_user, two_groups):
+    for n in range(6):
+        credit(cast, cast.teacher, f"作业{n}", 5)
+    rows = export_rows(as_user(cast.teacher2).get(GROUP, {"export": "xlsx"}))
+    assert rows[0][:2] == ("姓名", "身份证号")
+    by_name = {(r[0], r[3]): r for r in rows[1:]}
+    assert set(by_name) == {
+        (cast.teacher.real_name, "语文组"),
+        (cast.teacher2.real_name, "语文组"),
+        (cast.info_team.real_name, "数学组"),
+    }
+    assert by_name[(cast.teacher.real_name, "语文组")][4:8] == (30, 25, 5, "是")
+    no_full_id_numbers(rows, cast.teacher, cast.teacher2, cast.info_team)
+    below = export_rows(as_user(cast.teacher2).get(GROUP, {"export": "xlsx", "below": "1"}))
+    assert cast.teacher.real_name not in {r[0] for r in below}
+
+
+def test_the_school_export_never_holds_a_full_id_number(cast, as_user, group):
+    rows = export_rows(as_user(cast.school_admin).get(SCHOOL, {"export": "xlsx"}))
+    no_full_id_numbers(rows, cast.teacher, cast.teacher2, cast.info_team)
+
+
+def test_filters_and_exports_cost_the_same_at_30_and_300_teachers(cast, as_user, two_groups):
+    chinese, _ = two_groups
+    leader, admin = as_user(cast.teacher2), as_user(cast.school_admin)
+    pages = [
+        (leader, GROUP + f"?group={chinese.pk}&below=1"),
+        (leader, GROUP + "?export=xlsx"),
+        (admin, SCHOOL + f"?group={chinese.pk}&below=1"),
+        (admin, SCHOOL + "?export=xlsx"),
+    ]
+    for client, url in pages:
+        client.get(url)
+    grow_school(cast, chinese, 28)
+    small = [queries(c, u) for c, u in pages]
+    grow_school(cast, chinese, 270)
+    large = [queries(c, u) for c, u in pages]
+    assert small == large
