@@ -230,3 +230,71 @@ def test_removed_teacher_cannot_become_leader(cast, as_user):
     )
     assert response.status_code == 200
     assert not ResearchGroup.objects.filter(name="新组").exists()
+
+
+def test_a_removed_teacher_cannot_be_added_as_a_member(cast, as_user, grouped):
+    from django.core.exceptions import ValidationError
+
+    from accounts.models import SchoolMembership
+    from groups.services import group_member_add, teacher_remove
+
+    gone = f.teacher(cast.school, "已调走")
+    place = SchoolMembership.objects.get(user=gone)
+    teacher_remove(membership=place, by=cast.school_admin, reason="调岗")
+    client = as_user(cast.teacher)
+    url = reverse("groups:member_add", args=[grouped.chinese.pk])
+    offered = {u.real_name for u in client.get(url).context["form"].fields["users"].queryset}
+    assert "已调走" not in offered
+    response = client.post(url, {"users": [gone.pk]})
+    assert "只能添加本校尚未加入本组的在职教师" in response.content.decode()
+    with pytest.raises(ValidationError, match="不是本校教师"):
+        group_member_add(group=grouped.chinese, users=[gone], by=cast.teacher)
+    assert "已调走" not in members_of(grouped.chinese)
+
+
+def test_the_progress_line_counts_only_active_teachers(cast, as_user, grouped):
+    from accounts.models import SchoolMembership
+    from groups.selectors import group_progress
+    from groups.services import teacher_remove
+
+    # Before: 李老师, 王老师, 数学组长 in groups; 信息组老师 in none.
+    assert group_progress(school_id=cast.school.pk).line == (
+        "共组建 2 个教研组（3 人已加入教研组，1 人未加入）"
+    )
+    f.school_admin(cast.school, "不任教的校管")  # staff who does not teach: not counted
+    lone = f.teacher(cast.school, "调走的未分组老师")
+    teacher_remove(
+        membership=SchoolMembership.objects.get(user=lone), by=cast.school_admin, reason="调岗"
+    )
+    teacher_remove(
+        membership=SchoolMembership.objects.get(user=cast.teacher2),
+        by=cast.school_admin,
+        reason="调岗",
+    )
+    progress = group_progress(school_id=cast.school.pk)
+    assert progress.line == "共组建 2 个教研组（2 人已加入教研组，1 人未加入）"
+    assert [m.user.real_name for m in progress.without_group] == ["信息组老师"]
+    sizes = {g.name: g.member_count for g in progress.groups}
+    assert sizes == {"语文组": 1, "数学组": 1}
+
+
+def test_an_archived_group_leaves_its_members_pages_and_cannot_be_changed(cast, as_user, grouped):
+    admin = as_user(cast.school_admin)
+    admin.post(reverse("groups:archive", args=[grouped.chinese.pk]))
+    member = as_user(cast.teacher2)
+    assert [g.name for g in member.get(reverse("groups:mine")).context["groups"]] == []
+    assert member.get(reverse("groups:detail", args=[grouped.chinese.pk])).status_code == 404
+    assert "语文组" not in member.get(reverse("home")).content.decode()
+    # Its former leader no longer manages it (no leader role left: 403).
+    url = reverse("groups:member_add", args=[grouped.chinese.pk])
+    assert as_user(cast.teacher).post(url, {"users": [grouped.maths_leader.pk]}).status_code in (
+        403,
+        404,
+    )
+    response = admin.post(
+        reverse("groups:edit", args=[grouped.chinese.pk]), {"name": "复活组"}, follow=True
+    )
+    assert "该教研组已归档，不能修改" in response.content.decode()
+    grouped.chinese.refresh_from_db()
+    assert grouped.chinese.name == "语文组"
+    assert members_of(grouped.chinese) == {"李老师", "王老师"}  # its records stay
