@@ -12,7 +12,13 @@ from .models import (
     SchoolTheme,
     TeacherRemoval,
 )
-from .services import group_create, group_member_add, school_plan_save, teacher_remove
+from .services import (
+    group_create,
+    group_member_add,
+    group_plan_save,
+    school_plan_save,
+    teacher_remove,
+)
 
 GROUPS = ["语文组", "数学组", "英语组", "科学组", "艺体组", "信息技术组"]
 
@@ -47,13 +53,16 @@ def load(ctx) -> None:
             members.append(teachers[0])
         group_member_add(group=group, users=members, by=admin)
         if not group.plan:
-            group.plan = (
-                f"{name}本学期围绕学校关键能力点 A3、A13、G2 开展研修：\n"
-                "1. 研修专题“微课助力课堂”：教学研讨 1 次、研修作业 1 次；\n"
-                "2. 研修专题“评价量规设计”：线下集体备课 1 次（5 学时）、听课评课 1 次；\n"
-                "3. 每月第二周周三下午为固定教研时间。"
+            group_plan_save(
+                group=group,
+                plan=(
+                    f"{name}本学期围绕学校关键能力点 A3、A13、G2 开展研修：\n"
+                    "1. 研修专题“微课助力课堂”：教学研讨 1 次、研修作业 1 次；\n"
+                    "2. 研修专题“评价量规设计”：线下集体备课 1 次（5 学时）、听课评课 1 次；\n"
+                    "3. 每月第二周周三下午为固定教研时间。"
+                ),
+                by=group.leader or admin,
             )
-            group.save(update_fields=["plan"])
     ctx.users["leader"] = teachers[1]
     ctx.logins.append(("教研组长（语文组组长，也是教师）", teachers[1].username, ""))
 

@@ -12,7 +12,8 @@ class TeacherChoiceField(forms.ModelChoiceField):
 
 class TeacherMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return obj.display_name
+        subject = getattr(obj, "subject", "")
+        return f"{obj.display_name}（{subject}）" if subject else obj.display_name
 
 
 class GroupForm(forms.Form):

@@ -3,7 +3,7 @@ queries whatever the school's size."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from accounts.access import staff_of_school
 from accounts.models import Cycle, School, SchoolMembership, User
@@ -172,7 +172,8 @@ def group_members(*, group: ResearchGroup):
 
 
 def group_member_candidates(*, group: ResearchGroup, search: str = ""):
-    """Active teachers of the group's school who are not yet members."""
+    """Active teachers of the group's school who are not yet members, with their
+    subject (so a leader can tell them apart); searched by name, phone or subject."""
     qs = (
         User.objects.filter(
             memberships__school_id=group.school_id,
@@ -180,10 +181,13 @@ def group_member_candidates(*, group: ResearchGroup, search: str = ""):
             memberships__is_teacher=True,
         )
         .exclude(group_memberships__group=group)
+        .annotate(subject=F("memberships__subject"))
         .order_by("real_name", "pk")
     )
     if search:
-        qs = qs.filter(Q(real_name__contains=search) | Q(phone__contains=search))
+        qs = qs.filter(
+            Q(real_name__contains=search) | Q(phone__contains=search) | Q(subject__contains=search)
+        )
     return qs
 
 

@@ -298,3 +298,14 @@ def test_an_archived_group_leaves_its_members_pages_and_cannot_be_changed(cast, 
     grouped.chinese.refresh_from_db()
     assert grouped.chinese.name == "语文组"
     assert members_of(grouped.chinese) == {"李老师", "王老师"}  # its records stay
+
+
+def test_leader_sees_candidates_subjects_and_searches_by_subject(cast, as_user, grouped):
+    f.teacher(cast.school, "赵英语", subject="英语")
+    f.teacher(cast.other_school, "外校英语", subject="英语")
+    client = as_user(cast.teacher)
+    url = reverse("groups:member_add", args=[grouped.chinese.pk])
+    page = client.get(url, {"q": "英语"})
+    labels = [c.choice_label for c in page.context["form"]["users"]]
+    assert labels == ["赵英语（英语）"]
+    assert "数学组长" in client.get(url).content.decode()

@@ -136,3 +136,18 @@ def test_removal_list_costs_the_same_queries_at_any_size(cast, as_user, django_a
     remove(30)
     with django_assert_num_queries(9):
         client.get(reverse("groups:removals"))
+
+
+def test_the_audit_list_says_plainly_when_nothing_was_cleared(cast, as_user):
+    from . import factories as f
+
+    lone = f.teacher(cast.school, "未分组老师")
+    url = reverse("hours:teacher_remove", args=[place(lone).pk])
+    as_user(cast.school_admin).post(url, {"reason": "调岗", "confirm": "on"})
+    for who, name in (
+        (cast.school_admin, "groups:removals"),
+        (cast.district_admin, "groups:district_removals"),
+    ):
+        text = as_user(who).get(reverse(name)).content.decode()
+        assert "未分组老师" in text and "无（未加入教研组，无学时记录）" in text
+        assert lone.id_number not in text and lone.masked_id_number in text
