@@ -72,6 +72,7 @@ def test_info_team_edits_plan_rows_in_the_page_and_the_docx_follows(
     points_box.locator("select").first.select_option(label="G2 多技术融合环境下教研活动组织或参与")
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=screenshot_path("groups-plan-edit-phone"), full_page=True)
+    team.screenshot(path=screenshot_path("groups-plan-edit-team-rows-phone"))
 
     page.get_by_role("button", name="保存方案").click()
     page.wait_for_url(f"{live_server.url}/school/plan/")
