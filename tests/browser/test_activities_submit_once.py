@@ -10,7 +10,12 @@ from activities.models import Participation, Submission
 from .. import factories_activities as fa
 from .conftest import login_in_browser
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush after a transactional test would otherwise take the
+# ability-point catalogue (loaded by migrations) away from later tests on this worker.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_a_double_click_on_submit_sends_the_homework_once(

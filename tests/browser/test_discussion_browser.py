@@ -11,7 +11,12 @@ from activities.models import Activity, Like, Participation, Post
 from .. import factories_activities as fa
 from .conftest import login_in_browser
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush after a transactional test would otherwise take the
+# ability-point catalogue (loaded by migrations) away from later tests on this worker.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_leader_publishes_member_posts_and_likes(cast, live_server, browser, screenshot_path):
