@@ -24,7 +24,9 @@ from . import factories as f
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
+    # serialized_rollback: the flush after a transactional test would otherwise
+    # take the ability-point catalogue (a data migration) from the tests after it.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="needs PostgreSQL (set DATABASE_URL): SQLite serialises writers, "

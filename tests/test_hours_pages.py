@@ -259,11 +259,13 @@ def test_what_each_page_queries(cast, as_user, group, django_assert_num_queries)
 
 
 def cells(body: str, label: str) -> list[str]:
-    """The text of every cell with data-label=`label` in the ledger table, in order."""
-    table = body.split('id="entries"')[1].split("</table>")[0]
+    """The text of every element with data-label=`label` in the ledger list, in order."""
+    ledger = body.split('id="entries"')[1].split("</ul>")[0]
     return [
         re.sub(r"<[^>]+>", "", c).strip()
-        for c in re.findall(rf'data-label="{label}">(.*?)</td>', table, re.S)
+        for c in re.findall(
+            rf'data-label="{label}">(.*?)</(?:strong|span|div)>\s*(?:<|$)', ledger, re.S
+        )
     ]
 
 
