@@ -10,9 +10,9 @@ peak memory after each import, drops the database.
 
 import io
 import os
+import resource
 import sys
 import time
-import resource
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
