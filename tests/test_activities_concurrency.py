@@ -28,7 +28,10 @@ from .conftest import login
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
+    # serialized_rollback: like tests/test_hours_concurrency.py, so the flush after
+    # each test neither drops the migration-loaded catalogue nor re-runs
+    # post_migrate (which would clash with the next serialized test's restore).
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="needs PostgreSQL (set DATABASE_URL): SQLite serialises writers, "
