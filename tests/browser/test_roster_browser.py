@@ -7,7 +7,12 @@ from accounts.demo_ids import make_id_number
 
 from .conftest import login_in_browser
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush after a transactional test would otherwise drop the
+# ability-point catalogue the migrations load, for every later test on this worker.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def roster_file(tmp_path):
