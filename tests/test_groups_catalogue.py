@@ -16,7 +16,10 @@ from groups.services import theme_save
 
 from .factories_groups import group, points
 
-pytestmark = pytest.mark.django_db
+pytest_plugins = ["tests.fixtures_groups"]  # `grouped`, `catalogue`
+
+# `catalogue`: the default ability points, even after a browser test's flush.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 HEADER = "framework,code,name,mode,dimension,description,evidence\n"
 GOOD = (

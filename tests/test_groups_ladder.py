@@ -12,9 +12,10 @@ from groups.models import GroupMember, ResearchGroup
 
 from . import factories as f
 
-pytest_plugins = ["tests.fixtures_groups"]  # the `grouped` fixture
+pytest_plugins = ["tests.fixtures_groups"]  # `grouped`, `catalogue`
 
-pytestmark = pytest.mark.django_db
+# `catalogue`: the default ability points, even after a browser test's flush.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 
 @dataclass

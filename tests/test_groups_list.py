@@ -10,9 +10,10 @@ from openpyxl import load_workbook
 from . import factories as f
 from .factories_groups import group
 
-pytest_plugins = ["tests.fixtures_groups"]  # the `grouped` fixture
+pytest_plugins = ["tests.fixtures_groups"]  # `grouped`, `catalogue`
 
-pytestmark = pytest.mark.django_db
+# `catalogue`: the default ability points, even after a browser test's flush.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 
 def listed(client, **params) -> list[str]:

@@ -11,7 +11,10 @@ from groups.models import AbilityPoint, Framework, SchoolPlan, SchoolPlanPoint
 
 from .factories_groups import points
 
-pytestmark = pytest.mark.django_db
+pytest_plugins = ["tests.fixtures_groups"]  # `grouped`, `catalogue`
+
+# `catalogue`: the default ability points, even after a browser test's flush.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 
 def management(prefix: str, total: int, initial: int = 0) -> dict:

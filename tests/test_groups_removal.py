@@ -9,9 +9,10 @@ from accounts.models import SchoolMembership
 from accounts.roles import Role, grants_for
 from groups.models import GroupMember, TeacherRemoval
 
-pytest_plugins = ["tests.fixtures_groups"]  # the `grouped` fixture
+pytest_plugins = ["tests.fixtures_groups"]  # `grouped`, `catalogue`
 
-pytestmark = pytest.mark.django_db
+# `catalogue`: the default ability points, even after a browser test's flush.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 
 def place(user):

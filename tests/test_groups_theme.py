@@ -7,7 +7,10 @@ from groups.models import Framework, SchoolSettings, SchoolTheme
 
 from .factories_groups import guangdong, points
 
-pytestmark = pytest.mark.django_db
+pytest_plugins = ["tests.fixtures_groups"]  # `grouped`, `catalogue`
+
+# `catalogue`: the default ability points, even after a browser test's flush.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 
 def test_a_fresh_install_has_the_default_catalogue():

@@ -9,7 +9,15 @@ from tests.factories_groups import points
 
 from .conftest import login_in_browser
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytest_plugins = ["tests.fixtures_groups"]  # `catalogue`
+
+# The ability-point catalogue is migration data; a transactional test earlier on the
+# same worker flushes it away, so `catalogue` reloads it when missing.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("catalogue"),
+]
 
 
 def existing_plan(cast):
