@@ -5,6 +5,7 @@ school B (district 霞山区) has the outsider. The district admin and the exper
 hold roles on 赤坎区.
 """
 
+import importlib
 from dataclasses import dataclass
 
 import pytest
@@ -71,6 +72,28 @@ def login(user: User) -> Client:
 def as_user():
     """as_user(cast.teacher) -> a logged-in test client."""
     return login
+
+
+@pytest.fixture(autouse=True)
+def _ability_catalogue(request):
+    """Every database test finds the default ability-point catalogue, as the
+    data migration loads it. A transactional (browser, concurrency) test ends
+    with a flush that takes migration-loaded rows with it, for every later test
+    on the same worker; reload them then, the migration's own way."""
+    names = request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker or "db" in names or "transactional_db" in names):
+        return
+    if "transactional_db" in names or (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+    else:
+        request.getfixturevalue("db")
+    from groups.models import Framework
+
+    if not Framework.objects.exists():
+        from django.apps import apps
+
+        importlib.import_module("groups.migrations.0003_load_ability_points").load(apps, None)
 
 
 @pytest.fixture(autouse=True)

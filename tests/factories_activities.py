@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from activities import services
 from activities.models import Activity, ObservationQuestion, Topic
-from groups.models import AbilityPoint, Framework, GroupMember, ResearchGroup, SchoolTheme
+from groups.models import AbilityPoint, GroupMember, ResearchGroup, SchoolTheme
 
 from . import factories as f
 
@@ -43,12 +43,6 @@ def group_setup(cast, *, group_name: str = "语文组") -> Setup:
     """School A: theme with 3 key points; 语文组 led by a leader (also a member)
     with cast.teacher and cast.teacher2; 数学组 led by someone else."""
     points = list(AbilityPoint.objects.order_by("pk")[:3])
-    if len(points) < 3:  # transactional tests flush the catalogue the migrations load
-        framework, _ = Framework.objects.get_or_create(name="测试能力点目录")
-        points = [
-            AbilityPoint.objects.create(framework=framework, code=f"T{n}", name=f"测试能力点{n}")
-            for n in range(1, 4)
-        ]
     theme, _ = SchoolTheme.objects.get_or_create(
         school=cast.school, cycle=cast.cycle, defaults={"title": "信息技术支持的精准教学"}
     )

@@ -16,10 +16,9 @@ from groups.services import theme_save
 
 from .factories_groups import group, points
 
-pytest_plugins = ["tests.fixtures_groups"]  # `grouped`, `catalogue`
+pytest_plugins = ["tests.fixtures_groups"]  # `grouped`
 
-# `catalogue`: the default ability points, even after a browser test's flush.
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
+pytestmark = pytest.mark.django_db
 
 HEADER = "framework,code,name,mode,dimension,description,evidence\n"
 GOOD = (

@@ -9,10 +9,9 @@ from groups.selectors import group_progress
 from . import factories as f
 from .factories_groups import group
 
-pytest_plugins = ["tests.fixtures_groups"]  # `grouped`, `catalogue`
+pytest_plugins = ["tests.fixtures_groups"]  # `grouped`
 
-# `catalogue`: the default ability points, even after a browser test's flush.
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
+pytestmark = pytest.mark.django_db
 
 
 def test_school_home_shows_the_progress_line_and_who_is_in_no_group(cast, as_user, grouped):

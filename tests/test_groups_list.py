@@ -10,10 +10,9 @@ from openpyxl import load_workbook
 from . import factories as f
 from .factories_groups import group
 
-pytest_plugins = ["tests.fixtures_groups"]  # `grouped`, `catalogue`
+pytest_plugins = ["tests.fixtures_groups"]  # `grouped`
 
-# `catalogue`: the default ability points, even after a browser test's flush.
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
+pytestmark = pytest.mark.django_db
 
 
 def listed(client, **params) -> list[str]:

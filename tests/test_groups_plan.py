@@ -11,10 +11,9 @@ from groups.models import AbilityPoint, Framework, SchoolPlan, SchoolPlanPoint
 
 from .factories_groups import points
 
-pytest_plugins = ["tests.fixtures_groups"]  # `grouped`, `catalogue`
+pytest_plugins = ["tests.fixtures_groups"]  # `grouped`
 
-# `catalogue`: the default ability points, even after a browser test's flush.
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
+pytestmark = pytest.mark.django_db
 
 
 def management(prefix: str, total: int, initial: int = 0) -> dict:

@@ -9,10 +9,9 @@ from accounts.models import SchoolMembership
 from accounts.roles import Role, grants_for
 from groups.models import GroupMember, TeacherRemoval
 
-pytest_plugins = ["tests.fixtures_groups"]  # `grouped`, `catalogue`
+pytest_plugins = ["tests.fixtures_groups"]  # `grouped`
 
-# `catalogue`: the default ability points, even after a browser test's flush.
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
+pytestmark = pytest.mark.django_db
 
 
 def place(user):

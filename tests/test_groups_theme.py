@@ -5,18 +5,63 @@ from django.urls import reverse
 
 from groups.models import Framework, SchoolSettings, SchoolTheme
 
-from .factories_groups import guangdong, points
+from .factories_groups import points
 
-pytest_plugins = ["tests.fixtures_groups"]  # `grouped`, `catalogue`
+pytest_plugins = ["tests.fixtures_groups"]  # `grouped`
 
-# `catalogue`: the default ability points, even after a browser test's flush.
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
+pytestmark = pytest.mark.django_db
 
 
-def test_a_fresh_install_has_the_default_catalogue():
-    codes = set(guangdong().points.values_list("code", flat=True))
-    assert {"A3", "A13", "B1", "B2", "B4", "G2", "G4", "G6", "G7"} == codes
-    assert Framework.objects.get(name="国家 2.0").points.count() == 4
+def test_a_fresh_install_has_the_default_catalogue(tmp_path):
+    # A real `migrate` on an empty database in a subprocess: the test suite's own
+    # databases get the catalogue reloaded by a conftest fixture, which would
+    # hide a broken data migration.
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
+    )
+    root = Path(__file__).resolve().parent.parent
+
+    def manage(*args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=True,
+        ).stdout
+
+    manage("migrate", "--verbosity", "0")
+    out = manage(
+        "shell",
+        "-c",
+        (
+            "import json; from groups.models import AbilityPoint as P; print(json.dumps("
+            "sorted(P.objects.values_list('framework__name', 'code'))))"
+        ),
+    )
+    loaded = {(fw, code) for fw, code in json.loads(out.strip().splitlines()[-1])}
+    assert {code for fw, code in loaded if fw == "广东 2.0"} == {
+        "A3",
+        "A13",
+        "B1",
+        "B2",
+        "B4",
+        "G2",
+        "G4",
+        "G6",
+        "G7",
+    }
+    assert {code for fw, code in loaded if fw == "国家 2.0"} == {"A1", "A3", "B6", "C4"}
 
 
 def test_school_admin_sets_the_theme_with_key_points(cast, as_user):

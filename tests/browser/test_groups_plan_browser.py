@@ -9,15 +9,9 @@ from tests.factories_groups import points
 
 from .conftest import login_in_browser
 
-pytest_plugins = ["tests.fixtures_groups"]  # `catalogue`
-
-# The ability-point catalogue is migration data; a transactional test earlier on the
-# same worker flushes it away, so `catalogue` reloads it when missing.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("catalogue"),
-]
+# The ability-point catalogue this test needs is reloaded after other tests'
+# flushes by tests/conftest.py's _ability_catalogue fixture.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def existing_plan(cast):
