@@ -36,40 +36,61 @@ def activity_detail(request, activity_id):
         "is_open": activity.is_open(),
         "entered": bool(participation and participation.entered_at),
     }
-    if activity.kind == K.DISCUSSION:
-        ctx["posts"] = selectors.discussion_posts(activity=activity, user=user)
-        ctx["post_form"] = PostForm()
-        ctx["can_like"] = member and ctx["is_open"]
-    elif activity.kind == K.HOMEWORK:
-        if member:
-            submission = selectors.submission_of(activity=activity, user=user)
-            ctx["submission"] = submission
-            ctx["homework_form"] = HomeworkForm(
-                initial={"text": submission.text if submission else ""}
-            )
-        if leader:
-            ctx["submissions"] = selectors.homework_submissions(activity=activity)
-    elif activity.kind == K.OBSERVATION:
-        ctx["questions"] = selectors.observation_questions(activity=activity)
-        ctx["form_header"] = getattr(activity, "observation_form", None)
-        if member:
-            ctx["my_response"] = activity.observation_responses.filter(user=user).first()
-        if leader:
-            header = ctx["form_header"]
-            ctx["video_form"] = VideoForm(initial={"video_url": activity.video_url})
-            ctx["header_form"] = ObservationHeaderForm(
-                initial={
-                    f: getattr(header, f, "")
-                    for f in ("lesson_title", "teacher_name", "subject_grade", "taught_on")
-                }
-            )
-            ctx["question_form"] = QuestionForm()
-            ctx["response_count"] = activity.observation_responses.count()
-    elif activity.kind == K.OFFLINE:
-        ctx["evidence"] = list(selectors.evidence_of(activity=activity))
-        ctx["participants"] = selectors.activity_participants(activity=activity)
-        if leader:
-            candidates = selectors.members_to_designate(activity=activity)
-            ctx["designate_form"] = DesignateForm(members=candidates) if candidates else None
-            ctx["evidence_form"] = EvidenceForm()
+    ctx.update(KIND_CONTEXT[activity.kind](activity, user, member=member, leader=leader))
     return render(request, "activities/detail.html", ctx)
+
+
+def _discussion(activity, user, *, member, leader) -> dict:
+    return {
+        "posts": selectors.discussion_posts(activity=activity, user=user),
+        "post_form": PostForm(),
+        "can_like": member and activity.is_open(),
+    }
+
+
+def _homework(activity, user, *, member, leader) -> dict:
+    ctx = {}
+    if member:
+        submission = selectors.submission_of(activity=activity, user=user)
+        ctx["submission"] = submission
+        ctx["homework_form"] = HomeworkForm(initial={"text": submission.text if submission else ""})
+    if leader:
+        ctx["submissions"] = selectors.homework_submissions(activity=activity)
+    return ctx
+
+
+def _observation(activity, user, *, member, leader) -> dict:
+    header = getattr(activity, "observation_form", None)
+    ctx = {"questions": selectors.observation_questions(activity=activity), "form_header": header}
+    if member:
+        ctx["my_response"] = activity.observation_responses.filter(user=user).first()
+    if leader:
+        header_fields = ("lesson_title", "teacher_name", "subject_grade", "taught_on")
+        ctx["video_form"] = VideoForm(initial={"video_url": activity.video_url})
+        ctx["header_form"] = ObservationHeaderForm(
+            initial={f: getattr(header, f, "") for f in header_fields}
+        )
+        ctx["question_form"] = QuestionForm()
+        ctx["response_count"] = activity.observation_responses.count()
+    return ctx
+
+
+def _offline(activity, user, *, member, leader) -> dict:
+    ctx = {
+        "evidence": list(selectors.evidence_of(activity=activity)),
+        "participants": selectors.activity_participants(activity=activity),
+    }
+    if leader:
+        candidates = selectors.members_to_designate(activity=activity)
+        ctx["designate_form"] = DesignateForm(members=candidates) if candidates else None
+        ctx["evidence_form"] = EvidenceForm()
+    return ctx
+
+
+# What each kind of activity adds to its page.
+KIND_CONTEXT = {
+    K.DISCUSSION: _discussion,
+    K.HOMEWORK: _homework,
+    K.OBSERVATION: _observation,
+    K.OFFLINE: _offline,
+}
