@@ -13,10 +13,7 @@ SELECT ... FOR UPDATE, so these tests are skipped there.
 """
 
 import datetime
-import threading
 
-import pytest
-from django.db import connection, connections
 from django.urls import reverse
 
 from activities import services
@@ -24,43 +21,10 @@ from activities.models import Activity, Notification
 from groups.models import SchoolSettings
 
 from . import factories_activities as fa
+from .concurrency import postgres_only, run_at_once
 from .conftest import login
 
-pytestmark = [
-    pytest.mark.postgres,
-    # serialized_rollback: like tests/test_hours_concurrency.py, so the flush after
-    # each test neither drops the migration-loaded catalogue nor re-runs
-    # post_migrate (which would clash with the next serialized test's restore).
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL (set DATABASE_URL): SQLite serialises writers, "
-        "so two requests cannot overlap there",
-    ),
-]
-
-
-def run_at_once(*calls):
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # surfaced by the assertion below
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    errors = [r for r in results if isinstance(r, Exception)]
-    assert not errors, errors
-    return results
+pytestmark = postgres_only("two requests cannot overlap there")
 
 
 def _form(day, title):

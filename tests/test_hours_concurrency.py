@@ -10,53 +10,15 @@ writers and ignores SELECT ... FOR UPDATE, so there is nothing concurrent to
 prove on it: these tests are skipped there.
 """
 
-import threading
-
-import pytest
-from django.db import connection, connections
-
 from groups.models import ResearchGroup
 from hours.models import HoursEntry, HoursRegistration, HoursSummary
 from hours.selectors import HOURS_CAP, hours_totals
 from hours.services import hours_credit, hours_register_school, hours_reverse
 
 from . import factories as f
+from .concurrency import postgres_only, run_at_once
 
-pytestmark = [
-    pytest.mark.postgres,
-    # serialized_rollback: the flush after a transactional test would otherwise
-    # take the ability-point catalogue (a data migration) from the tests after it.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL (set DATABASE_URL): SQLite serialises writers, "
-        "so concurrent credits cannot overlap there",
-    ),
-]
-
-
-def run_at_once(*calls):
-    """Run each callable in its own thread, released together; return results/errors."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # surfaced by the assertions below
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    errors = [r for r in results if isinstance(r, Exception)]
-    assert not errors, errors
-    return results
+pytestmark = postgres_only("concurrent credits cannot overlap there")
 
 
 def activity(cast, n):
