@@ -25,4 +25,15 @@ def roster_xlsx(memberships) -> bytes:
     return buf.getvalue()
 
 
+def schools_xlsx(schools) -> bytes:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("学校")
+    ws.append(["学校", "学校代码", "区县", "教师数"])
+    for s in schools.iterator(chunk_size=2000):
+        ws.append([s.name, s.code, s.region.name, s.teacher_count])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

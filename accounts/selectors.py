@@ -3,7 +3,7 @@
 from django.db.models import Count, Q
 
 from .access import staff_of_school
-from .models import School
+from .models import Region, School
 
 
 def roster(*, school_id: int, search: str = "", full_time: str = ""):
@@ -24,6 +24,11 @@ def schools_with_counts(schools_qs):
             filter=Q(memberships__removed_at__isnull=True, memberships__is_teacher=True),
         )
     ).order_by("region__code", "code")
+
+
+def districts_of(schools_qs):
+    """The districts the given schools sit in, for a filter (one query)."""
+    return Region.objects.filter(pk__in=schools_qs.values("region_id")).order_by("code")
 
 
 def school_counts(school: School) -> dict:

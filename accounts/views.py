@@ -11,11 +11,11 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
 from .access import get_school_for, get_staff_member, role_required, schools_visible_to
-from .exports import XLSX, roster_xlsx
+from .exports import XLSX, roster_xlsx, schools_xlsx
 from .forms import LoginForm, RosterImportForm, TeacherForm
 from .roles import Role
 from .roster import RosterFileError, roster_import, roster_template
-from .selectors import roster, schools_with_counts
+from .selectors import districts_of, roster, schools_with_counts
 from .services import initial_password, teacher_add, teacher_password_reset, teacher_update
 
 
@@ -169,9 +169,24 @@ def roster_template_download(request):
 
 @role_required(Role.DISTRICT_ADMIN, Role.OPERATOR)
 def district_schools(request):
+    visible = schools_visible_to(request.grant)
     search = request.GET.get("q", "").strip()
-    schools = schools_with_counts(schools_visible_to(request.grant))
+    district = request.GET.get("district", "")
+    schools = schools_with_counts(visible)
     if search:
         schools = schools.filter(name__contains=search)
+    if district.isdigit():
+        schools = schools.filter(region_id=int(district))
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(schools_xlsx(schools), "学校列表.xlsx")
     page = Paginator(schools, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/district_schools.html", {"page": page, "search": search})
+    return render(
+        request,
+        "accounts/district_schools.html",
+        {
+            "page": page,
+            "search": search,
+            "district": district,
+            "districts": districts_of(visible),
+        },
+    )

@@ -119,3 +119,46 @@ def test_forms_are_csrf_protected(cast):
     client.force_login(cast.school_admin)
     response = client.post(reverse("accounts:teacher_create"), {"real_name": "x"})
     assert response.status_code == 403
+
+
+def test_a_city_admin_filters_schools_by_district_and_exports_them(cast, as_user):
+    import io
+
+    from openpyxl import load_workbook
+
+    from . import factories as f
+
+    city_admin = as_user(f.region_person(cast.district.parent, "district_admin", "市教育局"))
+    url = reverse("accounts:district_schools")
+    page = city_admin.get(url, {"district": cast.other_district.pk}).context["page"]
+    assert [s.name for s in page] == [cast.other_school.name]
+    export = city_admin.get(url, {"district": cast.district.pk, "export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert rows == [
+        ("学校", "学校代码", "区县", "教师数"),
+        (cast.school.name, cast.school.code, "赤坎区", 3),  # two teachers and the info-team teacher
+    ]
+
+
+def test_a_district_filter_cannot_reach_outside_the_admins_region(cast, as_user):
+    response = as_user(cast.district_admin).get(
+        reverse("accounts:district_schools"), {"district": cast.other_district.pk}
+    )
+    assert list(response.context["page"]) == []
+
+
+def test_district_school_list_costs_the_same_queries_at_any_size(
+    cast, as_user, django_assert_num_queries
+):
+    from . import factories as f
+
+    client = as_user(cast.district_admin)
+    client.get(reverse("accounts:district_schools"))
+    # session, user, grants (region roles, membership, led groups), region, count,
+    # page of schools with teacher counts, districts for the filter, unread messages
+    with django_assert_num_queries(10):
+        client.get(reverse("accounts:district_schools"))
+    for _ in range(40):
+        f.teacher(f.school(cast.district))
+    with django_assert_num_queries(10):
+        client.get(reverse("accounts:district_schools"))
