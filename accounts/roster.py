@@ -39,7 +39,6 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    new_logins: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

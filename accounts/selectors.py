@@ -1,9 +1,10 @@
 """Reads for people and places."""
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from .access import staff_of_school
-from .models import Region, School
+from .models import Cycle, Region, School
 
 
 def roster(*, school_id: int, search: str = "", full_time: str = ""):
@@ -40,10 +41,6 @@ def school_counts(school: School) -> dict:
 
 def cycle_current(today=None):
     """The cycle running today, else the latest that has started, else the next one."""
-    from django.utils import timezone
-
-    from .models import Cycle
-
     today = today or timezone.localdate()
     running = Cycle.objects.filter(starts_on__lte=today).order_by("-starts_on").first()
     return running or Cycle.objects.order_by("starts_on").first()

@@ -1,10 +1,18 @@
 from django.utils.functional import SimpleLazyObject
 
 
+def unread_for(request) -> int:
+    """The user's unread-message count, counted once per request: the navbar badge
+    and the teacher's home page both show it."""
+    if not hasattr(request, "_unread_count"):
+        from .selectors import unread_count
+
+        request._unread_count = unread_count(user=request.user)
+    return request._unread_count
+
+
 def inbox(request):
-    """The unread count for the navbar's 消息 badge: one indexed count per page."""
+    """The unread count for the navbar's 消息 badge (one indexed count per page)."""
     if not request.user.is_authenticated:
         return {}
-    from .selectors import unread_count
-
-    return {"unread_count": SimpleLazyObject(lambda: unread_count(user=request.user))}
+    return {"unread_count": SimpleLazyObject(lambda: unread_for(request))}

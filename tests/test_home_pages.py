@@ -63,3 +63,18 @@ def test_a_school_must_hang_on_a_district(cast):
     school = School(name="挂错的学校", code="X1", region=cast.district.parent)
     with pytest.raises(ValidationError, match="学校必须属于一个区县"):
         school.full_clean()
+
+
+def test_teacher_home_counts_unread_messages_once(cast, as_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    s = fa.group_setup(cast)
+    fa.activity(s, "discussion")  # publishing notifies the members
+    client = as_user(cast.teacher)
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get(reverse("home")).content.decode()
+    counts = [q for q in ctx.captured_queries
+              if "activities_notification" in q["sql"] and "COUNT" in q["sql"].upper()]
+    assert len(counts) == 1  # the navbar badge and the next step share it
+    assert "查看 1 条未读消息" in body
