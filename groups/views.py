@@ -33,11 +33,6 @@ from .services import (
 )
 
 
-def _refuse(form, exc: ValidationError) -> None:
-    for message in exc.messages:
-        form.add_error(None, message)
-
-
 @role_required(Role.SCHOOL_ADMIN, Role.INFO_TEAM)
 def group_list(request):
     school = get_school_for(request.grant, request.grant.school_id)
@@ -80,7 +75,7 @@ def group_create_view(request):
         try:
             group = group_create(school=school, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _refuse(form, exc)
+            form.add_error(None, exc)
         else:
             messages.success(request, f"已创建教研组“{group.name}”。")
             return redirect("groups:list")
@@ -96,7 +91,7 @@ def group_edit(request, group_id: int):
         try:
             changed = group_update(group=group, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _refuse(form, exc)
+            form.add_error(None, exc)
         else:
             if changed:
                 messages.success(request, f"已保存教研组“{group.name}”。")
@@ -149,7 +144,7 @@ def member_add(request, group_id: int):
         try:
             added = group_member_add(group=group, users=form.cleaned_data["users"], by=request.user)
         except ValidationError as exc:
-            _refuse(form, exc)
+            form.add_error(None, exc)
         else:
             messages.success(request, f"已添加 {added} 位组员。")
             return redirect("groups:detail", group_id=group.pk)

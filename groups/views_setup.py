@@ -53,7 +53,7 @@ def settings_edit(request):
         try:
             school_settings_save(school=school, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc.messages[0])
+            form.add_error(None, exc)
         else:
             messages.success(request, "研修设置已保存。")
             return redirect("groups:theme")
@@ -95,7 +95,7 @@ def theme_edit(request):
         try:
             theme_save(school=school, cycle=cycle, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc.messages[0])
+            form.add_error(None, exc)
         else:
             count = len(form.cleaned_data["key_points"])
             messages.success(request, "校本主题已保存。")
@@ -175,7 +175,7 @@ def plan_edit(request):
                 by=request.user,
             )
         except ValidationError as exc:
-            form.add_error(None, exc.messages[0])
+            form.add_error(None, exc)
         else:
             messages.success(request, "校本研修方案已保存。")
             return redirect("groups:plan")
