@@ -1,7 +1,8 @@
 from django.contrib import messages
-from django.shortcuts import redirect
 
 from accounts.roles import Role
+
+from ..services import ActivityError
 
 # The real check is per object (activities.access): being the group's leader or
 # a member of it. These roles only decide who may reach the pages at all.
@@ -17,9 +18,16 @@ VIEWER_ROLES = (
 SCHOOL_ROLES = (Role.SCHOOL_ADMIN, Role.INFO_TEAM)
 
 
-def refuse(request, error, to):
-    messages.error(request, str(error))
-    return redirect(to) if not hasattr(to, "pk") else redirect("activities:detail", to.pk)
+def run_service(request, call, *, success: str) -> bool:
+    """Run `call()` (a service); show its refusal, or `success`, as a message.
+    True if the service went through."""
+    try:
+        call()
+    except ActivityError as error:
+        messages.error(request, str(error))
+        return False
+    messages.success(request, success)
+    return True
 
 
 def form_errors(form) -> str:

@@ -27,7 +27,7 @@ from ..services import (
     topic_publish,
     topic_update,
 )
-from .common import LEADER_ROLES, SCHOOL_ROLES
+from .common import LEADER_ROLES, SCHOOL_ROLES, run_service
 
 
 @role_required(*LEADER_ROLES)
@@ -110,12 +110,11 @@ def topic_publish_view(request, topic_id):
 @role_required(*LEADER_ROLES)
 def topic_delete_view(request, topic_id):
     topic = get_topic_for_leader(request.user, topic_id)
-    try:
-        topic_delete(topic=topic, by=request.user)
-    except ActivityError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"研修专题《{topic.title}》已删除。")
+    run_service(
+        request,
+        lambda: topic_delete(topic=topic, by=request.user),
+        success=f"研修专题《{topic.title}》已删除。",
+    )
     return redirect("activities:group", topic.group_id)
 
 
@@ -160,12 +159,11 @@ def activity_edit(request, activity_id):
 @role_required(*LEADER_ROLES)
 def activity_publish_view(request, activity_id):
     activity = get_activity_for_leader(request.user, activity_id)
-    try:
-        activity_publish(activity=activity, by=request.user)
-    except ActivityError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"活动《{activity.title}》已发布，已通知本组组员。")
+    run_service(
+        request,
+        lambda: activity_publish(activity=activity, by=request.user),
+        success=f"活动《{activity.title}》已发布，已通知本组组员。",
+    )
     return redirect("activities:detail", activity.pk)
 
 
@@ -173,25 +171,22 @@ def activity_publish_view(request, activity_id):
 @role_required(*LEADER_ROLES)
 def activity_delete_view(request, activity_id):
     activity = get_activity_for_leader(request.user, activity_id)
-    try:
-        activity_delete(activity=activity, by=request.user)
-    except ActivityError as error:
-        messages.error(request, str(error))
-        return redirect("activities:detail", activity.pk)
-    messages.success(request, f"草稿活动《{activity.title}》已删除。")
-    return redirect("activities:group", activity.group_id)
+    if run_service(
+        request,
+        lambda: activity_delete(activity=activity, by=request.user),
+        success=f"草稿活动《{activity.title}》已删除。",
+    ):
+        return redirect("activities:group", activity.group_id)
+    return redirect("activities:detail", activity.pk)
 
 
 @require_POST
 @role_required(*LEADER_ROLES)
 def activity_close_view(request, activity_id):
     activity = get_activity_for_leader(request.user, activity_id)
-    try:
-        activity_close(activity=activity, by=request.user)
-    except ActivityError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "活动已结束。")
+    run_service(
+        request, lambda: activity_close(activity=activity, by=request.user), success="活动已结束。"
+    )
     return redirect("activities:detail", activity.pk)
 
 

@@ -27,7 +27,7 @@ from ..services import (
     participant_undesignate,
     participants_designate,
 )
-from .common import LEADER_ROLES, form_errors
+from .common import LEADER_ROLES, form_errors, run_service
 
 
 def _back(activity, anchor="manage"):
@@ -42,17 +42,16 @@ def video_set(request, activity_id):
     if not form.is_valid():
         messages.error(request, form_errors(form))
         return _back(activity)
-    try:
-        observation_video_set(
+    run_service(
+        request,
+        lambda: observation_video_set(
             activity=activity,
             by=request.user,
             upload=form.cleaned_data["video"],
             url=form.cleaned_data["video_url"],
-        )
-    except ActivityError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "课堂视频已保存。")
+        ),
+        success="课堂视频已保存。",
+    )
     return _back(activity)
 
 
@@ -64,12 +63,11 @@ def observation_header(request, activity_id):
     if not form.is_valid():
         messages.error(request, form_errors(form))
         return _back(activity)
-    try:
-        observation_form_update(activity=activity, by=request.user, **form.cleaned_data)
-    except ActivityError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "听课评课表信息已保存。")
+    run_service(
+        request,
+        lambda: observation_form_update(activity=activity, by=request.user, **form.cleaned_data),
+        success="听课评课表信息已保存。",
+    )
     return _back(activity)
 
 
@@ -82,19 +80,18 @@ def question_add(request, activity_id):
         messages.error(request, form_errors(form))
         return _back(activity)
     data = form.cleaned_data
-    try:
-        observation_question_add(
+    run_service(
+        request,
+        lambda: observation_question_add(
             activity=activity,
             by=request.user,
             kind=data["kind"],
             prompt=data["prompt"],
             max_score=data["max_score"] or 10,
             choices=data["choices"].splitlines(),
-        )
-    except ActivityError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "题目已添加。")
+        ),
+        success="题目已添加。",
+    )
     return _back(activity)
 
 
@@ -107,12 +104,11 @@ def question_delete(request, activity_id, question_id):
         pk=question_id,
         form__activity=activity,
     )
-    try:
-        observation_question_delete(question=question, by=request.user)
-    except ActivityError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "题目已删除。")
+    run_service(
+        request,
+        lambda: observation_question_delete(question=question, by=request.user),
+        success="题目已删除。",
+    )
     return _back(activity)
 
 
@@ -176,17 +172,16 @@ def evidence_new(request, activity_id):
     if not form.is_valid():
         messages.error(request, form_errors(form))
         return _back(activity)
-    try:
-        evidence_add(
+    run_service(
+        request,
+        lambda: evidence_add(
             activity=activity,
             by=request.user,
             kind=form.cleaned_data["kind"],
             upload=form.cleaned_data["file"],
-        )
-    except ActivityError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "佐证材料已上传，指定的参与组员已记为完成。")
+        ),
+        success="佐证材料已上传，指定的参与组员已记为完成。",
+    )
     return _back(activity)
 
 

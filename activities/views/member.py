@@ -18,7 +18,7 @@ from ..services import (
     participation_join,
     post_create,
 )
-from .common import MEMBER_ROLES, form_errors
+from .common import MEMBER_ROLES, form_errors, run_service
 
 
 @role_required(*MEMBER_ROLES)
@@ -31,12 +31,11 @@ def mine(request):
 @role_required(*MEMBER_ROLES)
 def join(request, activity_id):
     activity = get_activity_for_member(request.user, activity_id)
-    try:
-        participation_join(activity=activity, user=request.user)
-    except ActivityError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "已参与活动，点击“进入研修”开始。")
+    run_service(
+        request,
+        lambda: participation_join(activity=activity, user=request.user),
+        success="已参与活动，点击“进入研修”开始。",
+    )
     return redirect("activities:detail", activity.pk)
 
 
@@ -60,12 +59,11 @@ def post_new(request, activity_id):
     if not form.is_valid():
         messages.error(request, form_errors(form))
         return redirect("activities:detail", activity.pk)
-    try:
-        post_create(activity=activity, user=request.user, body=form.cleaned_data["body"])
-    except ActivityError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "观点已发表。")
+    run_service(
+        request,
+        lambda: post_create(activity=activity, user=request.user, body=form.cleaned_data["body"]),
+        success="观点已发表。",
+    )
     return redirect(f"{activity.get_absolute_url()}#posts")
 
 
@@ -96,17 +94,16 @@ def homework_new(request, activity_id):
     if not form.is_valid():
         messages.error(request, form_errors(form))
         return redirect("activities:detail", activity.pk)
-    try:
-        homework_submit(
+    run_service(
+        request,
+        lambda: homework_submit(
             activity=activity,
             user=request.user,
             text=form.cleaned_data["text"],
             files=form.cleaned_data["files"],
-        )
-    except ActivityError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "作业已提交。活动开放期内可以重新提交替换。")
+        ),
+        success="作业已提交。活动开放期内可以重新提交替换。",
+    )
     return redirect(f"{activity.get_absolute_url()}#work")
 
 
@@ -114,10 +111,9 @@ def homework_new(request, activity_id):
 @role_required(*MEMBER_ROLES)
 def observation_new(request, activity_id):
     activity = get_activity_for_member(request.user, activity_id)
-    try:
-        observation_submit(activity=activity, user=request.user, raw_answers=request.POST)
-    except ActivityError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "听课评课表已提交。")
+    run_service(
+        request,
+        lambda: observation_submit(activity=activity, user=request.user, raw_answers=request.POST),
+        success="听课评课表已提交。",
+    )
     return redirect(f"{activity.get_absolute_url()}#work")
