@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from accounts.access import staff_of_school
 from accounts.models import SchoolMembership
 from accounts.selectors import schools_with_counts
-from groups.models import GroupMember, ResearchGroup
+from groups.models import GroupMember
 
 from .models import HOURS_CAP, HoursEntry, HoursRegistration, HoursSummary, RegistrationBatch
 
@@ -207,13 +207,6 @@ def group_names_by_user(*, school_id: int, user_ids: Iterable[int] | None = None
     for user_id, name in qs.order_by("group__name").values_list("user_id", "group__name"):
         names.setdefault(user_id, []).append(name)
     return {k: "、".join(v) for k, v in names.items()}
-
-
-def led_groups(*, user, school_id: int):
-    """Live groups of the school that `user` leads. One query."""
-    return ResearchGroup.objects.filter(
-        leader=user, school_id=school_id, archived_at__isnull=True
-    ).order_by("name", "pk")
 
 
 def group_members_hours(*, groups, cycle, below: bool = False):

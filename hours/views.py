@@ -10,6 +10,7 @@ from accounts.roles import Role
 from accounts.selectors import cycle_current
 from accounts.views import xlsx_response
 from groups.models import ResearchGroup
+from groups.selectors import groups_led_by
 
 from .exports import group_hours_xlsx, school_hours_xlsx
 from .models import RegistrationBatch
@@ -22,7 +23,6 @@ from .selectors import (
     hours_registration,
     hours_statement,
     hours_totals,
-    led_groups,
     registration_batch,
     registration_batches,
     registration_counts,
@@ -50,7 +50,7 @@ def my_hours(request):
 @role_required(Role.LEADER)
 def group_hours(request):
     cycle = cycle_current()
-    groups = list(led_groups(user=request.user, school_id=request.grant.school_id))
+    groups = list(groups_led_by(user=request.user, school_id=request.grant.school_id))
     group_id = request.GET.get("group", "")
     group = None
     if group_id.isdigit():
