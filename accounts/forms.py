@@ -39,13 +39,19 @@ class TeacherForm(forms.Form):
             kwargs["initial"] = {
                 "real_name": user.real_name,
                 "phone": user.phone,
-                "id_number": user.id_number,
                 "subject": membership.subject,
                 "stage": membership.stage,
                 "is_full_time": membership.is_full_time,
             }
         super().__init__(*args, **kwargs)
         self.fields["phone"].widget.attrs["inputmode"] = "numeric"
+        if membership is not None:
+            # Never put the full number back on a screen: show it masked and take
+            # a new one only when the admin types it.
+            field = self.fields["id_number"]
+            field.required = False
+            field.label = "更正身份证号"
+            field.help_text = f"当前：{membership.user.masked_id_number}。留空则不修改。"
 
     def _other_people(self):
         qs = User.objects.all()
@@ -63,6 +69,8 @@ class TeacherForm(forms.Form):
 
     def clean_id_number(self):
         id_number = normalize_id_number(self.cleaned_data["id_number"])
+        if not id_number and self.membership is not None:
+            return self.membership.user.id_number
         if not is_valid_id_number(id_number):
             raise forms.ValidationError("请输入有效的 18 位身份证号。")
         other = self._other_people().filter(id_number=id_number).first()

@@ -284,3 +284,29 @@ def test_password_reset_is_for_the_admin_of_the_teachers_school_only(cast, as_us
     assert as_user(cast.school_admin).post(other).status_code == 404
     cast.outsider.refresh_from_db()
     assert cast.outsider.check_password("pass-word-123")
+
+
+def test_the_edit_page_never_shows_the_full_id_number(cast, as_user):
+    membership = SchoolMembership.objects.get(user=cast.teacher)
+    body = (
+        as_user(cast.school_admin)
+        .get(reverse("accounts:teacher_edit", args=[membership.pk]))
+        .content.decode()
+    )
+    assert cast.teacher.id_number not in body
+    assert cast.teacher.masked_id_number in body
+
+
+def test_editing_without_typing_an_id_number_keeps_it_and_typing_one_corrects_it(cast, as_user):
+    membership = SchoolMembership.objects.get(user=cast.teacher)
+    url = reverse("accounts:teacher_edit", args=[membership.pk])
+    client = as_user(cast.school_admin)
+    before = cast.teacher.id_number
+    form = {"real_name": "李老师", "phone": cast.teacher.phone, "subject": "语文", "stage": "小学"}
+    assert client.post(url, {**form, "id_number": ""}).status_code == 302
+    cast.teacher.refresh_from_db()
+    assert cast.teacher.id_number == before
+    corrected = make_id_number(9501)
+    assert client.post(url, {**form, "id_number": corrected}).status_code == 302
+    cast.teacher.refresh_from_db()
+    assert cast.teacher.id_number == corrected
