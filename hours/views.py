@@ -9,8 +9,7 @@ from accounts.access import get_school_for, role_required, schools_visible_to
 from accounts.roles import Role
 from accounts.selectors import cycle_current
 from accounts.views import xlsx_response
-from groups.models import ResearchGroup
-from groups.selectors import groups_led_by
+from groups.selectors import groups_led_by, groups_of_school
 
 from .exports import group_hours_xlsx, school_hours_xlsx
 from .models import RegistrationBatch
@@ -76,7 +75,7 @@ def group_hours(request):
 def school_hours_list(request):
     school = get_school_for(request.grant, request.grant.school_id)
     cycle = cycle_current()
-    groups = ResearchGroup.objects.filter(school=school, archived_at__isnull=True).order_by("name")
+    groups = groups_of_school(school_id=school.id)
     search = request.GET.get("q", "").strip()
     group_id = request.GET.get("group", "")
     group = get_object_or_404(groups, pk=group_id) if group_id.isdigit() else None
