@@ -220,22 +220,16 @@ def groups_led_by(*, user, school_id: int):
 
 
 def teacher_removal_preview(*, membership: SchoolMembership) -> dict:
-    """What removing this teacher will clear, for the confirmation page."""
-    member_of = list(
-        GroupMember.objects.filter(
-            user_id=membership.user_id,
-            group__school_id=membership.school_id,
-        )
-        .select_related("group")
-        .order_by("group__name")
-        .values_list("group__name", flat=True)
-    )
-    led = list(
-        ResearchGroup.objects.filter(
-            school_id=membership.school_id, leader_id=membership.user_id
-        ).values_list("name", flat=True)
-    )
-    return {"groups": member_of, "led_groups": led}
+    """What removing this teacher clears in groups: the names of the school's groups
+    they belong to and lead. The confirmation page shows it; teacher_remove writes
+    it into the audit row."""
+    member_of = GroupMember.objects.filter(
+        user_id=membership.user_id, group__school_id=membership.school_id
+    ).values_list("group__name", flat=True)
+    led = ResearchGroup.objects.filter(
+        school_id=membership.school_id, leader_id=membership.user_id
+    ).values_list("name", flat=True)
+    return {"groups": sorted(member_of), "led_groups": sorted(led)}
 
 
 @dataclass

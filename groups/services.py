@@ -20,6 +20,7 @@ from .models import (
     SchoolTheme,
     TeacherRemoval,
 )
+from .selectors import school_settings_for, teacher_removal_preview
 
 
 def _is_school_teacher(user: User, school_id: int) -> bool:
@@ -158,8 +159,6 @@ def theme_save(
     by: User,
 ) -> SchoolTheme:
     """Sets the school's 校本主题 for the cycle, with its key ability points."""
-    from .selectors import school_settings_for
-
     key_points = list(key_points)
     framework = school_settings_for(school=school).framework
     if not key_points:
@@ -215,8 +214,6 @@ def _plan_point_rows(*, school: School, plan: SchoolPlan | None, rows: Iterable[
     """The plan's ability points with reasons: each one of the school framework's
     points, live or already on the plan (a retired point may stay, not be added),
     and none twice."""
-    from .selectors import school_settings_for
-
     framework = school_settings_for(school=school).framework
     kept = set()
     if plan is not None and plan.pk:
@@ -300,10 +297,7 @@ def teacher_remove(
         user_id=locked.user_id, group__school_id=locked.school_id
     )
     led = ResearchGroup.objects.filter(school_id=locked.school_id, leader_id=locked.user_id)
-    cleared = {
-        "groups": sorted(memberships.values_list("group__name", flat=True)),
-        "led_groups": sorted(led.values_list("name", flat=True)),
-    }
+    cleared = teacher_removal_preview(membership=locked)
     if also_clear is not None:
         cleared.update(also_clear(locked, reason))
     memberships.delete()
