@@ -4,7 +4,8 @@ types; an activity's completion service tells it what to credit or reverse.
 - HoursEntry: append-only rows, one per credit or reversal. Never edited or
   deleted; a correction is a new row.
 - HoursSummary: recorded hours per teacher and cycle, kept in step with the
-  ledger in the same transaction (counted = min(recorded, 25) is derived).
+  ledger in the same transaction (counted = min(recorded, 25) is derived, once,
+  by selectors.Totals).
 - RegistrationBatch / HoursRegistration: 学时登记 after the school's
   whole-school acceptance passes.
 """
@@ -122,10 +123,6 @@ class HoursSummary(models.Model):
 
     def __str__(self):
         return f"{self.teacher} · {self.cycle}: {self.recorded}"
-
-    @property
-    def counted(self) -> int:
-        return min(self.recorded, HOURS_CAP)
 
 
 class RegistrationBatch(models.Model):
