@@ -135,6 +135,13 @@ def _reverse_credit(*, credit: HoursEntry, reason: str, by: User | None) -> Hour
     return entry
 
 
+def _reverse_all(entries, *, reason: str, by: User | None) -> int:
+    """Reverse every standing credit among `entries`; how many. Call inside atomic()."""
+    # Teacher order: two bulk reversals lock summary rows in the same order (no deadlock).
+    credits = _standing(entries).order_by("teacher_id", "cycle_id", "pk")
+    return sum(1 for c in credits if _reverse_credit(credit=c, reason=reason, by=by))
+
+
 @transaction.atomic
 def hours_reverse(
     *, teacher: User, source: models.Model, reason: str, by: User | None = None
@@ -150,23 +157,14 @@ def hours_reverse(
 def hours_reverse_source(*, source: models.Model, reason: str, by: User | None = None) -> int:
     """Reverse every standing credit from `source` (e.g. an activity withdrawn)."""
     ct = ContentType.objects.get_for_model(source)
-    credits = _standing(HoursEntry.objects.filter(content_type=ct, object_id=source.pk))
-    # Teacher order: two bulk reversals lock summary rows in the same order (no deadlock).
-    reversed_ = [
-        _reverse_credit(credit=c, reason=reason, by=by)
-        for c in credits.order_by("teacher_id", "cycle_id", "pk")
-    ]
-    return sum(1 for e in reversed_ if e)
+    credits = HoursEntry.objects.filter(content_type=ct, object_id=source.pk)
+    return _reverse_all(credits, reason=reason, by=by)
 
 
 @transaction.atomic
 def hours_reverse_teacher(*, teacher: User, reason: str, by: User | None = None) -> int:
     """Reverse all of a teacher's standing credits (调岗移除)."""
-    credits = _standing(HoursEntry.objects.filter(teacher=teacher))
-    reversed_ = [
-        _reverse_credit(credit=c, reason=reason, by=by) for c in credits.order_by("cycle_id", "pk")
-    ]
-    return sum(1 for e in reversed_ if e)
+    return _reverse_all(HoursEntry.objects.filter(teacher=teacher), reason=reason, by=by)
 
 
 def teacher_remove(*, membership: SchoolMembership, by: User, reason: str) -> TeacherRemoval:
