@@ -127,14 +127,6 @@ def activity_participants(*, activity: Activity):
     )
 
 
-def group_members(*, group_id: int):
-    return (
-        GroupMember.objects.filter(group_id=group_id)
-        .select_related("user")
-        .order_by("user__real_name", "pk")
-    )
-
-
 def members_to_designate(*, activity: Activity):
     """Members of the activity's group not yet designated for it (designation
     adds participants; those already in stay)."""
@@ -217,13 +209,6 @@ def evidence_of(*, activity: Activity):
 # Coverage (DESIGN §2): all four types used; every key point covered.
 
 
-def theme_key_points(*, school_id: int, cycle) -> list:
-    theme = SchoolTheme.objects.filter(school_id=school_id, cycle=cycle).first()
-    if theme is None:
-        return []
-    return list(theme.key_points.order_by("code"))
-
-
 @dataclass
 class Coverage:
     group: ResearchGroup
@@ -251,9 +236,9 @@ def _coverage_counts(*, group_ids, cycle):
 
 def coverage_for_groups(*, groups, school_id: int, cycle) -> list[Coverage]:
     """The coverage board of each group: a fixed number of queries for any number
-    of groups, points and activities (theme, points, two counts)."""
+    of groups, points and activities (the key points, two counts)."""
     groups = list(groups)
-    points = theme_key_points(school_id=school_id, cycle=cycle)
+    points = list(school_key_points(school_id=school_id, cycle=cycle))
     by_point, by_kind = _coverage_counts(group_ids=[g.pk for g in groups], cycle=cycle)
     kinds = Activity.Kind
     boards = []
@@ -290,9 +275,9 @@ def inbox(*, user):
     return Notification.objects.filter(user=user).select_related("activity")
 
 
-def key_points_for_group(*, group: ResearchGroup, cycle):
+def school_key_points(*, school_id: int, cycle):
+    """The key ability points of the school's theme for `cycle` (1 query; none
+    without a theme). Topics must aim at these; coverage is measured on them."""
     return AbilityPoint.objects.filter(
-        pk__in=SchoolTheme.objects.filter(school_id=group.school_id, cycle=cycle).values(
-            "key_points"
-        )
+        pk__in=SchoolTheme.objects.filter(school_id=school_id, cycle=cycle).values("key_points")
     ).order_by("code")

@@ -98,7 +98,7 @@ def test_coverage_board_is_constant(cast, s, as_user, django_assert_num_queries)
 
     for i in range(5):
         ResearchGroup.objects.create(school=cast.school, name=f"新组{i}", leader=s.leader)
-    # theme + its points, one count by point and kind, one count by kind
+    # the key points, one count by point and kind, one count by kind
     with django_assert_num_queries(small_leader):
         leader.get(leader_url)
     with django_assert_num_queries(small_school):

@@ -7,9 +7,10 @@ from django.utils import timezone
 
 from accounts.models import Cycle
 from accounts.selectors import cycle_current
-from groups.models import AbilityPoint, ResearchGroup, SchoolSettings, SchoolTheme
+from groups.models import ResearchGroup, SchoolSettings
 
 from ..models import Activity, ObservationForm, Status, Topic
+from ..selectors import school_key_points
 from .common import ActivityError
 from .notifications import notify_group_members
 from .observation import observation_form_default
@@ -29,18 +30,13 @@ def _cycle_for(day: datetime.date) -> Cycle:
     return cycle
 
 
-def school_key_points(*, group: ResearchGroup, cycle: Cycle):
-    theme = SchoolTheme.objects.filter(school_id=group.school_id, cycle=cycle).first()
-    if theme is None:
-        return AbilityPoint.objects.none()
-    return theme.key_points.all()
-
-
 def _check_points(*, group, cycle, key_points) -> list:
     points = list(key_points)
     if not points:
         raise ActivityError("研修专题至少要针对一个学校的关键能力点。")
-    allowed = set(school_key_points(group=group, cycle=cycle).values_list("pk", flat=True))
+    allowed = set(
+        school_key_points(school_id=group.school_id, cycle=cycle).values_list("pk", flat=True)
+    )
     if not allowed:
         raise ActivityError("学校尚未设置本周期的校本主题和关键能力点，请先联系学校管理员。")
     outside = [p for p in points if p.pk not in allowed]

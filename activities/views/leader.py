@@ -55,7 +55,7 @@ def group_page(request, group_id):
 @role_required(*LEADER_ROLES)
 def topic_new(request, group_id):
     group = get_group_for_leader(request.user, group_id)
-    points = selectors.key_points_for_group(group=group, cycle=cycle_current())
+    points = selectors.school_key_points(school_id=group.school_id, cycle=cycle_current())
     form = TopicForm(request.POST or None, points=points)
     if request.method == "POST" and form.is_valid():
         try:
@@ -75,7 +75,7 @@ def topic_new(request, group_id):
 @role_required(*LEADER_ROLES)
 def topic_edit(request, topic_id):
     topic = get_topic_for_leader(request.user, topic_id)
-    points = selectors.key_points_for_group(group=topic.group, cycle=topic.cycle)
+    points = selectors.school_key_points(school_id=topic.group.school_id, cycle=topic.cycle)
     initial = {
         "title": topic.title,
         "description": topic.description,
