@@ -91,13 +91,18 @@ def groups_of_school(*, school_id: int, archived: bool = False, search: str = ""
 def group_members_of_groups(*, group_ids: list[int], school_id: int):
     """Every member row of the given groups with the member's subject (one query),
     for the group list's export."""
-    place = SchoolMembership.objects.active().filter(school_id=school_id)
-    return (
-        GroupMember.objects.filter(group_id__in=group_ids)
-        .select_related("user", "group")
-        .annotate(subject=place.filter(user_id=OuterRef("user_id")).values("subject")[:1])
-        .order_by("group__name", "group_id", "user__real_name", "pk")
+    return _with_subject(
+        GroupMember.objects.filter(group_id__in=group_ids).select_related("user", "group"),
+        school_id=school_id,
+    ).order_by("group__name", "group_id", "user__real_name", "pk")
+
+
+def _with_subject(members, *, school_id: int):
+    """Member rows annotated with the member's subject at the school."""
+    place = SchoolMembership.objects.active().filter(
+        school_id=school_id, user_id=OuterRef("user_id")
     )
+    return members.annotate(subject=place.values("subject")[:1])
 
 
 def _in_live_group(school_id: int):
@@ -124,11 +129,14 @@ def teachers_without_group(*, school_id: int):
 class GroupProgress:
     """共组建 N 个教研组（X 人已加入教研组，Y 人未加入）"""
 
-    group_count: int
     joined: int
     not_joined: int
     groups: list = field(default_factory=list)
     without_group: list = field(default_factory=list)
+
+    @property
+    def group_count(self) -> int:
+        return len(self.groups)
 
     @property
     def line(self) -> str:
@@ -150,7 +158,6 @@ def group_progress(*, school_id: int, with_lists: bool = True) -> GroupProgress:
     )
     without = list(teachers_without_group(school_id=school_id)) if with_lists else []
     return GroupProgress(
-        group_count=len(groups),
         joined=counts["joined"],
         not_joined=counts["total"] - counts["joined"],
         groups=groups,
@@ -160,15 +167,8 @@ def group_progress(*, school_id: int, with_lists: bool = True) -> GroupProgress:
 
 def group_members(*, group: ResearchGroup):
     """Members with their place in the school (subject, stage), leader first."""
-    place = SchoolMembership.objects.active().filter(school_id=group.school_id)
-    return (
-        GroupMember.objects.filter(group=group)
-        .select_related("user")
-        .annotate(
-            subject=place.filter(user_id=OuterRef("user_id")).values("subject")[:1],
-        )
-        .order_by("user__real_name", "pk")
-    )
+    members = GroupMember.objects.filter(group=group).select_related("user")
+    return _with_subject(members, school_id=group.school_id).order_by("user__real_name", "pk")
 
 
 def group_member_candidates(*, group: ResearchGroup, search: str = ""):
