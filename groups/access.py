@@ -9,8 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from accounts.access import regions_under
-from accounts.models import Region
+from accounts.access import schools_visible_to
 from accounts.roles import Grant, Role
 
 from .models import ResearchGroup, TeacherRemoval
@@ -56,14 +55,7 @@ def removals_visible_to(grant: Grant):
     if grant.role == Role.OPERATOR:
         return qs
     if grant.role == Role.DISTRICT_ADMIN:
-        region = Region.objects.get(pk=grant.region_id)
-        return qs.filter(school__in=_schools_under(region))
+        return qs.filter(school__in=schools_visible_to(grant).values("pk"))
     if grant.role == Role.SCHOOL_ADMIN:
         return qs.filter(school_id=grant.school_id)
     return qs.none()
-
-
-def _schools_under(region: Region):
-    from accounts.models import School
-
-    return School.objects.filter(regions_under(region)).values("pk")
