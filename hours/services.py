@@ -192,6 +192,20 @@ def teacher_remove(*, membership: SchoolMembership, by: User, reason: str) -> Te
 REGISTER_CHUNK = 100
 
 
+def _batch_for(
+    *, school: School, cycle: Cycle, by: User | None, total: int = 0
+) -> RegistrationBatch:
+    """The school's one batch for the cycle, created on first use."""
+    try:
+        with transaction.atomic():
+            batch, _ = RegistrationBatch.objects.get_or_create(
+                school=school, cycle=cycle, defaults={"by": by, "total": total}
+            )
+    except IntegrityError:  # a concurrent run created it first
+        batch = RegistrationBatch.objects.get(school=school, cycle=cycle)
+    return batch
+
+
 def hours_register_school(
     *, school: School, cycle: Cycle, by: User | None = None
 ) -> RegistrationBatch:
@@ -202,13 +216,7 @@ def hours_register_school(
     crash, registers only the teachers still missing. Progress is saved after
     each chunk so a page can show it.
     """
-    try:
-        with transaction.atomic():
-            batch, _ = RegistrationBatch.objects.get_or_create(
-                school=school, cycle=cycle, defaults={"by": by}
-            )
-    except IntegrityError:  # a concurrent run created it first
-        batch = RegistrationBatch.objects.get(school=school, cycle=cycle)
+    batch = _batch_for(school=school, cycle=cycle, by=by)
     teacher_ids = list(
         SchoolMembership.objects.teachers()
         .filter(school=school)
@@ -263,13 +271,7 @@ def hours_register_school_later(
 
     # The total is known now, so the progress shows "0/n" while the task waits.
     total = SchoolMembership.objects.teachers().filter(school=school).count()
-    try:
-        with transaction.atomic():
-            batch, _ = RegistrationBatch.objects.get_or_create(
-                school=school, cycle=cycle, defaults={"by": by, "total": total}
-            )
-    except IntegrityError:
-        batch = RegistrationBatch.objects.get(school=school, cycle=cycle)
+    batch = _batch_for(school=school, cycle=cycle, by=by, total=total)
     by_id = by.pk if by else None
     transaction.on_commit(lambda: register_school_hours.delay(school.pk, cycle.pk, by_id))
     return batch
