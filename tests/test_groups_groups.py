@@ -78,6 +78,36 @@ def test_school_admin_renames_a_group_and_changes_its_leader(cast, as_user, grou
     assert Role.LEADER not in {g.role for g in grants_for(cast.teacher)}
 
 
+def test_a_new_leader_becomes_a_member_of_the_group(cast, as_user, grouped):
+    assert "王老师" not in members_of(grouped.maths)
+    url = reverse("groups:edit", args=[grouped.maths.pk])
+    response = as_user(cast.school_admin).post(url, {"name": "数学组", "leader": cast.teacher2.pk})
+    assert response.status_code == 302
+    grouped.maths.refresh_from_db()
+    assert grouped.maths.leader == cast.teacher2
+    assert members_of(grouped.maths) == {"数学组长", "王老师"}
+
+
+def test_staff_who_do_not_teach_can_be_neither_leader_nor_member(cast, as_user, grouped):
+    from django.core.exceptions import ValidationError
+
+    from groups.services import group_member_add
+
+    clerk = f.school_admin(cast.school, "不任教的校管")
+    response = as_user(cast.school_admin).post(
+        reverse("groups:create"), {"name": "行政组", "leader": clerk.pk}
+    )
+    assert "教研组长须是本校在职教师" in response.content.decode()
+    assert not ResearchGroup.objects.filter(name="行政组").exists()
+    client = as_user(cast.teacher)
+    url = reverse("groups:member_add", args=[grouped.chinese.pk])
+    offered = {u.real_name for u in client.get(url).context["form"].fields["users"].queryset}
+    assert "不任教的校管" not in offered
+    with pytest.raises(ValidationError, match="不是本校教师"):
+        group_member_add(group=grouped.chinese, users=[clerk], by=cast.teacher)
+    assert "不任教的校管" not in members_of(grouped.chinese)
+
+
 def test_another_schools_group_looks_missing_to_the_admin(cast, as_user, grouped):
     client = as_user(cast.school_admin)
     assert client.get(reverse("groups:edit", args=[grouped.foreign.pk])).status_code == 404
