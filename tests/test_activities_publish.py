@@ -107,6 +107,21 @@ def test_the_school_may_turn_the_one_a_day_rule_off(cast, s, as_user):
     assert Activity.objects.filter(held_on=day).count() == 2
 
 
+def test_moving_an_activity_onto_a_taken_day_is_refused_naming_the_clash(s, as_user):
+    topic = fa.topic(s)
+    taken = fa.today() + datetime.timedelta(days=3)
+    fa.activity(s, "homework", t=topic, held_on=taken, title="第一次作业")
+    a = fa.activity(s, "discussion", t=topic, held_on=taken + datetime.timedelta(days=1))
+    data = _activity_post(taken)
+    del data["kind"]
+    response = as_user(s.leader).post(reverse("activities:activity_edit", args=[a.pk]), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "同一教研组一天只能安排一个研修活动" in page and "《第一次作业》" in page
+    a.refresh_from_db()
+    assert a.held_on == taken + datetime.timedelta(days=1)
+
+
 def test_another_group_may_use_the_same_day(s):
     day = fa.today()
     fa.activity(s, "discussion", held_on=day)
