@@ -66,6 +66,27 @@ def school_plan_points(*, plan: SchoolPlan | None) -> list[SchoolPlanPoint]:
     return list(SchoolPlanPoint.objects.filter(plan=plan).select_related("point"))
 
 
+def school_plan_draft(*, school: School, cycle: Cycle) -> tuple[SchoolPlan, list[dict]]:
+    """The saved plan and its point rows, or a new plan prefilled from the school
+    and its theme (one row per key point, the reasons left to write), for the
+    plan form."""
+    plan = school_plan_for(school=school, cycle=cycle)
+    if plan:
+        rows = school_plan_points(plan=plan)
+        return plan, [{"point": r.point_id, "reason": r.reason} for r in rows]
+    theme = theme_for(school=school, cycle=cycle)
+    plan = SchoolPlan(
+        school=school,
+        cycle=cycle,
+        stages=school.stages,
+        goal_basic="每位教师完成 25 学时的校本实践，并通过三个能力点来证明这些实践。",
+        format="异步在线课程+线下课堂实践",
+        theme=theme.title if theme else "",
+    )
+    key_points = theme.key_points.all() if theme else []
+    return plan, [{"point": p.pk, "reason": ""} for p in key_points if not p.retired]
+
+
 GROUP_STATUS_FILTERS = {
     "no_leader": ("未指定组长", Q(leader__isnull=True)),
     "no_plan": ("未制定研修计划", Q(plan="")),

@@ -20,10 +20,10 @@ from .forms import (
     ThemeForm,
     formset_rows,
 )
-from .models import SchoolPlan
 from .plan_docx import plan_docx
 from .selectors import (
     ability_points_for,
+    school_plan_draft,
     school_plan_for,
     school_plan_points,
     school_settings_for,
@@ -127,33 +127,13 @@ def plan_detail(request):
     )
 
 
-def _plan_initial(school, cycle) -> tuple[SchoolPlan, list[dict]]:
-    """The saved plan and its point rows, or a new plan prefilled from the school
-    and its theme (one row per key point, the reasons left to write)."""
-    plan = school_plan_for(school=school, cycle=cycle)
-    if plan:
-        rows = school_plan_points(plan=plan)
-        return plan, [{"point": r.point_id, "reason": r.reason} for r in rows]
-    theme = theme_for(school=school, cycle=cycle)
-    plan = SchoolPlan(
-        school=school,
-        cycle=cycle,
-        stages=school.stages,
-        goal_basic="每位教师完成 25 学时的校本实践，并通过三个能力点来证明这些实践。",
-        format="异步在线课程+线下课堂实践",
-        theme=theme.title if theme else "",
-    )
-    key_points = theme.key_points.all() if theme else []
-    return plan, [{"point": p.pk, "reason": ""} for p in key_points if not p.retired]
-
-
 @role_required(Role.SCHOOL_ADMIN, Role.INFO_TEAM)
 def plan_edit(request):
     school = get_school_for(request.grant, request.grant.school_id)
     cycle = cycle_current()
     if cycle is None:
         return _no_cycle(request)
-    plan, point_initial = _plan_initial(school, cycle)
+    plan, point_initial = school_plan_draft(school=school, cycle=cycle)
     choices = list(ability_points_for(school=school, include=[r["point"] for r in point_initial]))
     data = request.POST or None
     form = SchoolPlanForm(data, instance=plan)
