@@ -171,6 +171,15 @@ def test_the_school_admin_sees_every_teacher_with_filters(cast, as_user, group):
     assert cast.teacher2.real_name in in_group and cast.info_team.real_name not in in_group
 
 
+def test_the_leader_and_school_pages_show_counted_and_recorded_hours(cast, as_user, group):
+    for i in range(6):
+        credit(cast, cast.teacher, f"作业{i}", 5)
+    for client, url in ((as_user(cast.teacher2), GROUP), (as_user(cast.school_admin), SCHOOL)):
+        body = client.get(url).content.decode()
+        assert "25/25" in body, url
+        assert '30 <span class="text-muted small">(超出 5 不计入)</span>' in body, url
+
+
 def test_another_schools_group_is_not_found(cast, as_user):
     theirs = ResearchGroup.objects.create(school=cast.other_school, name="外校组")
     assert as_user(cast.school_admin).get(SCHOOL, {"group": theirs.pk}).status_code == 404

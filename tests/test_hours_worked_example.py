@@ -28,7 +28,7 @@ from activities.services import (
     topic_publish,
 )
 from groups.models import AbilityPoint, GroupMember, ResearchGroup, SchoolTheme
-from hours.models import HoursEntry
+from hours.models import HoursEntry, HoursRegistration, RegistrationBatch
 from hours.selectors import hours_totals
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +171,12 @@ def test_withdrawing_offline_evidence_reverses_those_hours(cast, story):
     totals = hours_totals(teacher=story.member, cycle=cast.cycle)
     assert (totals.recorded, totals.counted) == (21, 21)
     assert HoursEntry.objects.filter(teacher=story.member, kind="reversal").count() == 1
+
+
+def test_reaching_25_hours_registers_nothing_before_acceptance(cast, story, as_user):
+    # 学时登记 follows the school's passed whole-school acceptance, never the hours themselves.
+    play_seed_003(story)
+    assert not HoursRegistration.objects.exists()
+    assert not RegistrationBatch.objects.exists()
+    body = as_user(story.member).get(reverse("hours:mine")).content.decode()
+    assert "学时登记：未登记" in body
