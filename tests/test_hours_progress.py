@@ -4,6 +4,8 @@ Registration starts only after a passed whole-school acceptance (DESIGN.md §2),
 so these pages show progress and never offer to start it.
 """
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -78,6 +80,18 @@ def test_the_district_filters_by_status(cast, as_user):
     assert second.name in pending and cast.school.name not in pending
     waiting = client.get(DISTRICT, {"status": "none"}).content.decode()
     assert cast.school.name in waiting and second.name not in waiting
+
+
+def test_the_district_counts_its_schools_by_registration_status(cast, as_user):
+    second = f.school(cast.district, "赤坎第二小学")
+    f.school(cast.district, "赤坎第三小学")
+    queue(cast, school=second)
+    body = as_user(cast.district_admin).get(DISTRICT).content.decode()
+    cards = body.split('id="registration-counts"')[1].split("</form>")[0]
+    counts = re.findall(
+        r'small">([^<]+)</div><div class="fs-5 fw-semibold text-body">(\d+) ', cards
+    )
+    assert counts == [("未登记", "2"), ("排队中", "1"), ("登记中", "0"), ("已完成", "0")]
 
 
 def test_nothing_on_the_district_page_starts_a_registration(cast, as_user):
