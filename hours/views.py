@@ -122,14 +122,10 @@ def district_registration(request):
     cycle = cycle_current()
     search = request.GET.get("q", "").strip()
     status = request.GET.get("status", "")
-    context = {
-        "cycle": cycle,
-        "search": search,
-        "status": status,
-        "statuses": [(NOT_STARTED, "未登记"), *RegistrationBatch.Status.choices],
-    }
+    context = {"cycle": cycle, "search": search, "status": status}
     if cycle is not None:
         schools = schools_visible_to(request.grant)
+        counts = registration_counts(schools=schools, cycle=cycle)
         page = Paginator(
             schools_registration(schools=schools, cycle=cycle, status=status, search=search), 50
         ).get_page(request.GET.get("page"))
@@ -139,7 +135,10 @@ def district_registration(request):
             page=page,
             rows=rows,
             running=any(b and b.finished_at is None for _, b in rows),
-            counts=registration_counts(schools=schools, cycle=cycle),
+            statuses=[
+                (value, label, counts[value])
+                for value, label in [(NOT_STARTED, "未登记"), *RegistrationBatch.Status.choices]
+            ],
         )
     template = "hours/_district_table.html" if request.htmx else "hours/district_registration.html"
     return render(request, template, context)
