@@ -1,4 +1,4 @@
-"""The one-activity-per-day rule under concurrent requests, for real on PostgreSQL.
+"""The one-activity-per-day rule and credit-once under concurrent requests, for real on PostgreSQL.
 
 Run with:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/xiaoben \
@@ -17,8 +17,9 @@ import datetime
 from django.urls import reverse
 
 from activities import services
-from activities.models import Activity, Notification
+from activities.models import Activity, Notification, Participation, Submission
 from groups.models import SchoolSettings
+from hours.models import HoursEntry
 
 from . import factories_activities as fa
 from .concurrency import postgres_only, run_at_once
@@ -112,3 +113,41 @@ def test_service_level_create_race_refuses_all_but_one(cast):
     refused = [r for r in results if isinstance(r, str)]
     assert len(made) == 1 and len(refused) == 5
     assert all(f"《{made[0].title}》" in r for r in refused)
+
+
+# DESIGN §2: a teacher is credited once per activity, whatever is clicked or
+# retried at the same moment. The completion's conditional UPDATE is the guard
+# (activities.services.completion), the ledger's unique credit the safety net.
+
+
+def _standing_credits(user, a):
+    return HoursEntry.objects.filter(
+        teacher=user, object_id=a.pk, reversed_by__isnull=True
+    ).exclude(kind="reversal")
+
+
+def test_posts_from_several_tabs_at_once_complete_and_credit_once(cast):
+    s = fa.group_setup(cast)
+    a = fa.activity(s, "discussion")
+    services.participation_join(activity=a, user=s.member)
+    url = reverse("activities:post_new", args=[a.pk])
+
+    def post(i):
+        return lambda: (
+            login(s.member).post(url, {"body": f"第{i}个标签页里写下的观点内容"}).status_code
+        )
+
+    codes = run_at_once(*[post(i) for i in range(6)])
+    assert set(codes) == {302}
+    assert Participation.objects.get(activity=a, user=s.member).completed_at
+    assert _standing_credits(s.member, a).get().hours == 2
+
+
+def test_homework_submitted_several_times_at_once_makes_one_submission_and_credit(cast):
+    s = fa.group_setup(cast)
+    a = fa.activity(s, "homework")
+    services.participation_join(activity=a, user=s.member)
+    url = reverse("activities:homework_submit", args=[a.pk])
+    run_at_once(*[lambda: login(s.member).post(url, {"text": "我的教学反思。"})] * 6)
+    assert Submission.objects.filter(activity=a, user=s.member).count() == 1
+    assert _standing_credits(s.member, a).get().hours == 5
