@@ -160,10 +160,6 @@ class Activity(models.Model):
     def is_draft(self) -> bool:
         return self.status == Status.DRAFT
 
-    @property
-    def is_published(self) -> bool:
-        return self.status != Status.DRAFT
-
 
 class Participation(models.Model):
     """A teacher in an activity: joined (参与活动), entered (进入研修), completed."""

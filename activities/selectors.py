@@ -75,10 +75,6 @@ class TeacherBoard:
     done: list = field(default_factory=list)
     missed: list = field(default_factory=list)  # ended without being done
 
-    @property
-    def to_do(self) -> int:
-        return len(self.open) + len(self.remaining)
-
 
 def teacher_board(*, user) -> TeacherBoard:
     """The teacher's activities in four lists. Hours are not summed here: the
