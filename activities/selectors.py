@@ -152,6 +152,14 @@ def observation_questions(*, activity: Activity):
     return list(ObservationQuestion.objects.filter(form__activity=activity).order_by("position"))
 
 
+def observation_response_of(*, activity: Activity, user) -> ObservationResponse | None:
+    return ObservationResponse.objects.filter(activity=activity, user=user).first()
+
+
+def observation_response_count(*, activity: Activity) -> int:
+    return ObservationResponse.objects.filter(activity=activity).count()
+
+
 @dataclass
 class ObservationSummary:
     responses: list

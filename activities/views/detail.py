@@ -63,7 +63,7 @@ def _observation(activity, user, *, member, leader) -> dict:
     header = getattr(activity, "observation_form", None)
     ctx = {"questions": selectors.observation_questions(activity=activity), "form_header": header}
     if member:
-        ctx["my_response"] = activity.observation_responses.filter(user=user).first()
+        ctx["my_response"] = selectors.observation_response_of(activity=activity, user=user)
     if leader:
         header_fields = ("lesson_title", "teacher_name", "subject_grade", "taught_on")
         ctx["video_form"] = VideoForm(initial={"video_url": activity.video_url})
@@ -71,7 +71,7 @@ def _observation(activity, user, *, member, leader) -> dict:
             initial={f: getattr(header, f, "") for f in header_fields}
         )
         ctx["question_form"] = QuestionForm()
-        ctx["response_count"] = activity.observation_responses.count()
+        ctx["response_count"] = selectors.observation_response_count(activity=activity)
     return ctx
 
 
