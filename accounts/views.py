@@ -1,28 +1,19 @@
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
 from .access import get_school_for, get_staff_member, role_required, schools_visible_to
-from .exports import XLSX, roster_xlsx, schools_xlsx
+from .exports import roster_xlsx, schools_xlsx, xlsx_response
 from .forms import LoginForm, RosterImportForm, TeacherForm
 from .roles import Role
 from .roster import RosterFileError, roster_import, roster_template
 from .selectors import districts_of, roster, schools_with_counts
 from .services import initial_password, teacher_add, teacher_password_reset, teacher_update
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 class LoginView(auth_views.LoginView):

@@ -1,10 +1,7 @@
 """Excel exports of hours (openpyxl write-only: flat memory at any size).
 ID numbers only ever appear masked (README "People's data")."""
 
-import io
-from collections.abc import Iterable
-
-from openpyxl import Workbook
+from accounts.exports import xlsx_bytes
 
 from .selectors import HOURS_CAP, totals_of
 
@@ -36,21 +33,11 @@ def _line(user, subject: str, groups: str, row) -> list:
     ]
 
 
-def _workbook(title: str, lines: Iterable[list]) -> bytes:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title)
-    ws.append(HEADER)
-    for line in lines:
-        ws.append(line)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
 def school_hours_xlsx(rows, group_names: dict[int, str]) -> bytes:
     """`rows`: school_hours(); one line per teacher."""
-    return _workbook(
+    return xlsx_bytes(
         "教师学时",
+        HEADER,
         (
             _line(m.user, m.subject, group_names.get(m.user_id, ""), m)
             for m in rows.iterator(chunk_size=2000)
@@ -60,6 +47,8 @@ def school_hours_xlsx(rows, group_names: dict[int, str]) -> bytes:
 
 def group_hours_xlsx(rows) -> bytes:
     """`rows`: group_members_hours(); one line per member of each group."""
-    return _workbook(
-        "组员学时", (_line(m.user, "", m.group.name, m) for m in rows.iterator(chunk_size=2000))
+    return xlsx_bytes(
+        "组员学时",
+        HEADER,
+        (_line(m.user, "", m.group.name, m) for m in rows.iterator(chunk_size=2000)),
     )

@@ -6,9 +6,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from accounts.access import get_school_for, role_required, schools_visible_to
+from accounts.exports import xlsx_response
 from accounts.roles import Role
 from accounts.selectors import cycle_current
-from accounts.views import xlsx_response
 from groups.selectors import groups_led_by, groups_of_school
 
 from .exports import group_hours_xlsx, school_hours_xlsx
