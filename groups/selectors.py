@@ -214,11 +214,8 @@ def group_member_candidates(*, group: ResearchGroup, search: str = ""):
 
 def school_teachers(*, school_id: int):
     """Users who are active teachers of the school (for leader choices)."""
-    return User.objects.filter(
-        memberships__school_id=school_id,
-        memberships__removed_at__isnull=True,
-        memberships__is_teacher=True,
-    ).order_by("real_name", "pk")
+    places = SchoolMembership.objects.teachers().filter(school_id=school_id)
+    return User.objects.filter(memberships__in=places).order_by("real_name", "pk")
 
 
 def groups_of_user(*, user, school_id: int):
