@@ -1,16 +1,13 @@
 """Each role's home page: what the person should do next. config/ sits above all
 apps, so it may gather what each app's selectors say."""
 
-from django.db.models import Exists, OuterRef
-
 from accounts.access import schools_visible_to
 from accounts.models import School, SchoolMembership
 from accounts.roles import Grant, Role
 from accounts.selectors import cycle_current, school_counts, schools_with_counts
 from activities.context_processors import unread_for
 from activities.selectors import coverage_for_groups, teacher_board
-from groups.models import ResearchGroup
-from groups.selectors import groups_led_by, school_setup
+from groups.selectors import groups_led_by, school_setup, schools_without_groups
 from hours.selectors import hours_totals
 
 
@@ -74,8 +71,7 @@ def _teacher(request, grant: Grant) -> dict:
 def _district(request, grant: Grant) -> dict:
     visible = schools_visible_to(grant)
     schools = schools_with_counts(visible)
-    live_groups = ResearchGroup.objects.filter(school=OuterRef("pk"), archived_at__isnull=True)
-    without_groups = visible.filter(~Exists(live_groups)).count()
+    without_groups = schools_without_groups(visible).count()
     steps = []
     if without_groups:
         steps.append((f"督促 {without_groups} 所尚未组建教研组的学校", "accounts:district_schools"))

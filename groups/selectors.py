@@ -285,3 +285,9 @@ def school_setup(*, school: School, with_lists: bool = True) -> SchoolSetup:
         plan=school_plan_for(school=school, cycle=cycle),
         progress=group_progress(school_id=school.pk, with_lists=with_lists),
     )
+
+
+def schools_without_groups(schools):
+    """Of the given schools, those with no live research group yet (a queryset)."""
+    live = ResearchGroup.objects.filter(school=OuterRef("pk"), archived_at__isnull=True)
+    return schools.filter(~Exists(live))

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_school_for, role_required
+from accounts.exports import xlsx_response
 from accounts.roles import Role
-from accounts.views import xlsx_response
 
 from .access import get_group_for, get_group_for_admin, get_group_for_leader
 from .exports import group_list_xlsx

@@ -74,11 +74,20 @@ def topic(s: Setup, *, group=None, leader=None, points=None, publish=True) -> To
 _day = iter(range(10**9))
 
 
+def _free_day(group) -> datetime.date:
+    """A day within the cycle on which the group has no activity yet (the
+    one-activity-per-day rule), skipping days a test set explicitly."""
+    taken = set(Activity.objects.filter(group=group).values_list("held_on", flat=True))
+    while True:
+        day = today() + datetime.timedelta(days=next(_day) % 150 - 50)
+        if day not in taken:
+            return day
+
+
 def activity(s: Setup, kind: str, *, t=None, held_on=None, hours=None, publish=True, **kw):
     """A published activity on a fresh day, open from 10 days ago to 10 days ahead."""
     t = t or topic(s)
-    # A fresh day for each activity (the one-activity-per-day rule), within the cycle.
-    held_on = held_on or today() + datetime.timedelta(days=next(_day) % 150 - 50)
+    held_on = held_on or _free_day(t.group)
     a = services.activity_create(
         topic=t,
         by=t.group.leader,
