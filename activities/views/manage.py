@@ -1,8 +1,6 @@
 """The leader's actions inside one activity: the lesson video and 听课评课表,
 participants and evidence of a 线下活动, homework downloads."""
 
-import tempfile
-import zipfile
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -14,6 +12,7 @@ from accounts.access import role_required
 
 from .. import selectors
 from ..access import get_activity_for_leader, get_evidence_for_leader
+from ..files import homework_zip_file
 from ..forms import DesignateForm, EvidenceForm, ObservationHeaderForm, QuestionForm, VideoForm
 from ..models import ObservationQuestion
 from ..services import (
@@ -203,23 +202,9 @@ def evidence_withdraw_view(request, evidence_id):
 
 @role_required(*LEADER_ROLES)
 def homework_zip(request, activity_id):
-    """All submissions as one .zip: a folder per member with text and files.
-    Built in a temporary file, so big submissions don't sit in memory."""
+    """All submissions as one .zip: a folder per member with text and files."""
     activity = get_activity_for_leader(request.user, activity_id)
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
-        for submission in selectors.homework_submissions(activity=activity):
-            folder = f"{submission.user.display_name}_{submission.user.pk}"
-            if submission.text:
-                archive.writestr(f"{folder}/作业内容.txt", submission.text)
-            for i, f in enumerate(submission.files.all(), start=1):
-                with (
-                    f.file.open("rb") as src,
-                    archive.open(f"{folder}/{i}_{f.original_name}", "w", force_zip64=True) as dst,
-                ):
-                    for chunk in iter(lambda src=src: src.read(1024 * 1024), b""):
-                        dst.write(chunk)
-    spool.seek(0)
+    spool = homework_zip_file(selectors.homework_submissions(activity=activity))
     response = FileResponse(spool, content_type="application/zip")
     name = quote(f"{activity.title}-研修作业.zip")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
