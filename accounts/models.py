@@ -176,3 +176,26 @@ class RegionRole(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_kind_display()} · {self.region}"
+
+
+class Notification(models.Model):
+    """站内消息: what the platform tells a person (a published activity, hours
+    credited or reversed, a password reset...). Written only by accounts.notices."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    message = models.CharField("内容", max_length=300)
+    # Where the notice leads (a path on this site), e.g. the activity's page.
+    link = models.CharField("链接", max_length=200, blank=True)
+    # What the notice is about, e.g. "activity_published", "hours_credit": lets a
+    # sender ask what it already sent (one reminder a day, ...).
+    kind = models.CharField("类别", max_length=40, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "站内消息"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.message

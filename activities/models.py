@@ -356,25 +356,3 @@ class Evidence(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.original_name}"
-
-
-class Notification(models.Model):
-    """站内消息: e.g. a published activity, sent to the group's members."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    activity = models.ForeignKey(
-        Activity, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    message = models.CharField(max_length=300)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "站内消息"
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-    def __str__(self):
-        return self.message

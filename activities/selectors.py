@@ -13,7 +13,6 @@ from .models import (
     Activity,
     Evidence,
     Like,
-    Notification,
     ObservationQuestion,
     ObservationResponse,
     Participation,
@@ -269,14 +268,6 @@ def school_groups(*, school_id: int):
     return ResearchGroup.objects.filter(school_id=school_id, archived_at__isnull=True).order_by(
         "name"
     )
-
-
-def unread_count(*, user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
-
-
-def inbox(*, user):
-    return Notification.objects.filter(user=user).select_related("activity")
 
 
 def school_key_points(*, school_id: int, cycle):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import detail, files, inbox, leader, manage, member
+from .views import detail, files, leader, manage, member
 
 app_name = "activities"
 
@@ -55,7 +55,4 @@ urlpatterns = [
     path("<int:activity_id>/video/stream", files.lesson_video, name="video_stream"),
     path("files/homework/<int:file_id>", files.homework_file, name="homework_file"),
     path("files/evidence/<int:evidence_id>", files.evidence_file, name="evidence_file"),
-    # inbox
-    path("inbox/", inbox.inbox, name="inbox"),
-    path("inbox/read/", inbox.inbox_read, name="inbox_read"),
 ]

@@ -2,10 +2,10 @@
 apps, so it may gather what each app's selectors say."""
 
 from accounts.access import schools_visible_to
+from accounts.context_processors import unread_for
 from accounts.models import School, SchoolMembership
 from accounts.roles import Grant, Role
 from accounts.selectors import cycle_current, school_counts, schools_with_counts
-from activities.context_processors import unread_for
 from activities.selectors import coverage_for_groups, teacher_board
 from groups.selectors import groups_led_by, school_setup, schools_without_groups
 from hours.selectors import hours_totals
@@ -58,7 +58,7 @@ def _teacher(request, grant: Grant) -> dict:
         steps.append((f"参加 {len(board.open)} 个开放中的研修活动", "activities:mine"))
     unread = unread_for(request)
     if unread:
-        steps.append((f"查看 {unread} 条未读消息", "activities:inbox"))
+        steps.append((f"查看 {unread} 条未读消息", "accounts:inbox"))
     return {
         "membership": membership,
         "school": membership.school,

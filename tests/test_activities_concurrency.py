@@ -16,8 +16,9 @@ import datetime
 
 from django.urls import reverse
 
+from accounts.models import Notification
 from activities import services
-from activities.models import Activity, Notification, Participation, Submission
+from activities.models import Activity, Participation, Submission
 from groups.models import SchoolSettings
 from hours.models import HoursEntry
 
@@ -83,7 +84,7 @@ def test_a_double_click_on_publish_notifies_once(cast):
     run_at_once(*[lambda: login(s.leader).post(url)] * 3)
     a.refresh_from_db()
     assert a.status == "published"
-    assert Notification.objects.filter(user=s.member, activity=a).count() == 1
+    assert Notification.objects.filter(user=s.member, link=a.get_absolute_url()).count() == 1
 
 
 def test_service_level_create_race_refuses_all_but_one(cast):

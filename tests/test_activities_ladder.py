@@ -106,7 +106,7 @@ def member_urls(w):
 
 def test_anonymous_goes_to_the_login_page_everywhere(client, world):
     urls = leader_urls(world) + member_urls(world) + [("get", u) for u in file_urls(world)]
-    urls += [("get", reverse("activities:mine")), ("get", reverse("activities:inbox"))]
+    urls += [("get", reverse("activities:mine")), ("get", reverse("accounts:inbox"))]
     for method, url in urls:
         response = getattr(client, method)(url)
         assert response.status_code == 302, url

@@ -213,13 +213,13 @@ class TestDeleting:
 
 
 def test_publishing_twice_notifies_once(s, as_user):
-    from activities.models import Notification
+    from accounts.models import Notification
 
     a = fa.activity(s, "discussion", publish=False)
     leader = as_user(s.leader)
     for _ in range(2):
         leader.post(reverse("activities:activity_publish", args=[a.pk]))
-    assert Notification.objects.filter(activity=a, user=s.member).count() == 1
+    assert Notification.objects.filter(link=a.get_absolute_url(), user=s.member).count() == 1
 
 
 def test_of_two_same_day_drafts_the_first_published_wins(cast, s, as_user):

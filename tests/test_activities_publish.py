@@ -6,7 +6,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from activities.models import Activity, Notification, Topic
+from accounts.models import Notification
+from activities.models import Activity, Topic
 from groups.models import SchoolSettings
 
 from . import factories_activities as fa
@@ -59,11 +60,13 @@ def test_leader_creates_publishes_topic_and_activity_and_members_are_notified(ca
     client.post(reverse("activities:activity_publish", args=[activity.pk]))
     activity.refresh_from_db()
     assert activity.status == "published"
-    notified = set(Notification.objects.filter(activity=activity).values_list("user", flat=True))
+    notified = set(
+        Notification.objects.filter(link=activity.get_absolute_url()).values_list("user", flat=True)
+    )
     assert notified == {s.leader.pk, s.member.pk, s.member2.pk}
-    inbox = as_user(s.member).get(reverse("activities:inbox"))
+    inbox = as_user(s.member).get(reverse("accounts:inbox"))
     assert "课堂评价量规怎么用" in inbox.content.decode() and "1 条未读" in inbox.content.decode()
-    as_user(s.member).post(reverse("activities:inbox_read"))
+    as_user(s.member).post(reverse("accounts:inbox_read"))
     assert not Notification.objects.filter(user=s.member, read_at__isnull=True).exists()
 
 

@@ -77,7 +77,7 @@ def test_teacher_home_counts_unread_messages_once(cast, as_user):
     counts = [
         q
         for q in ctx.captured_queries
-        if "activities_notification" in q["sql"] and "COUNT" in q["sql"].upper()
+        if "accounts_notification" in q["sql"] and "COUNT" in q["sql"].upper()
     ]
     assert len(counts) == 1  # the navbar badge and the next step share it
     assert "查看 1 条未读消息" in body

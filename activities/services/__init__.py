@@ -9,7 +9,7 @@ from .completion import (
 )
 from .discussion import like_toggle, post_create
 from .homework import homework_submit
-from .notifications import notification_read_all, notify_group_members
+from .notifications import notify_group_members
 from .observation import (
     observation_form_update,
     observation_question_add,
@@ -46,7 +46,6 @@ __all__ = [
     "evidence_withdraw",
     "homework_submit",
     "like_toggle",
-    "notification_read_all",
     "notify_group_members",
     "observation_form_update",
     "observation_question_add",

@@ -1,8 +1,7 @@
-from django.utils import timezone
-
+from accounts.notices import notify
 from groups.models import GroupMember
 
-from ..models import Activity, Notification
+from ..models import Activity
 
 
 def notify_group_members(*, activity: Activity, message: str) -> int:
@@ -10,12 +9,9 @@ def notify_group_members(*, activity: Activity, message: str) -> int:
     user_ids = GroupMember.objects.filter(group_id=activity.group_id).values_list(
         "user_id", flat=True
     )
-    rows = [Notification(user_id=uid, activity=activity, message=message) for uid in user_ids]
-    Notification.objects.bulk_create(rows, batch_size=500)
-    return len(rows)
-
-
-def notification_read_all(*, user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(
-        read_at=timezone.now()
+    return notify(
+        users=user_ids,
+        message=message,
+        link=activity.get_absolute_url(),
+        kind="activity_published",
     )

@@ -66,7 +66,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
-                "activities.context_processors.inbox",
+                "accounts.context_processors.inbox",
             ],
         },
     },

@@ -1,56 +1,17 @@
+"""The school admin's roster: list, add, edit, reset a password, import."""
+
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import SetPasswordForm
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
-from .access import get_school_for, get_staff_member, role_required, schools_visible_to
-from .exports import roster_xlsx, schools_xlsx, xlsx_response
-from .forms import LoginForm, RosterImportForm, TeacherForm
-from .roles import Role
-from .roster import RosterFileError, roster_import, roster_template
-from .selectors import districts_of, roster, schools_with_counts
-from .services import initial_password, teacher_add, teacher_password_reset, teacher_update
-
-
-class LoginView(auth_views.LoginView):
-    form_class = LoginForm
-    template_name = "accounts/login.html"
-    redirect_authenticated_user = True
-
-
-class PasswordChangeView(auth_views.PasswordChangeView):
-    template_name = "accounts/password_change.html"
-    success_url = reverse_lazy("home")
-
-    def get_form_class(self):
-        # An imported teacher has just logged in with the initial password,
-        # which is never stored (see backends): there is no old one to ask for.
-        if not self.request.user.has_usable_password():
-            return SetPasswordForm
-        return super().get_form_class()
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        user = form.user
-        if user.must_change_password:
-            user.must_change_password = False
-            user.save(update_fields=["must_change_password"])
-        messages.success(self.request, "密码已修改。")
-        return response
-
-
-@login_required
-@require_POST
-def role_switch(request):
-    if request.access.activate(request.POST.get("role", "")):
-        messages.success(request, f"已切换到：{request.access.active.label}")
-    else:
-        messages.error(request, "无法切换到该角色。")
-    return redirect("home")
+from ..access import get_school_for, get_staff_member, role_required
+from ..exports import roster_xlsx, xlsx_response
+from ..forms import RosterImportForm, TeacherForm
+from ..roles import Role
+from ..roster import RosterFileError, roster_import, roster_template
+from ..selectors import roster
+from ..services import initial_password, teacher_add, teacher_password_reset, teacher_update
 
 
 @role_required(Role.SCHOOL_ADMIN)
@@ -156,28 +117,3 @@ def roster_import_view(request):
 @role_required(Role.SCHOOL_ADMIN)
 def roster_template_download(request):
     return xlsx_response(roster_template(), "教师名单模板.xlsx")
-
-
-@role_required(Role.DISTRICT_ADMIN, Role.OPERATOR)
-def district_schools(request):
-    visible = schools_visible_to(request.grant)
-    search = request.GET.get("q", "").strip()
-    district = request.GET.get("district", "")
-    schools = schools_with_counts(visible)
-    if search:
-        schools = schools.filter(name__contains=search)
-    if district.isdigit():
-        schools = schools.filter(region_id=int(district))
-    if request.GET.get("export") == "xlsx":
-        return xlsx_response(schools_xlsx(schools), "学校列表.xlsx")
-    page = Paginator(schools, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "accounts/district_schools.html",
-        {
-            "page": page,
-            "search": search,
-            "district": district,
-            "districts": districts_of(visible),
-        },
-    )

@@ -1,0 +1,34 @@
+"""The district admin's (and operator's) list of schools."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from ..access import role_required, schools_visible_to
+from ..exports import schools_xlsx, xlsx_response
+from ..roles import Role
+from ..selectors import districts_of, schools_with_counts
+
+
+@role_required(Role.DISTRICT_ADMIN, Role.OPERATOR)
+def district_schools(request):
+    visible = schools_visible_to(request.grant)
+    search = request.GET.get("q", "").strip()
+    district = request.GET.get("district", "")
+    schools = schools_with_counts(visible)
+    if search:
+        schools = schools.filter(name__contains=search)
+    if district.isdigit():
+        schools = schools.filter(region_id=int(district))
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(schools_xlsx(schools), "学校列表.xlsx")
+    page = Paginator(schools, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/district_schools.html",
+        {
+            "page": page,
+            "search": search,
+            "district": district,
+            "districts": districts_of(visible),
+        },
+    )
