@@ -6,7 +6,7 @@ credit or reverse; the ledger credits once, keeps the record and caps at 25 when
 reading (selectors.Totals). It never learns what kind of activity a source is.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
@@ -167,23 +167,34 @@ def hours_reverse_teacher(*, teacher: User, reason: str, by: User | None = None)
     return _reverse_all(HoursEntry.objects.filter(teacher=teacher), reason=reason, by=by)
 
 
-def teacher_remove(*, membership: SchoolMembership, by: User, reason: str) -> TeacherRemoval:
+def teacher_remove(
+    *,
+    membership: SchoolMembership,
+    by: User,
+    reason: str,
+    also_clear: Callable[[SchoolMembership, str], dict] | None = None,
+) -> TeacherRemoval:
     """调岗移除: groups' removal (memberships, leaderships, the audit row) plus
     reversing every standing credit the teacher holds, all in one transaction.
     The number of reversed credits goes into the audit row's `cleared` as groups
     creates it (the audit row is append-only: never saved again afterwards).
-    The removal view must call this (or a wrapper further right), not groups'."""
 
-    def reverse_credits(place: SchoolMembership, reason: str) -> dict:
+    An app further right clears its own records through `also_clear`, called
+    after the reversal with the same (locked place, reason); its keys join
+    `cleared`. The removal view must call this (or a wrapper further right,
+    assessment.services.teacher_remove), not groups'."""
+
+    def clear(place: SchoolMembership, reason: str) -> dict:
         # Called by groups under its lock on the place, after its checks pass.
         reversed_ = hours_reverse_teacher(
             teacher=membership.user, reason=f"调岗移除：{reason}"[:200], by=by
         )
-        return {"hours_credits": reversed_}
+        cleared = {"hours_credits": reversed_}
+        if also_clear is not None:
+            cleared.update(also_clear(place, reason))
+        return cleared
 
-    return groups_teacher_remove(
-        membership=membership, by=by, reason=reason, also_clear=reverse_credits
-    )
+    return groups_teacher_remove(membership=membership, by=by, reason=reason, also_clear=clear)
 
 
 # ---- 学时登记 ---------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_removal
+from . import views
 
 app_name = "hours"
 
@@ -14,9 +14,4 @@ urlpatterns = [
         name="school_registration",
     ),
     path("district/hours/", views.district_registration, name="district"),
-    path(
-        "school/roster/<int:membership_id>/remove/",
-        views_removal.teacher_remove_confirm,
-        name="teacher_remove",
-    ),
 ]

@@ -6,6 +6,8 @@
   var VIDEO = ["mp4", "m4v", "mov", "webm"];
 
   function mb(bytes) { return (bytes / 1048576).toFixed(bytes < 10485760 ? 1 : 0) + " MB"; }
+  // Limits written in KB (提升总结: 2048 KB) are shown in KB, precisely.
+  function kb(bytes) { return (bytes / 1024).toFixed(1) + " KB"; }
 
   function problem(input, file) {
     var name = file.name, dot = name.lastIndexOf(".");
@@ -19,7 +21,9 @@
     var limit = Number(input.dataset.maxBytes);
     if (VIDEO.indexOf(ext) >= 0 && input.dataset.videoMaxBytes) limit = Number(input.dataset.videoMaxBytes);
     if (limit && file.size > limit) {
-      return "“" + name + "”有 " + mb(file.size) + "，超过了 " + mb(limit) + " 的上限，请压缩后再上传。";
+      var size = input.dataset.sizeUnit === "KB" ? kb : mb;
+      var max = input.dataset.sizeUnit === "KB" ? (limit / 1024) + " KB" : mb(limit);
+      return "“" + name + "”有 " + size(file.size) + "，超过了 " + max + " 的上限，请压缩后再上传。";
     }
     return "";
   }

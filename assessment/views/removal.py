@@ -1,7 +1,7 @@
-"""调岗移除, confirmed by the school admin. It lives here, in the rightmost app
-that clears something on removal: hours.services.teacher_remove reverses the
-teacher's credits and calls groups' removal (memberships, the audit row). An app
-further right that clears more wraps that service and takes this view over."""
+"""调岗移除, confirmed by the school admin. It lives in assessment, the
+rightmost app that clears something: assessment.services.teacher_remove wraps
+hours' removal (credits reversed; groups' memberships and audit row) and
+archives the teacher's plan, points, summaries, evaluations and review."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -11,9 +11,10 @@ from accounts.access import get_staff_member, role_required
 from accounts.roles import Role
 from groups.forms import RemovalForm
 from groups.selectors import teacher_removal_preview
+from hours.selectors import standing_hours
 
-from .selectors import standing_hours
-from .services import teacher_remove
+from ..selectors import teacher_materials_preview
+from ..services import teacher_remove
 
 
 @role_required(Role.SCHOOL_ADMIN)
@@ -32,11 +33,12 @@ def teacher_remove_confirm(request, membership_id: int):
             return redirect("groups:removals")
     return render(
         request,
-        "hours/removal_confirm.html",
+        "assessment/removal_confirm.html",
         {
             "membership": membership,
             "form": form,
             "preview": teacher_removal_preview(membership=membership),
             "standing": standing_hours(teacher=membership.user),
+            "materials": teacher_materials_preview(membership=membership),
         },
     )

@@ -1,0 +1,34 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from accounts.selectors import cycle_current
+
+
+def refuse(request, exc: ValidationError) -> None:
+    """Show a service's refusal as the page's error message."""
+    messages.error(request, "；".join(exc.messages))
+
+
+def form_errors(form) -> str:
+    return "；".join(e for errors in form.errors.values() for e in errors)
+
+
+def back_to(request, default: str, *args):
+    """Redirect to the page the form came from (`next`, on this site only)."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(url)
+    return redirect(reverse(default, args=args))
+
+
+def current_cycle(request):
+    """The running cycle, or None with a message saying why nothing can be done."""
+    cycle = cycle_current()
+    if cycle is None:
+        messages.warning(request, "省工程办尚未设置研修周期。")
+    return cycle
