@@ -20,8 +20,15 @@ MB = 1024 * 1024
 
 def size_text(n: int, unit: str = "MB") -> str:
     """A file's size as a message shows it: "2.0 MB", or "2049.0 KB" for a limit
-    set in KB (seed 001: 不超过 2048kb), where MB would round 2049 KB to 2.0."""
-    return f"{n / (KB if unit == 'KB' else MB):.1f} {unit}"
+    set in KB (seed 001: 不超过 2048kb), where MB would round 2049 KB to 2.0.
+    In KB, a size the one decimal cannot show exactly also gives its bytes, so
+    one byte over 2048 KB reads "2048.0 KB（2097153 字节）", not "2048.0 KB"."""
+    if unit != "KB":
+        return f"{n / MB:.1f} MB"
+    text = f"{n / KB:.1f} KB"
+    if round(n / KB, 1) * KB != n:
+        text += f"（{n} 字节）"
+    return text
 
 
 @dataclass(frozen=True)

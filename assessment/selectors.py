@@ -433,7 +433,10 @@ def review_counts(*, school_id: int, cycle: Cycle) -> ReviewCounts:
     """The count line over every active teacher of the school. One query."""
     row = with_progress(staff_of_school(school_id).filter(is_teacher=True), cycle=cycle).aggregate(
         total=Count("pk"),
-        complete=Count("pk", filter=Q(complete=True)),
+        # COMPLETE itself, not Q(complete=True): Django 5.2 prunes the `complete`
+        # annotation from the aggregate's subquery, and SQLite then reads the
+        # quoted name as the string 'complete' (always false).
+        complete=Count("pk", filter=COMPLETE),
         passed=Count("pk", filter=Q(review_result=Result.PASSED)),
         failed=Count("pk", filter=Q(review_result=Result.FAILED)),
     )

@@ -7,7 +7,11 @@
 
   function mb(bytes) { return (bytes / 1048576).toFixed(bytes < 10485760 ? 1 : 0) + " MB"; }
   // Limits written in KB (提升总结: 2048 KB) are shown in KB, precisely.
-  function kb(bytes) { return (bytes / 1024).toFixed(1) + " KB"; }
+  function kb(bytes) {
+    var text = (bytes / 1024).toFixed(1) + " KB";
+    // One byte over 2048 KB still reads 2048.0 KB: give the bytes then.
+    return Number((bytes / 1024).toFixed(1)) * 1024 === bytes ? text : text + "（" + bytes + " 字节）";
+  }
 
   function problem(input, file) {
     var name = file.name, dot = name.lastIndexOf(".");
