@@ -149,3 +149,76 @@ def submit_evaluation(cast, teacher, point):
     return services.evaluation_submit(
         teacher=teacher, school=cast.school, cycle=cast.cycle, point=point
     )
+
+
+def grow(cast, mats, n: int, *, start: int = 0) -> list:
+    """`n` more teachers of the cast's school, in bulk, spread over every state
+    of the review: none, a plan, points, summaries, complete, passed, failed,
+    and evaluations at each status. Rows are written directly (set-up only):
+    the pages under test only read them."""
+    from accounts.demo_ids import make_id_number, make_phone
+    from assessment.models import (
+        AbilityEvaluation,
+        AbilitySummary,
+        ImprovementPlan,
+        PointChoice,
+        TeacherReview,
+    )
+    from hours.models import HoursSummary
+
+    base = 50_000 + start
+    users = User.objects.bulk_create(
+        User(
+            username=f"grow{base + i}",
+            real_name=f"教师{base + i:06d}",
+            phone=make_phone(base + i),
+            id_number=make_id_number(base + i),
+            password="!",
+        )
+        for i in range(n)
+    )
+    SchoolMembership.objects.bulk_create(
+        SchoolMembership(user=u, school=cast.school, subject="语文", is_full_time=i % 7 != 0)
+        for i, u in enumerate(users)
+    )
+    GroupMember.objects.bulk_create(
+        GroupMember(group=mats.chinese if i % 2 else mats.maths, user=u)
+        for i, u in enumerate(users)
+    )
+    common = {"school": cast.school, "cycle": cast.cycle}
+    doc = {"original_name": "x.pdf", "size": 10, "content_type": "application/pdf"}
+    plans, choices, summaries, reviews, evaluations, hours = [], [], [], [], [], []
+    for i, u in enumerate(users):
+        stage = i % 8
+        hours.append(HoursSummary(teacher=u, cycle=cast.cycle, recorded=(i * 3) % 31))
+        if stage >= 1:
+            plans.append(ImprovementPlan(teacher=u, file=f"x/{u.pk}.pdf", **common, **doc))
+        if stage >= 2:
+            for p in mats.keys[:3]:
+                choices.append(PointChoice(teacher=u, point=p, **common))
+                evaluations.append(
+                    AbilityEvaluation(
+                        teacher=u,
+                        point=p,
+                        requirement=[{"kind": "方案", "count": 1}],
+                        status=list(AbilityEvaluation.Status)[i % 6],
+                        return_reason="请补充" if i % 6 == 3 else "",
+                        **common,
+                    )
+                )
+        if stage >= 3:
+            for p in mats.keys[: 3 if stage >= 4 else 2]:
+                summaries.append(
+                    AbilitySummary(teacher=u, point=p, file=f"s/{u.pk}{p.pk}.pdf", **common, **doc)
+                )
+        if stage == 6:
+            reviews.append(TeacherReview(teacher=u, result="passed", **common))
+        if stage == 7:
+            reviews.append(TeacherReview(teacher=u, result="failed", reason="总结不全", **common))
+    HoursSummary.objects.bulk_create(hours)
+    ImprovementPlan.objects.bulk_create(plans)
+    PointChoice.objects.bulk_create(choices)
+    AbilitySummary.objects.bulk_create(summaries)
+    TeacherReview.objects.bulk_create(reviews)
+    AbilityEvaluation.objects.bulk_create(evaluations)
+    return users

@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.selectors import cycle_current
+from groups.selectors import groups_of_school
 
 
 def refuse(request, exc: ValidationError) -> None:
@@ -32,3 +34,16 @@ def current_cycle(request):
     if cycle is None:
         messages.warning(request, "省工程办尚未设置研修周期。")
     return cycle
+
+
+def group_filter(request, school_id: int):
+    """The school's groups for a filter (one query) and the one chosen in
+    ?group=, taken from that list; a group of another school answers 404."""
+    groups = list(groups_of_school(school_id=school_id))
+    group_id = request.GET.get("group", "")
+    if not group_id:
+        return groups, None
+    group = next((g for g in groups if str(g.pk) == group_id), None)
+    if group is None:
+        raise Http404
+    return groups, group

@@ -4,13 +4,12 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_school_for, role_required
 from accounts.exports import xlsx_response
 from accounts.roles import Role
-from groups.selectors import groups_of_school
 from hours.selectors import group_names_by_user
 
 from ..access import get_evaluation_for_school
@@ -26,7 +25,7 @@ from ..selectors import (
     register_choices,
 )
 from ..services import evaluation_assess
-from .common import current_cycle, form_errors, refuse
+from .common import current_cycle, form_errors, group_filter, refuse
 from .teacher import evaluation_slots
 
 PAGE_SIZE = 50
@@ -36,9 +35,7 @@ PAGE_SIZE = 50
 def register(request):
     school = get_school_for(request.grant, request.grant.school_id)
     cycle = current_cycle(request)
-    groups = groups_of_school(school_id=school.pk)
-    group_id = request.GET.get("group", "")
-    group = get_object_or_404(groups, pk=group_id) if group_id.isdigit() else None
+    groups, group = group_filter(request, school.pk)
     status = request.GET.get("status", "")
     status = status if status in AbilityEvaluation.Status.values else ""
     search = request.GET.get("q", "").strip()

@@ -4,13 +4,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_school_for, get_staff_member, role_required
 from accounts.exports import xlsx_response
 from accounts.roles import Role
-from groups.selectors import groups_of_school
 from hours.selectors import group_names_by_user
 
 from ..access import get_case_for_school
@@ -30,15 +29,13 @@ from ..selectors import (
     teacher_progress,
 )
 from ..services import case_rate, review_fail, review_pass, review_pass_complete
-from .common import back_to, current_cycle, form_errors, refuse
+from .common import back_to, current_cycle, form_errors, group_filter, refuse
 
 PAGE_SIZE = 50
 
 
 def _filters(request, school_id: int) -> dict:
-    groups = groups_of_school(school_id=school_id)
-    group_id = request.GET.get("group", "")
-    group = get_object_or_404(groups, pk=group_id) if group_id.isdigit() else None
+    groups, group = group_filter(request, school_id)
     completion = request.GET.get("completion", "")
     result = request.GET.get("result", "")
     sort = request.GET.get("sort", "")
