@@ -79,6 +79,11 @@ class ReasonForm(forms.Form):
         error_messages={"required": "请填写原因（教师会看到）。"},
     )
 
+    def __init__(self, *args, label: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["reason"].label = f"{label}（教师会看到）"
+
 
 class AssessForm(forms.Form):
     result = forms.ChoiceField(

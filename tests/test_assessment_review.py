@@ -45,7 +45,9 @@ def result_of(user) -> str:
 def test_the_table_has_the_columns_of_seed_001(cast, as_user, mats):
     fm.complete(cast, cast.teacher, mats.keys[:3])
     body = as_user(cast.school_admin).get(REVIEW).content.decode()
-    heads = re.findall(r"<th>(.*?)</th>", body.split('id="review-table"')[1].split("</thead>")[0])
+    heads = re.findall(
+        r"<th[^>]*>(.*?)</th>", body.split('id="review-table"')[1].split("</thead>")[0]
+    )
     assert [re.sub(r"<[^>]+>|[ ↑↓]", "", h) for h in heads] == [
         "序号",
         "姓名",

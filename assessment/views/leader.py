@@ -47,7 +47,7 @@ def evaluation_check(request, evaluation_id: int):
             "evaluation": evaluation,
             "slots": slots,
             "default_requirement": default,
-            "return_form": ReasonForm(),
+            "return_form": ReasonForm(label="退回原因"),
         },
     )
 

@@ -109,7 +109,7 @@ def review_teacher(request, membership_id: int):
         "groups": group_names_by_user(
             school_id=membership.school_id, user_ids=[membership.user_id]
         ).get(membership.user_id, ""),
-        "fail_form": ReasonForm(),
+        "fail_form": ReasonForm(label="不通过原因"),
         "next": request.GET.get("next", ""),
     }
     template = "assessment/_review_panel.html" if request.htmx else "assessment/review_teacher.html"
