@@ -36,7 +36,7 @@ class PointChoiceForm(forms.Form):
     points = PointLabelField(
         label="我的能力点",
         queryset=None,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input mt-1"}),
         error_messages={
             "required": "请至少选择 3 个能力点。",
             "invalid_choice": "所选能力点不在本校可选范围内。",
