@@ -154,7 +154,3 @@ def get_case_for_leader(user, case_id: int) -> TypicalCase:
 
 def get_led_group(user, group_id: int) -> ResearchGroup:
     return get_object_or_404(_led_groups(user).select_related("school"), pk=group_id)
-
-
-def school_admin_of(user, school_id: int) -> bool:
-    return _admin_school_ids(user).filter(school_id=school_id).exists()

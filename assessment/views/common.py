@@ -18,14 +18,19 @@ def form_errors(form) -> str:
     return "；".join(e for errors in form.errors.values() for e in errors)
 
 
-def back_to(request, default: str, *args):
-    """Redirect to the page the form came from (`next`, on this site only)."""
+def safe_next(request) -> str:
+    """`next` from the form or the query string, if it is a path on this site."""
     url = request.POST.get("next") or request.GET.get("next") or ""
     if url and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(url)
-    return redirect(reverse(default, args=args))
+        return url
+    return ""
+
+
+def back_to(request, default: str, *args):
+    """Redirect to the page the form came from (`next`, on this site only)."""
+    return redirect(safe_next(request) or reverse(default, args=args))
 
 
 def current_cycle(request):

@@ -21,12 +21,12 @@ from ..selectors import (
     REGISTER_STATUSES,
     RegisterLine,
     evaluation_gate,
+    evaluation_slots,
     evaluations_for,
     register_choices,
 )
 from ..services import evaluation_assess
 from .common import current_cycle, form_errors, group_filter, refuse
-from .teacher import evaluation_slots
 
 PAGE_SIZE = 50
 

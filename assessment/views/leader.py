@@ -15,10 +15,15 @@ from hours.selectors import group_names_by_user
 from ..access import get_case_for_leader, get_evaluation_for_leader
 from ..files import CASE_DESIGN
 from ..forms import CaseForm, ReasonForm
-from ..selectors import LEADER_FILTERS, cases_of_groups, leader_evaluations, materials_open
+from ..selectors import (
+    LEADER_FILTERS,
+    cases_of_groups,
+    evaluation_slots,
+    leader_evaluations,
+    materials_open,
+)
 from ..services import case_create, case_delete, evaluation_return, evaluation_view
 from .common import current_cycle, form_errors, refuse
-from .teacher import evaluation_slots
 
 
 @role_required(Role.LEADER)

@@ -29,7 +29,7 @@ from ..selectors import (
     teacher_progress,
 )
 from ..services import case_rate, review_fail, review_pass, review_pass_complete
-from .common import back_to, current_cycle, form_errors, group_filter, refuse
+from .common import back_to, current_cycle, form_errors, group_filter, refuse, safe_next
 
 PAGE_SIZE = 50
 
@@ -110,7 +110,7 @@ def review_teacher(request, membership_id: int):
             school_id=membership.school_id, user_ids=[membership.user_id]
         ).get(membership.user_id, ""),
         "fail_form": ReasonForm(label="不通过原因"),
-        "next": request.GET.get("next", ""),
+        "next": safe_next(request),
     }
     template = "assessment/_review_panel.html" if request.htmx else "assessment/review_teacher.html"
     return render(request, template, context)

@@ -20,13 +20,11 @@ from ..forms import EvidenceForm, PlanUploadForm, PointChoiceForm, SummaryUpload
 from ..models import AbilityEvaluation, PointChoice, TeacherReview
 from ..plan_docx import plan_template_docx
 from ..selectors import (
-    DEFAULT_EVIDENCE,
     MIN_POINTS,
     allowed_points_for,
-    evidence_requirement,
+    evaluation_slots,
     materials_closed_message,
     materials_open,
-    requirement_text,
     teacher_materials,
     teacher_progress,
 )
@@ -60,9 +58,6 @@ def mine(request):
     is_open = materials_open(teacher=request.user, cycle=cycle)
     review = materials.review
     locked = review is not None and review.result == TeacherReview.Result.PASSED
-    for row in materials.rows:
-        slots, _ = evidence_requirement(row.point)
-        row.requirement = requirement_text(row.evaluation.requirement if row.evaluation else slots)
     return render(
         request,
         "assessment/mine.html",
@@ -232,23 +227,6 @@ def _my_choice(request, cycle, point_id: int) -> PointChoice:
         cycle=cycle,
         point_id=point_id,
     )
-
-
-def evaluation_slots(evaluation, point) -> tuple[list, bool]:
-    """[(kind, position, count, item or None)] for every evidence item asked
-    for, and whether the requirement is the default one (seed 001's B1)."""
-    if evaluation is not None:
-        slots = evaluation.requirement
-        items = {(i.kind, i.position): i for i in evaluation.items.all()}
-    else:
-        slots, _ = evidence_requirement(point)
-        items = {}
-    rows = [
-        (s["kind"], n, s["count"], items.get((s["kind"], n)))
-        for s in slots
-        for n in range(1, s["count"] + 1)
-    ]
-    return rows, slots == DEFAULT_EVIDENCE
 
 
 @role_required(Role.TEACHER)
