@@ -86,6 +86,16 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.PhoneOrUsernameBackend",
 ]
+# The default first; the cheap hasher of generated initial passwords last, so a
+# first successful login re-hashes with the default (accounts/passwords.py).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "accounts.passwords.InitialPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -99,11 +109,19 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Repeated failed logins are throttled per username and address together, so one
-# school's shared network is not locked out by a single forgetful teacher.
+# Repeated failed logins are throttled per account and client address together:
+# five tries for one person (phone and username count as one account) from one
+# address, so neither a school's shared network nor someone elsewhere can lock
+# a teacher out by failing on purpose (accounts/backends.py).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "accounts.backends.lockout_key"
+AXES_CLIENT_IP_CALLABLE = "accounts.backends.client_ip"
+# How many reverse proxies of ours stand in front of Django, each appending the
+# address it saw to X-Forwarded-For (1 for the nginx the README describes). 0:
+# the header is not trusted at all, since any client can send one.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
