@@ -22,11 +22,15 @@ def user_for_login(login: str | None) -> User | None:
     return next((u for u in users if u.username == login), users[0] if users else None)
 
 
-def _hashed_with_default(user: User) -> bool:
+def _needs_default_run(user: User | None) -> bool:
+    """Whether checking this account's password would skip the default hasher."""
+    if user is None:
+        return True
     try:
-        return identify_hasher(user.password).algorithm == get_hasher("default").algorithm
-    except ValueError:  # unusable ("!…") or empty
-        return False
+        algorithm = identify_hasher(user.password).algorithm
+    except ValueError:
+        return False  # unusable: Django's check_password runs the default hasher itself
+    return algorithm != get_hasher("default").algorithm
 
 
 class PhoneOrUsernameBackend(ModelBackend):
@@ -39,7 +43,7 @@ class PhoneOrUsernameBackend(ModelBackend):
         if not username or password is None:
             return None
         user = user_for_login(username)
-        if user is None or not _hashed_with_default(user):
+        if _needs_default_run(user):
             make_password(password)  # the default hasher's work, thrown away
         if user is not None and user.check_password(password) and self.user_can_authenticate(user):
             return user

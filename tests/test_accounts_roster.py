@@ -324,3 +324,115 @@ def test_editing_without_typing_an_id_number_keeps_it_and_typing_one_corrects_it
     assert client.post(url, {**form, "id_number": corrected}).status_code == 302
     cast.teacher.refresh_from_db()
     assert cast.teacher.id_number == corrected
+
+
+def test_an_exported_roster_reimports_with_no_error_and_no_change(cast, as_user):
+    client = as_user(cast.school_admin)
+    upload(client, xlsx(GOOD_ROWS))
+    before = list(
+        User.objects.order_by("pk").values_list("pk", "real_name", "phone", "id_number", "password")
+    )
+    places = list(SchoolMembership.objects.order_by("pk").values())
+    export = client.get(reverse("accounts:roster"), {"export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert all(r[2].endswith("*******") for r in rows[1:])  # masked, as it must be
+    response = upload(client, SimpleUploadedFile("export.xlsx", export.content))
+    result = response.context["result"]
+    assert result.ok, result.errors
+    assert (result.created, result.updated) == (0, 0)
+    assert result.unchanged == len(rows) - 1
+    after = list(
+        User.objects.order_by("pk").values_list("pk", "real_name", "phone", "id_number", "password")
+    )
+    assert after == before  # every full ID number kept
+    assert list(SchoolMembership.objects.order_by("pk").values()) == places
+
+
+def test_an_edited_export_updates_the_teacher_its_phone_names(cast, as_user):
+    client = as_user(cast.school_admin)
+    masked = cast.teacher.masked_id_number
+    row = ["李老师", cast.teacher.phone, masked, "书法", "小学", "是"]
+    response = upload(client, xlsx([row]))
+    assert response.context["result"].updated == 1
+    assert SchoolMembership.objects.get(user=cast.teacher).subject == "书法"
+    cast.teacher.refresh_from_db()
+    assert cast.teacher.id_number != masked
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        # a masked number with a phone that is nobody's here
+        ["新老师", "13712349990", "440402*******", "", "", ""],
+        # another school's teacher's phone
+        ["外校老师", "OUTSIDER", "440402*******", "", "", ""],
+    ],
+)
+def test_a_masked_id_number_only_names_a_teacher_of_this_school(cast, as_user, row):
+    row = [cast.outsider.phone if v == "OUTSIDER" else v for v in row]
+    response = upload(as_user(cast.school_admin), xlsx([row]))
+    [error] = response.context["result"].errors
+    assert "已隐去" in error.reason and "完整的 18 位身份证号" in error.reason
+
+
+def test_the_template_as_shipped_imports_no_one_and_says_so(cast, as_user):
+    client = as_user(cast.school_admin)
+    template = client.get(reverse("accounts:roster_template")).content
+    response = upload(client, SimpleUploadedFile("模板.xlsx", template))
+    assert "文件中没有教师数据" in response.content.decode()
+    assert not User.objects.filter(real_name="张三").exists()
+
+
+@pytest.mark.parametrize(
+    ("cells", "reason"),
+    [
+        ({3: "语文" * 20}, "学科超过 30 字"),
+        ({0: "名" * 60}, "姓名超过 50 字"),
+        ({4: "大学"}, "学段“大学”不正确"),
+        ({4: "小学初中高中" * 10}, "学段“小学初中高中小学初中…”不正确"),
+    ],
+)
+def test_over_long_or_unknown_values_are_row_errors_not_database_errors(
+    cast, as_user, cells, reason
+):
+    row = ["孙八", "13712349993", make_id_number(9105), "语文", "小学", "是"]
+    for i, v in cells.items():
+        row[i] = v
+    response = upload(as_user(cast.school_admin), xlsx([row]))
+    assert response.status_code == 200
+    [error] = response.context["result"].errors
+    assert reason in error.reason
+
+
+def test_every_real_stage_is_accepted(cast, as_user):
+    from accounts.models import STAGES
+
+    rows = [
+        [f"教师{i}", f"1371234{i:04d}", make_id_number(9700 + i), "", stage, ""]
+        for i, stage in enumerate(STAGES)
+    ]
+    response = upload(as_user(cast.school_admin), xlsx(rows))
+    assert response.context["result"].created == len(STAGES)
+
+
+def test_the_new_teachers_passwords_come_once_as_an_xlsx_in_the_page(cast, as_user):
+    import base64
+
+    response = upload(as_user(cast.school_admin), xlsx(GOOD_ROWS))
+    assert "no-store" in response["Cache-Control"]
+    slip = response.context["slip"]
+    assert slip.startswith("data:application/vnd.openxmlformats")
+    content = base64.b64decode(slip.split(",", 1)[1])
+    rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+    assert rows[0] == ("姓名", "登录手机号", "初始密码")
+    by_phone = {r[1]: r[2] for r in rows[1:]}
+    assert set(by_phone) == {r[1] for r in GOOD_ROWS}
+    for phone, password in by_phone.items():
+        assert len(password) >= 10
+        assert User.objects.get(phone=phone).check_password(password)
+    assert len(set(by_phone.values())) == 3
+    # Stored nowhere in clear: not in the database, not in the session.
+    from django.contrib.sessions.models import Session
+
+    for session in Session.objects.all():
+        assert not any(p in str(session.get_decoded()) for p in by_phone.values())
