@@ -129,7 +129,9 @@ def test_every_roles_pages_load_with_no_csp_violation(
     page.screenshot(path=screenshot_path("csp-phone-menu"), full_page=True)
 
 
-def test_htmx_likes_and_confirm_dialogs_work_under_the_policy(cast, world, live_server, browser):
+def test_htmx_likes_and_confirm_dialogs_work_under_the_policy(
+    cast, world, live_server, browser, screenshot_path
+):
     s, discussion, *_ = world
     page, console = watched(browser, live_server, s.member)
     page.goto(f"{live_server.url}{reverse('activities:detail', args=[discussion.pk])}")
@@ -151,6 +153,7 @@ def test_htmx_likes_and_confirm_dialogs_work_under_the_policy(cast, world, live_
     admin.once("dialog", lambda d: d.accept())
     admin.get_by_role("button", name="生成临时密码").click()
     admin.wait_for_selector("#one-time-password")
+    admin.screenshot(path=screenshot_path("password-reset-once"), full_page=True)
     cast.teacher.refresh_from_db()
     assert cast.teacher.must_change_password
     assert admin.evaluate("window.__csp") == [] and console == []
