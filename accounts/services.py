@@ -169,3 +169,39 @@ def teacher_update(*, membership: SchoolMembership, data: TeacherData) -> bool:
         if changed_place:
             membership.save(update_fields=changed_place)
     return True
+
+
+def teachers_passwords_reissue(*, school: School, by: User) -> list[IssuedPassword]:
+    """New random initial passwords for the school's teachers who have never
+    logged in and still must choose a password: for a lost password file, and
+    for teachers imported before passwords were random (they have none usable).
+    Each is audited and told, like a reset; people with a role outside the
+    school are left alone. Returns the passwords, to be shown once."""
+    ids = list(
+        SchoolMembership.objects.teachers()
+        .filter(school=school, user__must_change_password=True, user__last_login__isnull=True)
+        .values_list("user_id", flat=True)
+    )
+    ids = sorted(set(ids) - people_beyond_school(school_id=school.pk, user_ids=ids))
+    with transaction.atomic():
+        # Locked, so two admins re-issuing at once can't each hand out passwords
+        # that the other's write replaced.
+        users = list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        issued = []
+        for user in users:
+            password = password_generate()
+            user.password = password_hash_initial(password)
+            issued.append(IssuedPassword(user.real_name, user.phone or user.username, password))
+        User.objects.bulk_update(users, ["password"], batch_size=500)
+        PasswordReset.objects.bulk_create(
+            [PasswordReset(user=u, by=by, school=school) for u in users], batch_size=500
+        )
+        notify(
+            users=users,
+            message=(
+                f"本校管理员{by.display_name}于 {timezone.localtime():%Y-%m-%d %H:%M} "
+                "为你重新生成了初始密码，请向本校管理员索取；首次登录时须设置新密码。"
+            ),
+            kind="password_reset",
+        )
+    return issued

@@ -271,3 +271,41 @@ def test_a_new_teacher_may_not_take_a_phone_that_is_someone_elses_login_name(cas
         {"real_name": "新老师", "phone": "13612340000", "id_number": make_id_number(9601)},
     )
     assert "该手机号已被其他人使用" in response.content.decode()
+
+
+def test_teachers_who_never_logged_in_get_new_initial_passwords_once(
+    cast, as_user, expert_who_teaches_here
+):
+    """A lost password file, or teachers imported under the old scheme (no
+    usable password): the admin re-issues for everyone who never logged in."""
+    import base64
+
+    from openpyxl import load_workbook
+
+    never = [cast.teacher, cast.teacher2, cast.expert]
+    User.objects.filter(pk__in=[u.pk for u in never]).update(
+        password="!old-scheme", must_change_password=True, last_login=None
+    )
+    User.objects.filter(pk=cast.teacher2.pk).update(last_login=timezone.now())
+    response = as_user(cast.school_admin).post(reverse("accounts:roster_passwords_reissue"))
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    content = base64.b64decode(response.context["slip"].split(",", 1)[1])
+    rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))[1:]
+    assert [r[1] for r in rows] == [cast.teacher.phone]  # not the one who logged in, not the expert
+    cast.teacher.refresh_from_db()
+    assert cast.teacher.check_password(rows[0][2])
+    assert PasswordReset.objects.filter(user=cast.teacher, by=cast.school_admin).count() == 1
+    assert Notification.objects.filter(user=cast.teacher, kind="password_reset").exists()
+    cast.expert.refresh_from_db()
+    assert cast.expert.password == "!old-scheme"
+    login = Client().post(
+        reverse("accounts:login"), {"username": cast.teacher.phone, "password": rows[0][2]}
+    )
+    assert login.status_code == 302
+
+
+def test_reissuing_is_for_the_school_admin_only(cast, as_user):
+    url = reverse("accounts:roster_passwords_reissue")
+    assert Client().post(url).status_code == 302  # to the login page
+    assert as_user(cast.teacher).post(url).status_code == 403
+    assert as_user(cast.school_admin).get(url).status_code == 405

@@ -24,6 +24,7 @@ from ..services import (
     teacher_add,
     teacher_password_reset,
     teacher_update,
+    teachers_passwords_reissue,
 )
 
 
@@ -151,7 +152,7 @@ def roster_import_view(request):
                 return render(
                     request,
                     "accounts/roster_import_done.html",
-                    {"school": school, "result": result, "slip": _slip_data_url(result)},
+                    {"school": school, "result": result, "slip": _slip_data_url(result.passwords)},
                 )
     return render(
         request,
@@ -164,14 +165,30 @@ def roster_import_view(request):
     )
 
 
-def _slip_data_url(result) -> str:
-    """The one-time .xlsx of the new accounts' initial passwords, inside the
-    page itself (a data: URL behind a download link): it exists only in this
-    response, so nothing on the server holds the passwords in clear, and it is
-    gone once the admin leaves the page."""
-    if not result.passwords:
+@never_cache
+@role_required(Role.SCHOOL_ADMIN)
+@require_POST
+def roster_passwords_reissue(request):
+    school = get_school_for(request.grant, request.grant.school_id)
+    issued = teachers_passwords_reissue(school=school, by=request.user)
+    if not issued:
+        messages.info(request, "没有需要重新生成初始密码的教师（所有教师都已登录过）。")
+        return redirect("accounts:roster")
+    return render(
+        request,
+        "accounts/passwords_reissued.html",
+        {"school": school, "count": len(issued), "slip": _slip_data_url(issued)},
+    )
+
+
+def _slip_data_url(issued) -> str:
+    """The one-time .xlsx of new initial passwords, inside the page itself (a
+    data: URL behind a download link): it exists only in this response, so
+    nothing on the server holds the passwords in clear, and it is gone once the
+    admin leaves the page."""
+    if not issued:
         return ""
-    content = base64.b64encode(passwords_xlsx(result.passwords)).decode("ascii")
+    content = base64.b64encode(passwords_xlsx(issued)).decode("ascii")
     return f"data:{XLSX};base64,{content}"
 
 
