@@ -18,8 +18,19 @@ from .factories_activities import EXE, MP4, PNG  # noqa: F401  (re-exported for 
 from .factories_groups import guangdong
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-# An OLE2 (Word 97-2003) header with Word's signature at 512.
-DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + b"\xec\xa5\xc1\x00" + b"\x00" * 600
+# A Word 97-2003 file as the checker sees one: the OLE2 header, Word's FIB
+# signature at 512, and a directory naming the WordDocument stream.
+DOC = (
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    + b"\x00" * 504
+    + b"\xec\xa5\xc1\x00"
+    + b"\x00" * 1020
+    + b"".join(
+        n.encode("utf-16-le").ljust(64, b"\x00") + b"\x00" * 64
+        for n in ("Root Entry", "WordDocument", "1Table")
+    )
+    + b"\x00" * 512
+)
 
 
 def _docx() -> bytes:

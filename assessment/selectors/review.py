@@ -70,6 +70,7 @@ class ReviewCounts:
     complete: int
     passed: int
     failed: int
+    waiting: int  # complete and still 待考核: what the school may pass now
 
     @property
     def line(self) -> str:
@@ -85,13 +86,8 @@ class ReviewCounts:
         return self.percent(self.passed)
 
     @property
-    def waiting(self) -> int:
-        """Complete teachers not yet passed: what the school may pass now."""
-        return self.complete - self.passed
-
-    @property
     def waiting_percent(self) -> int:
-        return self.percent(max(self.waiting, 0))
+        return self.percent(self.waiting)
 
     @property
     def failed_percent(self) -> int:
@@ -108,6 +104,7 @@ def review_counts(*, school_id: int, cycle: Cycle) -> ReviewCounts:
         complete=Count("pk", filter=COMPLETE),
         passed=Count("pk", filter=Q(review_result=Result.PASSED)),
         failed=Count("pk", filter=Q(review_result=Result.FAILED)),
+        waiting=Count("pk", filter=COMPLETE & Q(review_result=Result.PENDING)),
     )
     return ReviewCounts(**row)
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_school_for, role_required
+from accounts.exports import sandbox
 from accounts.models import SchoolMembership
 from accounts.roles import Role
 from groups.selectors import groups_led_by
@@ -106,7 +107,7 @@ def plan_template(request):
     response = HttpResponse(content, content_type=DOCX)
     filename = f"{request.user.real_name}+{PLAN_TITLE}（模板）.docx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return sandbox(response)
 
 
 @require_POST

@@ -16,6 +16,13 @@ pytestmark = [
 ]
 
 PHONE = {"width": 375, "height": 812}
+# Content-Security-Policy violations, collected in the page (as in test_csp_browser).
+WATCH = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "inline"));
+});
+"""
 
 
 def no_sideways_scroll(page) -> bool:
@@ -31,6 +38,7 @@ def test_teacher_path_on_a_phone_to_a_passed_review(cast, live_server, browser, 
     fm.give_hours(cast, cast.teacher, 25)
 
     teacher = browser.new_context(viewport=PHONE)
+    teacher.add_init_script(WATCH)
     page = teacher.new_page()
     login_in_browser(page, live_server, cast.teacher.username)
     path = page.locator("#path")
@@ -72,15 +80,24 @@ def test_teacher_path_on_a_phone_to_a_passed_review(cast, live_server, browser, 
 
     # The school admin passes the teacher from the review table (also on a phone).
     school = browser.new_context(viewport=PHONE)
+    school.add_init_script(WATCH)
     admin = school.new_page()
     login_in_browser(admin, live_server, cast.school_admin.username)
     admin.goto(f"{live_server.url}/school/review/?q=李老师")
     row = admin.locator("#review-table tbody tr", has_text="李老师")
     assert "完成" in row.inner_text() and "待考核" in row.inner_text()
+    assert no_sideways_scroll(admin)
+    # 查看材料 opens the teacher's materials in the page (htmx), passed from there.
+    row.get_by_role("link", name="查看材料").click()
+    panel = admin.locator("#review-panel #teacher-materials")
+    panel.wait_for()
+    assert admin.url.endswith("/school/review/?q=李老师") or "q=" in admin.url
+    assert "25/25" in panel.inner_text() and "A3 微课程设计与制作" in panel.inner_text()
     admin.screenshot(path=screenshot_path("assessment-review-phone"), full_page=True)
     assert no_sideways_scroll(admin)
-    row.get_by_role("button", name="通过").click()
+    panel.get_by_role("button", name="通过", exact=True).click()
     admin.wait_for_selector("text=李老师：考核通过")
+    assert admin.evaluate("window.__csp") == []
     assert TeacherReview.objects.get(teacher=cast.teacher).result == "passed"
     school.close()
 
@@ -90,4 +107,5 @@ def test_teacher_path_on_a_phone_to_a_passed_review(cast, live_server, browser, 
     assert page.locator("#plan-form").count() == 0  # locked after the pass
     page.screenshot(path=screenshot_path("assessment-passed-phone"), full_page=True)
     assert no_sideways_scroll(page)
+    assert page.evaluate("window.__csp") == []
     teacher.close()
