@@ -56,7 +56,7 @@ def load(ctx) -> None:
         return
     leader = group.leader
     theme = SchoolTheme.objects.filter(school_id=group.school_id, cycle=ctx.cycle).first()
-    points = list(theme.key_points.order_by("code")) if theme else []
+    points = list(theme.key_points.order_by("sort_key", "code")) if theme else []
     if not points:
         return
     demo_teacher = ctx.users.get("teacher")

@@ -275,4 +275,4 @@ def school_key_points(*, school_id: int, cycle):
     without a theme). Topics must aim at these; coverage is measured on them."""
     return AbilityPoint.objects.filter(
         pk__in=SchoolTheme.objects.filter(school_id=school_id, cycle=cycle).values("key_points")
-    ).order_by("code")
+    ).order_by("sort_key", "code")

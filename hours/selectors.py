@@ -123,7 +123,7 @@ def hours_breakdown(entries) -> Breakdown:
             row[2] += e.hours
     return Breakdown(
         by_category=[(k, n, h) for k, (n, h) in cats.items()],
-        by_point=sorted((tuple(r) for r in points.values()), key=lambda r: r[0].code),
+        by_point=sorted((tuple(r) for r in points.values()), key=lambda r: r[0].sort_key),
     )
 
 
