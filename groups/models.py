@@ -1,6 +1,7 @@
 import re
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -272,3 +273,26 @@ class TeacherRemoval(models.Model):
 
     def __str__(self):
         return f"{self.teacher} 于 {self.at:%Y-%m-%d} 移出 {self.school}"
+
+
+class ClearedRecord(models.Model):
+    """One row a 调岗移除 took out of use (a participation, a post, a homework
+    submission...), archived in the removal's audit trail: its fields as JSON,
+    and the names of its stored files, which stay in storage and are reachable
+    only by the operator through the admin. Written once by teacher_remove."""
+
+    removal = models.ForeignKey(
+        TeacherRemoval, on_delete=models.PROTECT, related_name="records", verbose_name="移除记录"
+    )
+    model = models.CharField("类型", max_length=100)  # e.g. "activities.post"
+    object_id = models.PositiveBigIntegerField("原编号")
+    data = models.JSONField("内容", encoder=DjangoJSONEncoder)
+    files = models.JSONField("文件", default=list, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "调岗移除归档"
+        ordering = ["removal", "model", "object_id"]
+        indexes = [models.Index(fields=["removal", "model"])]
+
+    def __str__(self):
+        return f"{self.model} #{self.object_id}"

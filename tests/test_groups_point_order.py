@@ -59,6 +59,7 @@ def test_my_hours_lists_points_in_reading_order(cast, as_user):
     hours_credit(
         teacher=s.member,
         cycle=cast.cycle,
+        school=cast.school,
         source=a,
         hours=2,
         category="教学研讨",
