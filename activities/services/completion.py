@@ -61,7 +61,9 @@ def participation_complete(*, participation: Participation, by, reason: str) -> 
     with transaction.atomic():
         if not teacher_place_lock(teacher_id=user.pk, school_id=activity.group.school_id):
             return False
-        by_leader = by is not None and by.pk != user.pk
+        # A 线下活动 is completed by the leader's evidence, which comes after the
+        # open period; the other kinds by the member's own work inside it.
+        by_leader = activity.kind == Activity.Kind.OFFLINE
         if window_refusal(activity=activity, teacher=user, by_leader=by_leader):
             return False
         now = timezone.now()
