@@ -62,7 +62,12 @@ def test_the_database_refuses_a_second_standing_credit_even_across_cycles(cast):
 
     def complete_in(cycle):
         return lambda: hours_credit(
-            teacher=cast.teacher, cycle=cycle, source=src, hours=2, category="教学研讨"
+            teacher=cast.teacher,
+            cycle=cycle,
+            school=cast.school,
+            source=src,
+            hours=2,
+            category="教学研讨",
         )
 
     for _ in range(5):
