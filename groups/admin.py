@@ -6,7 +6,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 
 from .catalogue import CatalogueFileError, ability_point_in_use, ability_points_import
 from .forms import AbilityPointImportForm
@@ -220,7 +220,7 @@ class ClearedRecordAdmin(admin.ModelAdmin):
             (reverse("admin:groups_clearedrecord_file", args=[obj.pk, i]), posixpath.basename(n))
             for i, n in enumerate(obj.files or [])
         ]
-        return format_html_join("、", '<a href="{}">{}</a>', links) or format_html("—")
+        return format_html_join("、", '<a href="{}">{}</a>', links) or "—"
 
     def get_urls(self):
         extra = [

@@ -235,6 +235,10 @@ def test_the_operator_opens_a_cleared_file_in_the_admin(cast, as_user, story):
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == fa.PDF
     assert as_user(cast.school_admin).get(url).status_code == 302  # to the admin login
+    page = as_user(cast.operator).get(
+        reverse("admin:groups_teacherremoval_change", args=[removal.pk])
+    )
+    assert page.status_code == 200 and url in page.content.decode()
 
 
 def test_evidence_uploaded_after_the_removal_credits_nobody_removed(cast, as_user, story):
@@ -311,3 +315,14 @@ def test_group_membership_stays_cleared_and_nothing_else_is_lost(cast, as_user, 
     assert not GroupMember.objects.filter(user=s.member).exists()
     assert GroupMember.objects.filter(user=s.member2, group=s.group).exists()
     assert Activity.objects.filter(group=s.group).count() == 5
+
+
+def test_the_audit_list_says_what_was_archived(cast, as_user, story):
+    _remove(cast, as_user, story.s.member)
+    for who, name in (
+        (cast.school_admin, "groups:removals"),
+        (cast.district_admin, "groups:district_removals"),
+    ):
+        text = as_user(who).get(reverse(name)).content.decode()
+        assert "活动记录：5 条参与、1 条观点、1 份作业、1 份评课表已归档" in text
+        assert "学时记录：4 条已冲销" in text

@@ -9,7 +9,7 @@ from hours.services import hours_claim, hours_credit, hours_reverse_source, teac
 
 from ..models import Activity, Participation
 from ..window import window_refusal
-from .common import ActivityError, require_window
+from .common import ActivityError, lock_member, require_window
 
 
 def participation_join(*, activity: Activity, user) -> Participation:
@@ -19,11 +19,13 @@ def participation_join(*, activity: Activity, user) -> Participation:
     require_window(activity, user)
     if not GroupMember.objects.filter(group_id=activity.group_id, user=user).exists():
         raise ActivityError("只有本教研组的组员可以参与此活动。")
-    try:
-        with transaction.atomic():
-            participation, _ = Participation.objects.get_or_create(activity=activity, user=user)
-    except IntegrityError:  # the same click racing itself: the other request made the row
-        participation = Participation.objects.get(activity=activity, user=user)
+    with transaction.atomic():
+        lock_member(activity, user)  # a join cannot outlive a removal racing it
+        try:
+            with transaction.atomic():
+                participation, _ = Participation.objects.get_or_create(activity=activity, user=user)
+        except IntegrityError:  # the same click racing itself: the other request made the row
+            participation = Participation.objects.get(activity=activity, user=user)
     return participation
 
 
