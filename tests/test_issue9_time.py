@@ -186,7 +186,7 @@ def test_the_cycles_end_shows_on_home_and_activity_pages(cast, s, as_user):
         home = client.get(reverse("home")).content.decode()
         assert 'id="cycle-end"' in home and end in home, role
         detail = client.get(reverse("activities:detail", args=[a.pk])).content.decode()
-        assert f"{end} 结束，之后不能再提交或计入学时" in detail
+        assert f"于 {end} 结束，之后不能再提交或计入学时" in detail
 
 
 def test_the_window_is_one_rule_for_the_page_and_the_service(cast, s, as_user):
