@@ -297,7 +297,7 @@ def teacher_remove(*, membership: SchoolMembership, by: User, reason: str) -> Te
     # Lock the place: two admins confirming at once must not write two audit rows,
     # and a credit racing the removal waits for it (hours.services.teacher_place_lock).
     locked = (
-        SchoolMembership.objects.select_for_update()
+        SchoolMembership.objects.select_for_update(of=("self",))  # the place row only
         .select_related("user", "school")
         .get(pk=membership.pk)
     )

@@ -350,7 +350,7 @@ def _lock_pending_claim(claim: HoursClaim, by: User) -> HoursClaim | None:
     # The row lock makes twenty confirms of one claim run one after another;
     # only the first still finds it pending.
     return (
-        HoursClaim.objects.select_for_update()
+        HoursClaim.objects.select_for_update(of=("self",))  # not the joined rows
         .filter(pk=claim.pk, status=HoursClaim.Status.PENDING)
         .select_related("teacher", "cycle", "school")
         .first()

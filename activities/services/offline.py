@@ -173,7 +173,7 @@ def participant_undesignate(*, activity: Activity, by, user) -> bool:
     require_kind(activity, Activity.Kind.OFFLINE)
     _require_not_closed(activity)
     participation = (
-        Participation.objects.select_for_update()
+        Participation.objects.select_for_update(of=("self",))  # not the user row
         .filter(activity=activity, user=user)
         .select_related("user")
         .first()
