@@ -8,7 +8,7 @@ from accounts.roles import Grant, Role
 from accounts.selectors import cycle_current, school_counts, schools_with_counts
 from activities.selectors import coverage_for_groups, teacher_board
 from groups.selectors import groups_led_by, school_setup, schools_without_groups
-from hours.selectors import hours_totals
+from hours.selectors import hours_claims_pending, hours_totals
 
 
 def _school_admin(request, grant: Grant) -> dict:
@@ -19,7 +19,17 @@ def _school_admin(request, grant: Grant) -> dict:
         steps.append(("导入本校教师名单", "accounts:roster_import"))
     setup = school_setup(school=school)
     steps += setup.steps
-    return {"school": school, "counts": counts, "steps": steps, "setup": setup}
+    # DESIGN §2: a leader's own hours wait for the school admin's confirmation.
+    claims = hours_claims_pending(school_id=school.pk).count()
+    if claims:
+        steps.insert(0, (f"确认 {claims} 条组长本人的学时", "activities:claims"))
+    return {
+        "school": school,
+        "counts": counts,
+        "steps": steps,
+        "setup": setup,
+        "claims_count": claims,
+    }
 
 
 def _info_team(request, grant: Grant) -> dict:
@@ -43,7 +53,7 @@ def _leader(request, grant: Grant) -> dict:
                     "activities:leading",
                 )
             )
-    return {"groups": groups, "steps": steps}
+    return {"groups": groups, "steps": steps, "cycle": cycle}
 
 
 def _teacher(request, grant: Grant) -> dict:
@@ -65,6 +75,7 @@ def _teacher(request, grant: Grant) -> dict:
         "steps": steps,
         "totals": totals,
         "board": board,
+        "cycle": cycle,
     }
 
 
