@@ -17,7 +17,7 @@ from assessment.selectors import (
     teacher_progress,
 )
 from groups.selectors import groups_led_by, school_setup, schools_without_groups
-from hours.selectors import hours_totals
+from hours.selectors import hours_claims_pending, hours_totals
 
 
 def _school_admin(request, grant: Grant) -> dict:
@@ -28,6 +28,10 @@ def _school_admin(request, grant: Grant) -> dict:
         steps.append(("导入本校教师名单", "accounts:roster_import"))
     setup = school_setup(school=school)
     steps += setup.steps
+    # DESIGN §2: a leader's own hours wait for the school admin's confirmation.
+    claims = hours_claims_pending(school_id=school.pk).count()
+    if claims:
+        steps.insert(0, (f"确认 {claims} 条组长本人的学时", "activities:claims"))
     review = None
     if setup.cycle is not None:
         review = review_counts(school_id=school.pk, cycle=setup.cycle)
@@ -36,7 +40,14 @@ def _school_admin(request, grant: Grant) -> dict:
         missing = groups_without_case(school_id=school.pk, cycle=setup.cycle).count()
         if missing and setup.progress.group_count:
             steps.append((f"{missing} 个教研组尚未上传典型案例", "assessment:school_cases"))
-    return {"school": school, "counts": counts, "steps": steps, "setup": setup, "review": review}
+    return {
+        "school": school,
+        "counts": counts,
+        "steps": steps,
+        "setup": setup,
+        "claims_count": claims,
+        "review": review,
+    }
 
 
 def _info_team(request, grant: Grant) -> dict:
@@ -82,7 +93,7 @@ def _leader(request, grant: Grant) -> dict:
         for group in groups:
             if not cases[group.pk]:
                 steps.append((f"{group.name}：上传典型案例", "assessment:cases"))
-    return {"groups": groups, "steps": steps}
+    return {"groups": groups, "steps": steps, "cycle": cycle}
 
 
 def _teacher(request, grant: Grant) -> dict:
@@ -110,6 +121,7 @@ def _teacher(request, grant: Grant) -> dict:
         "totals": totals,
         "board": board,
         "progress": progress,
+        "cycle": cycle,
     }
 
 

@@ -19,6 +19,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("调岗移除", "groups:removals"),
         ("教师学时", "hours:school"),
         ("研修覆盖", "activities:school_coverage"),
+        ("组长学时确认", "activities:claims"),
         ("研修考核", "assessment:review"),
         ("能力点测评", "assessment:register"),
         ("典型案例", "assessment:school_cases"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_removal
 
 app_name = "hours"
 
@@ -14,4 +14,9 @@ urlpatterns = [
         name="school_registration",
     ),
     path("district/hours/", views.district_registration, name="district"),
+    path(
+        "school/roster/<int:membership_id>/remove/",
+        views_removal.teacher_remove_confirm,
+        name="teacher_remove",
+    ),
 ]

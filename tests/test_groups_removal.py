@@ -19,7 +19,7 @@ def place(user):
 
 
 def test_confirmation_says_what_will_be_cleared(cast, as_user, grouped):
-    url = reverse("assessment:teacher_remove", args=[place(cast.teacher).pk])
+    url = reverse("hours:teacher_remove", args=[place(cast.teacher).pk])
     response = as_user(cast.school_admin).get(url)
     assert response.status_code == 200
     text = response.content.decode()
@@ -32,7 +32,7 @@ def test_confirmation_says_what_will_be_cleared(cast, as_user, grouped):
 
 def test_school_admin_removes_a_transferred_teacher(cast, as_user, grouped):
     membership = place(cast.teacher)
-    url = reverse("assessment:teacher_remove", args=[membership.pk])
+    url = reverse("hours:teacher_remove", args=[membership.pk])
     client = as_user(cast.school_admin)
     response = client.post(url, {"reason": "调往霞山区第二小学", "confirm": "on"})
     assert response.status_code == 302
@@ -58,7 +58,7 @@ def test_school_admin_removes_a_transferred_teacher(cast, as_user, grouped):
 
 
 def test_removal_needs_a_reason_and_the_tick(cast, as_user, grouped):
-    url = reverse("assessment:teacher_remove", args=[place(cast.teacher).pk])
+    url = reverse("hours:teacher_remove", args=[place(cast.teacher).pk])
     response = as_user(cast.school_admin).post(url, {"reason": "", "confirm": ""})
     text = response.content.decode()
     assert "请填写移除原因" in text and "请勾选确认后再移除" in text
@@ -68,7 +68,7 @@ def test_removal_needs_a_reason_and_the_tick(cast, as_user, grouped):
 
 def test_a_removed_teacher_cannot_be_removed_twice(cast, as_user, grouped):
     membership = place(cast.teacher)
-    url = reverse("assessment:teacher_remove", args=[membership.pk])
+    url = reverse("hours:teacher_remove", args=[membership.pk])
     client = as_user(cast.school_admin)
     client.post(url, {"reason": "调岗", "confirm": "on"})
     assert client.post(url, {"reason": "调岗", "confirm": "on"}).status_code == 404
@@ -76,20 +76,20 @@ def test_a_removed_teacher_cannot_be_removed_twice(cast, as_user, grouped):
 
 
 def test_school_admin_cannot_remove_themselves(cast, as_user):
-    url = reverse("assessment:teacher_remove", args=[place(cast.school_admin).pk])
+    url = reverse("hours:teacher_remove", args=[place(cast.school_admin).pk])
     response = as_user(cast.school_admin).post(url, {"reason": "x", "confirm": "on"})
     assert "不能移除自己" in response.content.decode()
     assert place(cast.school_admin).removed_at is None
 
 
 def test_removal_ladder(client, cast, as_user, grouped):
-    url = reverse("assessment:teacher_remove", args=[place(cast.teacher).pk])
+    url = reverse("hours:teacher_remove", args=[place(cast.teacher).pk])
     data = {"reason": "调岗", "confirm": "on"}
     assert client.post(url, data).url.startswith(reverse("accounts:login"))
     for who in (cast.teacher2, cast.info_team, cast.district_admin):
         assert as_user(who).post(url, data).status_code == 403
     # A teacher of another school looks missing to this school's admin.
-    outsider_url = reverse("assessment:teacher_remove", args=[place(cast.outsider).pk])
+    outsider_url = reverse("hours:teacher_remove", args=[place(cast.outsider).pk])
     assert as_user(cast.school_admin).post(outsider_url, data).status_code == 404
     assert place(cast.outsider).removed_at is None
     assert not TeacherRemoval.objects.exists()
@@ -103,7 +103,7 @@ def test_search_offers_teachers_to_remove(cast, as_user):
 def test_district_sees_the_removals_of_its_schools_only(cast, as_user, grouped):
     admin = as_user(cast.school_admin)
     admin.post(
-        reverse("assessment:teacher_remove", args=[place(cast.teacher2).pk]),
+        reverse("hours:teacher_remove", args=[place(cast.teacher2).pk]),
         {"reason": "调往外区", "confirm": "on"},
     )
     response = as_user(cast.district_admin).get(reverse("groups:district_removals"))
@@ -142,7 +142,7 @@ def test_the_audit_list_says_plainly_when_nothing_was_cleared(cast, as_user):
     from . import factories as f
 
     lone = f.teacher(cast.school, "未分组老师")
-    url = reverse("assessment:teacher_remove", args=[place(lone).pk])
+    url = reverse("hours:teacher_remove", args=[place(lone).pk])
     as_user(cast.school_admin).post(url, {"reason": "调岗", "confirm": "on"})
     for who, name in (
         (cast.school_admin, "groups:removals"),

@@ -17,10 +17,15 @@ def test_removal_page_shows_and_then_reverses_the_teachers_hours(cast, as_user):
     for n in range(3):
         src = ResearchGroup.objects.create(school=cast.school, name=f"活动{n}")
         hours_credit(
-            teacher=cast.teacher, cycle=cast.cycle, source=src, hours=5, category="研修作业"
+            teacher=cast.teacher,
+            cycle=cast.cycle,
+            school=cast.school,
+            source=src,
+            hours=5,
+            category="研修作业",
         )
     membership = SchoolMembership.objects.get(user=cast.teacher, removed_at__isnull=True)
-    url = reverse("assessment:teacher_remove", args=[membership.pk])
+    url = reverse("hours:teacher_remove", args=[membership.pk])
     client = as_user(cast.school_admin)
     assert "3 条学时记录、共 15 学时将被冲销" in client.get(url).content.decode()
 
@@ -36,7 +41,7 @@ def test_removal_page_shows_and_then_reverses_the_teachers_hours(cast, as_user):
 @pytest.mark.parametrize("who", ["teacher", "info_team", "district_admin"])
 def test_only_the_school_admin_may_remove(cast, as_user, who):
     membership = SchoolMembership.objects.get(user=cast.teacher2)
-    url = reverse("assessment:teacher_remove", args=[membership.pk])
+    url = reverse("hours:teacher_remove", args=[membership.pk])
     assert (
         as_user(getattr(cast, who)).post(url, {"reason": "x", "confirm": "on"}).status_code == 403
     )
@@ -46,7 +51,7 @@ def test_only_the_school_admin_may_remove(cast, as_user, who):
 
 def test_a_teacher_of_another_school_cannot_be_removed(cast, as_user):
     membership = SchoolMembership.objects.get(user=cast.outsider)
-    url = reverse("assessment:teacher_remove", args=[membership.pk])
+    url = reverse("hours:teacher_remove", args=[membership.pk])
     response = as_user(cast.school_admin).post(url, {"reason": "x", "confirm": "on"})
     assert response.status_code == 404
     membership.refresh_from_db()

@@ -1,7 +1,6 @@
-"""调岗移除, confirmed by the school admin. It lives in assessment, the
-rightmost app that clears something: assessment.services.teacher_remove wraps
-hours' removal (credits reversed; groups' memberships and audit row) and
-archives the teacher's plan, points, summaries, evaluations and review."""
+"""调岗移除, confirmed by the school admin. The removal itself is
+groups.services.teacher_remove, which runs every app's registered clearer
+(groups.removal): this page shows what each of them will clear."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,11 +9,9 @@ from django.shortcuts import redirect, render
 from accounts.access import get_staff_member, role_required
 from accounts.roles import Role
 from groups.forms import RemovalForm
+from groups.removal import removal_preview
 from groups.selectors import teacher_removal_preview
-from hours.selectors import standing_hours
-
-from ..selectors import teacher_materials_preview
-from ..services import teacher_remove
+from groups.services import teacher_remove
 
 
 @role_required(Role.SCHOOL_ADMIN)
@@ -33,12 +30,11 @@ def teacher_remove_confirm(request, membership_id: int):
             return redirect("groups:removals")
     return render(
         request,
-        "assessment/removal_confirm.html",
+        "hours/removal_confirm.html",
         {
             "membership": membership,
             "form": form,
             "preview": teacher_removal_preview(membership=membership),
-            "standing": standing_hours(teacher=membership.user),
-            "materials": teacher_materials_preview(membership=membership),
+            "lines": removal_preview(membership),
         },
     )
