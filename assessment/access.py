@@ -54,31 +54,19 @@ def _own_or_school(user) -> Q:
 
 
 def plans_visible_to(user):
-    return (
-        ImprovementPlan.objects.live()
-        .filter(_own_or_school(user))
-        .select_related("teacher", "cycle")
-    )
+    return ImprovementPlan.objects.filter(_own_or_school(user)).select_related("teacher", "cycle")
 
 
 def summaries_visible_to(user):
-    return (
-        AbilitySummary.objects.live()
-        .filter(_own_or_school(user))
-        .select_related("teacher", "point")
-    )
+    return AbilitySummary.objects.filter(_own_or_school(user)).select_related("teacher", "point")
 
 
 def evaluations_visible_to(user):
     led = _led_groups(user)
     members = GroupMember.objects.filter(group__in=led).exclude(user=user).values("user_id")
-    return (
-        AbilityEvaluation.objects.live()
-        .filter(
-            _own_or_school(user) | Q(teacher_id__in=members, school_id__in=led.values("school_id"))
-        )
-        .select_related("teacher", "point", "cycle")
-    )
+    return AbilityEvaluation.objects.filter(
+        _own_or_school(user) | Q(teacher_id__in=members, school_id__in=led.values("school_id"))
+    ).select_related("teacher", "point", "cycle")
 
 
 def evidence_visible_to(user):
@@ -115,8 +103,9 @@ def get_evaluation_for_leader(user, evaluation_id: int) -> AbilityEvaluation:
     led = _led_groups(user)
     members = GroupMember.objects.filter(group__in=led).exclude(user=user).values("user_id")
     qs = (
-        AbilityEvaluation.objects.live()
-        .filter(teacher_id__in=members, school_id__in=led.values("school_id"))
+        AbilityEvaluation.objects.filter(
+            teacher_id__in=members, school_id__in=led.values("school_id")
+        )
         .exclude(status=AbilityEvaluation.Status.DRAFT)
         .select_related("teacher", "point", "cycle")
     )
@@ -125,10 +114,8 @@ def get_evaluation_for_leader(user, evaluation_id: int) -> AbilityEvaluation:
 
 def get_evaluation_for_school(grant, evaluation_id: int) -> AbilityEvaluation:
     """An evaluation of the grant's own school (info team, school admin)."""
-    qs = (
-        AbilityEvaluation.objects.live()
-        .filter(school_id=grant.school_id)
-        .select_related("teacher", "point", "cycle", "assessed_by", "viewed_by")
+    qs = AbilityEvaluation.objects.filter(school_id=grant.school_id).select_related(
+        "teacher", "point", "cycle", "assessed_by", "viewed_by"
     )
     return get_object_or_404(qs, pk=evaluation_id)
 

@@ -15,7 +15,8 @@ from docx import Document
 
 from accounts.models import SchoolMembership
 from activities import services as activities
-from groups.models import ResearchGroup, SchoolTheme
+from activities.selectors import evidence_would_credit
+from groups.models import GroupMember, ResearchGroup, SchoolTheme
 
 from . import services
 from .models import ImprovementPlan
@@ -96,7 +97,7 @@ def _hours_for(group, leader, teachers, cycle_start) -> None:
     """25 hours for `teachers`: three offline activities (10 + 10 + 5) of the
     group on past days, with evidence, so the ledger credits them."""
     theme = SchoolTheme.objects.filter(school_id=group.school_id).first()
-    points = list(theme.key_points.order_by("code")) if theme else []
+    points = list(theme.key_points.order_by("sort_key", "code")) if theme else []
     if not points:
         return
     topic = activities.topic_create(
@@ -128,6 +129,8 @@ def _hours_for(group, leader, teachers, cycle_start) -> None:
             by=leader,
             kind="sign_in",
             upload=_upload("签到表.pdf", _pdf("Sign-in sheet"), "application/pdf"),
+            # The leader ticked "将为 N 名组员计入 n 学时".
+            confirmed=evidence_would_credit(activity=activity),
         )
 
 
@@ -161,17 +164,38 @@ def load(ctx) -> None:
     if ImprovementPlan.objects.filter(school=school).exists():
         return
     theme = SchoolTheme.objects.filter(school=school, cycle=cycle).first()
-    keys = list(theme.key_points.order_by("code")) if theme else []
+    keys = list(theme.key_points.order_by("sort_key", "code")) if theme else []
     if len(keys) < 3:
         return
-    t = ctx.teachers
     admin, info = ctx.users["school_admin"], ctx.users["info_team"]
+    demo_teacher = ctx.users["teacher"]
     chinese = ResearchGroup.objects.get(school=school, name="语文组", archived_at__isnull=True)
     maths = ResearchGroup.objects.get(school=school, name="数学组", archived_at__isnull=True)
 
+    def members(group) -> list:
+        """The group's members other than its leader and the demo teacher."""
+        return [
+            m.user
+            for m in GroupMember.objects.filter(group=group)
+            .exclude(user_id__in=[group.leader_id, demo_teacher.pk])
+            .select_related("user")
+            .order_by("user__username")
+        ]
+
+    # 语文组: one complete and 待考核 (evaluation submitted: the leader's to check),
+    # one with some summaries (evaluation returned). 数学组: passed (every point
+    # 合格), passed (one point 不合格), failed with a reason. 英语组: a plan only.
+    zh, ma = members(chinese), members(maths)
+    if len(zh) < 2 or len(ma) < 3:
+        return
+    waiting, some = zh[0], zh[1]
+    passed, mixed, failed = ma[0], ma[1], ma[2]
+    english = ResearchGroup.objects.filter(school=school, name="英语组").first()
+    plan_only = next(iter(members(english)), None) if english else None
+
     # 25 hours for the teachers who complete everything.
-    _hours_for(chinese, chinese.leader, [t[12], t[18], t[30]], cycle.starts_on)
-    _hours_for(maths, maths.leader, [t[7], t[19]], cycle.starts_on)
+    _hours_for(chinese, chinese.leader, [waiting], cycle.starts_on)
+    _hours_for(maths, maths.leader, [passed, mixed, failed], cycle.starts_on)
 
     def plan(user):
         services.plan_upload(
@@ -198,45 +222,46 @@ def load(ctx) -> None:
     def membership(user):
         return SchoolMembership.objects.active().get(user=user, school=school)
 
-    # t001 (the demo teacher): a plan, 3 points, 1 summary, evidence under way.
-    plan(t[0])
-    points(t[0])
-    summaries(t[0], 1)
-    _evidence(t[0], school, cycle, keys[0])
+    # The demo teacher: a plan, 3 points, 1 summary, evidence under way.
+    plan(demo_teacher)
+    points(demo_teacher)
+    summaries(demo_teacher, 1)
+    _evidence(demo_teacher, school, cycle, keys[0])
     # A plan but no points yet; some summaries.
-    plan(t[13])
-    plan(t[24])
-    points(t[24])
-    summaries(t[24], 2)
-    # Complete and 待考核 (t[18], t[19]); passed (t[30], t[7]); failed (t[12]).
-    for user in (t[12], t[18], t[30], t[7], t[19]):
+    if plan_only:
+        plan(plan_only)
+    plan(some)
+    points(some)
+    summaries(some, 2)
+    # Complete and 待考核; passed; failed with a reason.
+    for user in (waiting, passed, mixed, failed):
         plan(user)
         points(user)
         summaries(user)
-    for user in (t[30], t[7]):
+    for user in (passed, mixed):
         services.review_pass(membership=membership(user), cycle=cycle, by=admin)
     services.review_fail(
-        membership=membership(t[12]),
+        membership=membership(failed),
         cycle=cycle,
         by=admin,
-        reason="A13 的提升总结与能力点无关，请对照能力点重写后再上传",
+        reason=f"{keys[1].code} 的提升总结与能力点无关，请对照能力点重写后再上传",
     )
 
-    # Evaluations: submitted (leader to check), returned, checked (info team to
-    # test), 合格 for every point, and one 不合格.
-    submit(t[18], keys[0])
-    returned = submit(t[24], keys[0])
+    # Evaluations: submitted (the leader's to check), returned, checked (the
+    # info team's to test), 合格 for every point, and one 不合格.
+    submit(waiting, keys[0])
+    returned = submit(some, keys[0])
     services.evaluation_return(
         evaluation=returned, by=chinese.leader, reason="反思视频中没有出现教师本人，请重新录制"
     )
-    checked = submit(t[19], keys[0])
+    checked = submit(failed, keys[0])
     services.evaluation_view(evaluation=checked, by=maths.leader)
     for point in keys:
-        e = submit(t[30], point)
-        services.evaluation_view(evaluation=e, by=chinese.leader)
+        e = submit(passed, point)
+        services.evaluation_view(evaluation=e, by=maths.leader)
         services.evaluation_assess(evaluation=e, by=info, result="passed", remarks="材料完整")
     for point in keys:
-        e = submit(t[7], point)
+        e = submit(mixed, point)
         services.evaluation_view(evaluation=e, by=maths.leader)
         result = "failed" if point == keys[-1] else "passed"
         remarks = "学生成果缺少点评" if result == "failed" else ""
@@ -268,7 +293,7 @@ def load(ctx) -> None:
     ctx.logins.append(
         (
             "研修考核与能力点测评",
-            "school / info / t002",
+            f"school / info / {chinese.leader.username}",
             "学校：/school/review/；信息化团队：/school/evaluations/；组长：/leading/evaluations/",
         )
     )

@@ -51,7 +51,7 @@ class PointChoiceForm(forms.Form):
 
         self.fields["points"].queryset = AbilityPoint.objects.filter(
             pk__in=[p.pk for p in points]
-        ).order_by("code")
+        ).order_by("sort_key", "code")
 
 
 class EvidenceForm(forms.Form):

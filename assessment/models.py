@@ -8,10 +8,10 @@
 - AbilityEvaluation (应用能力点测评) with its EvaluationEvidence items.
 - TypicalCase (典型案例): per group, rated by the school.
 
-A 调岗 removal clears a teacher's rows by setting `cleared_at` (services.
-teacher_materials_clear): they stop counting and showing, and stay as the record
-behind the audit row. Every uniqueness rule holds among live rows only, so a
-teacher who moves to another school starts afresh there.
+A 调岗 removal clears a teacher's rows structurally (services.removal, a
+groups.removal Clearer): each is archived into the removal's audit trail
+(groups.ClearedRecord) and deleted, so no list, count or export can show it
+again, and a teacher who moves to another school starts afresh there.
 """
 
 import uuid
@@ -25,19 +25,11 @@ from django.utils import timezone
 from accounts.models import Cycle, School
 from groups.models import AbilityPoint, ResearchGroup
 
-LIVE = Q(cleared_at__isnull=True)
-
 
 def generated_name(folder: str, filename: str) -> str:
     """Stored files get random names: nothing guessable, nothing from the uploader."""
     ext = PurePosixPath(filename).suffix.lower()[:10]
     return f"assessment/{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{ext}"
-
-
-class LiveQuerySet(models.QuerySet):
-    def live(self):
-        """Rows a removal has not cleared: the only ones that count or show."""
-        return self.filter(LIVE)
 
 
 class StoredFile(models.Model):
@@ -56,8 +48,7 @@ class StoredFile(models.Model):
 
 
 class TeacherMaterial(models.Model):
-    """Fields every per-teacher row shares: whose, in which school and cycle,
-    and whether a removal cleared it."""
+    """Fields every per-teacher row shares: whose, in which school and cycle."""
 
     teacher = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="教师", on_delete=models.PROTECT, related_name="+"
@@ -69,9 +60,6 @@ class TeacherMaterial(models.Model):
     cycle = models.ForeignKey(
         Cycle, verbose_name="研修周期", on_delete=models.PROTECT, related_name="+"
     )
-    cleared_at = models.DateTimeField("调岗清除时间", null=True, blank=True)
-
-    objects = LiveQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -88,7 +76,7 @@ class ImprovementPlan(TeacherMaterial, StoredFile):
         verbose_name = verbose_name_plural = "个人提升计划"
         constraints = [
             models.UniqueConstraint(
-                fields=["teacher", "cycle"], condition=LIVE, name="improvement_plan_one_per_cycle"
+                fields=["teacher", "cycle"], name="improvement_plan_one_per_cycle"
             ),
         ]
         indexes = [models.Index(fields=["school", "cycle"])]
@@ -109,7 +97,7 @@ class PointChoice(TeacherMaterial):
         verbose_name = verbose_name_plural = "教师所选能力点"
         constraints = [
             models.UniqueConstraint(
-                fields=["teacher", "cycle", "point"], condition=LIVE, name="point_choice_unique"
+                fields=["teacher", "cycle", "point"], name="point_choice_unique"
             ),
         ]
         indexes = [models.Index(fields=["school", "cycle"])]
@@ -133,7 +121,6 @@ class AbilitySummary(TeacherMaterial, StoredFile):
         constraints = [
             models.UniqueConstraint(
                 fields=["teacher", "cycle", "point"],
-                condition=LIVE,
                 name="ability_summary_one_per_point",
             ),
         ]
@@ -171,7 +158,7 @@ class TeacherReview(TeacherMaterial):
         verbose_name = verbose_name_plural = "研修考核"
         constraints = [
             models.UniqueConstraint(
-                fields=["teacher", "cycle"], condition=LIVE, name="teacher_review_one_per_cycle"
+                fields=["teacher", "cycle"], name="teacher_review_one_per_cycle"
             ),
             models.CheckConstraint(
                 name="teacher_review_failure_has_reason",
@@ -251,7 +238,6 @@ class AbilityEvaluation(TeacherMaterial):
         constraints = [
             models.UniqueConstraint(
                 fields=["teacher", "cycle", "point"],
-                condition=LIVE,
                 name="ability_evaluation_one_per_point",
             ),
             models.CheckConstraint(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import files, info_team, leader, removal, school, teacher
+from .views import files, info_team, leader, school, teacher
 
 app_name = "assessment"
 
@@ -51,7 +51,7 @@ urlpatterns = [
     ),
     path("leading/cases/", leader.cases, name="cases"),
     path("leading/cases/<int:case_id>/delete/", leader.case_delete_post, name="case_delete"),
-    # school admin: 研修考核, 典型案例, 调岗移除
+    # school admin: 研修考核, 典型案例
     path("school/review/", school.review, name="review"),
     path("school/review/pass-complete/", school.review_pass_all, name="review_pass_all"),
     path("school/review/<int:membership_id>/", school.review_teacher, name="review_teacher"),
@@ -59,11 +59,6 @@ urlpatterns = [
     path("school/review/<int:membership_id>/fail/", school.review_fail_post, name="review_fail"),
     path("school/cases/", school.school_cases, name="school_cases"),
     path("school/cases/<int:case_id>/rate/", school.case_rate_post, name="case_rate"),
-    path(
-        "school/roster/<int:membership_id>/remove/",
-        removal.teacher_remove_confirm,
-        name="teacher_remove",
-    ),
     # info team: 应用能力点测评
     path("school/evaluations/", info_team.register, name="register"),
     path(

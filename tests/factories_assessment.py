@@ -94,7 +94,14 @@ def give_hours(cast, teacher, hours: int) -> None:
     """Credit `hours` through the ledger, from a source not yet used for them."""
     used = teacher.hours_entries.count()
     source = AbilityPoint.objects.order_by("pk")[used]
-    hours_credit(teacher=teacher, cycle=cast.cycle, source=source, hours=hours, category="线下活动")
+    hours_credit(
+        teacher=teacher,
+        cycle=cast.cycle,
+        school=cast.school,
+        source=source,
+        hours=hours,
+        category="线下活动",
+    )
 
 
 def plan(cast, teacher, name: str = "计划.pdf", content: bytes = PDF):

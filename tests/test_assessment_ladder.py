@@ -273,16 +273,6 @@ LADDER = [
         "other_admin",
         302,
     ),
-    (
-        "assessment:teacher_remove",
-        lambda w: [fm.place(w.cast.teacher2).pk],
-        "post",
-        {"reason": "调岗", "confirm": "on"},
-        "school_admin",
-        "info_team",
-        "other_admin",
-        302,
-    ),
     # info team
     ("assessment:register", lambda w: [], "get", None, "info_team", "teacher", None, 200),
     (

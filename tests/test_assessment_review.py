@@ -38,7 +38,7 @@ def messages_of(response) -> str:
 
 
 def result_of(user) -> str:
-    review = TeacherReview.objects.live().filter(teacher=user).first()
+    review = TeacherReview.objects.filter(teacher=user).first()
     return review.result if review else "pending"
 
 

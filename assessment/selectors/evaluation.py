@@ -44,19 +44,18 @@ def register_choices(
     """测评结果登记表: one row per chosen point of every active teacher of the
     school, annotated with the evaluation's status (待提交 when none). One query."""
     teachers = staff_of_school(school_id).filter(is_teacher=True).values("user_id")
-    evaluation = AbilityEvaluation.objects.live().filter(
+    evaluation = AbilityEvaluation.objects.filter(
         teacher_id=OuterRef("teacher_id"), cycle=cycle, point_id=OuterRef("point_id")
     )
     qs = (
-        PointChoice.objects.live()
-        .filter(school_id=school_id, cycle=cycle, teacher_id__in=teachers)
+        PointChoice.objects.filter(school_id=school_id, cycle=cycle, teacher_id__in=teachers)
         .select_related("teacher", "point")
         .annotate(
             evaluation_status=Coalesce(
                 Subquery(evaluation.values("status")[:1]), Value(Status.DRAFT)
             )
         )
-        .order_by("teacher__real_name", "teacher_id", "point__code", "pk")
+        .order_by("teacher__real_name", "teacher_id", "point__sort_key", "point__code", "pk")
     )
     if search:
         qs = qs.filter(teacher__real_name__contains=search)
@@ -76,7 +75,7 @@ def register_choices(
 def evaluations_for(*, school_id: int, cycle: Cycle, teacher_ids=None) -> dict:
     """{(teacher_id, point_id): evaluation} with its assessor and evidence items
     (two queries), for the register's page or export."""
-    qs = AbilityEvaluation.objects.live().filter(school_id=school_id, cycle=cycle)
+    qs = AbilityEvaluation.objects.filter(school_id=school_id, cycle=cycle)
     if teacher_ids is not None:
         qs = qs.filter(teacher_id__in=list(teacher_ids))
     qs = qs.select_related("assessed_by").prefetch_related("items")
@@ -169,9 +168,9 @@ def evaluation_gate(*, school: School, cycle: Cycle) -> Gate:
     passes when they chose at least 3 points and every chosen point is 合格.
     One query."""
     teacher = OuterRef("user_id")
-    passed = AbilityEvaluation.objects.live().filter(
+    passed = AbilityEvaluation.objects.filter(
         Exists(
-            PointChoice.objects.live().filter(
+            PointChoice.objects.filter(
                 teacher_id=OuterRef("teacher_id"),
                 cycle_id=OuterRef("cycle_id"),
                 point_id=OuterRef("point_id"),
@@ -198,11 +197,9 @@ def evaluation_gate(*, school: School, cycle: Cycle) -> Gate:
 
 def evaluations_to_assess(*, school_id: int, cycle: Cycle) -> int:
     """How many evaluations wait for the info team (submitted or checked). One query."""
-    return (
-        AbilityEvaluation.objects.live()
-        .filter(school_id=school_id, cycle=cycle, status__in=[Status.SUBMITTED, Status.VIEWED])
-        .count()
-    )
+    return AbilityEvaluation.objects.filter(
+        school_id=school_id, cycle=cycle, status__in=[Status.SUBMITTED, Status.VIEWED]
+    ).count()
 
 
 # ---- the leader's checks ---------------------------------------------------------
@@ -231,8 +228,7 @@ def leader_evaluations(*, user: User, school_id: int, cycle: Cycle, show: str = 
     """Evaluations of the leader's members that were submitted at least once,
     filtered by LEADER_FILTERS. One query."""
     qs = (
-        AbilityEvaluation.objects.live()
-        .filter(
+        AbilityEvaluation.objects.filter(
             school_id=school_id,
             cycle=cycle,
             teacher_id__in=members_of_led_groups(user=user, school_id=school_id),

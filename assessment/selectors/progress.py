@@ -44,14 +44,14 @@ def _count(qs):
 
 
 def _chosen(teacher, cycle):
-    return PointChoice.objects.live().filter(teacher_id=teacher, cycle=cycle)
+    return PointChoice.objects.filter(teacher_id=teacher, cycle=cycle)
 
 
 def _summaries_of_chosen(teacher, cycle):
     """Live summaries whose point is one the teacher still has chosen."""
-    return AbilitySummary.objects.live().filter(
+    return AbilitySummary.objects.filter(
         Exists(
-            PointChoice.objects.live().filter(
+            PointChoice.objects.filter(
                 teacher_id=OuterRef("teacher_id"),
                 cycle_id=OuterRef("cycle_id"),
                 point_id=OuterRef("point_id"),
@@ -78,11 +78,11 @@ def with_progress(qs, *, cycle: Cycle, user_field: str = "user_id"):
     has_plan, point_count, summary_count, hours_recorded (the ledger's own
     annotation), review_result, review_reason, complete."""
     teacher = OuterRef(user_field)
-    review = TeacherReview.objects.live().filter(teacher_id=teacher, cycle=cycle)
+    review = TeacherReview.objects.filter(teacher_id=teacher, cycle=cycle)
     return (
         with_hours(qs, cycle=cycle, user_field=user_field)
         .annotate(
-            has_plan=Exists(ImprovementPlan.objects.live().filter(teacher_id=teacher, cycle=cycle)),
+            has_plan=Exists(ImprovementPlan.objects.filter(teacher_id=teacher, cycle=cycle)),
             point_count=_count(_chosen(teacher, cycle)),
             summary_count=_count(_summaries_of_chosen(teacher, cycle)),
             review_result=Coalesce(Subquery(review.values("result")[:1]), Value(Result.PENDING)),
@@ -258,22 +258,18 @@ class Materials:
 def teacher_materials(*, teacher: User, cycle: Cycle) -> Materials:
     """Plan, chosen points with summaries and evaluations, review and its
     history. Six queries."""
-    plan = ImprovementPlan.objects.live().filter(teacher=teacher, cycle=cycle).first()
+    plan = ImprovementPlan.objects.filter(teacher=teacher, cycle=cycle).first()
     choices = list(
-        PointChoice.objects.live()
-        .filter(teacher=teacher, cycle=cycle)
+        PointChoice.objects.filter(teacher=teacher, cycle=cycle)
         .select_related("point")
-        .order_by("point__code", "pk")
+        .order_by("point__sort_key", "point__code", "pk")
     )
-    summaries = {
-        s.point_id: s for s in AbilitySummary.objects.live().filter(teacher=teacher, cycle=cycle)
-    }
+    summaries = {s.point_id: s for s in AbilitySummary.objects.filter(teacher=teacher, cycle=cycle)}
     evaluations = {
-        e.point_id: e for e in AbilityEvaluation.objects.live().filter(teacher=teacher, cycle=cycle)
+        e.point_id: e for e in AbilityEvaluation.objects.filter(teacher=teacher, cycle=cycle)
     }
     review = (
-        TeacherReview.objects.live()
-        .filter(teacher=teacher, cycle=cycle)
+        TeacherReview.objects.filter(teacher=teacher, cycle=cycle)
         .select_related("decided_by")
         .first()
     )
@@ -288,12 +284,12 @@ def teacher_materials(*, teacher: User, cycle: Cycle) -> Materials:
 
 
 def teacher_materials_preview(*, membership: SchoolMembership) -> dict:
-    """What a removal would clear in assessment: counts of the teacher's live
-    rows in every cycle (four queries). The confirmation page shows them."""
-    mine = {"teacher_id": membership.user_id}
+    """What a removal would clear in assessment: counts of the teacher's rows
+    made in this school, every cycle (four queries). The confirmation page shows them."""
+    mine = {"teacher_id": membership.user_id, "school_id": membership.school_id}
     return {
-        "plans": ImprovementPlan.objects.live().filter(**mine).count(),
-        "point_choices": PointChoice.objects.live().filter(**mine).count(),
-        "summaries": AbilitySummary.objects.live().filter(**mine).count(),
-        "evaluations": AbilityEvaluation.objects.live().filter(**mine).count(),
+        "plans": ImprovementPlan.objects.filter(**mine).count(),
+        "point_choices": PointChoice.objects.filter(**mine).count(),
+        "summaries": AbilitySummary.objects.filter(**mine).count(),
+        "evaluations": AbilityEvaluation.objects.filter(**mine).count(),
     }

@@ -81,14 +81,16 @@ def allowed_points_for(*, school: School, cycle: Cycle, chosen: list[int] = ()) 
         points = list(
             AbilityPoint.objects.filter(
                 Q(framework_id=settings.framework_id, retired=False) | Q(pk__in=chosen)
-            ).order_by("code")
+            ).order_by("sort_key", "code")
         )
         return PointOptions(points, key_ids, True, "本校允许选择关键能力点以外的能力点。")
     points = [p for p in keys if not p.retired or p.pk in chosen]
-    points += list(AbilityPoint.objects.filter(pk__in=chosen - key_ids).order_by("code"))
+    points += list(
+        AbilityPoint.objects.filter(pk__in=chosen - key_ids).order_by("sort_key", "code")
+    )
     note = ""
     if not keys:
         note = "学校尚未设置校本主题的关键能力点，请联系学校管理员。"
     elif len(keys) < MIN_POINTS:
         note = f"本校关键能力点不足 {MIN_POINTS} 个，请联系学校管理员补充或允许选择其他能力点。"
-    return PointOptions(sorted(points, key=lambda p: p.code), key_ids, False, note)
+    return PointOptions(sorted(points, key=lambda p: (p.sort_key, p.code)), key_ids, False, note)

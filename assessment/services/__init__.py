@@ -11,7 +11,7 @@ from .evaluation import (
     missing_evidence,
 )
 from .materials import DropNeedsConfirmation, plan_upload, point_choices_save, summary_upload
-from .removal import teacher_materials_clear, teacher_remove
+from .removal import teacher_materials_clear
 from .review import review_fail, review_pass, review_pass_complete, review_reopen
 
 __all__ = [
@@ -33,5 +33,4 @@ __all__ = [
     "review_reopen",
     "summary_upload",
     "teacher_materials_clear",
-    "teacher_remove",
 ]

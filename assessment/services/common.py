@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 
-from accounts.models import Cycle, School, SchoolMembership, User
+from accounts.models import Cycle, School, User
 from activities.files import UploadPolicy, UploadRefused, check_upload
+from hours.services import teacher_place_lock
 
 from ..models import TeacherReview, generated_name
 from ..selectors import materials_closed_message, materials_open
@@ -14,22 +15,16 @@ from ..selectors import materials_closed_message, materials_open
 LOCKED = "研修考核已通过，个人提升计划、能力点和提升总结已锁定；如需修改，请联系学校管理员。"
 
 
-def lock_place(*, teacher: User, school: School) -> SchoolMembership:
-    """The teacher's active place in the school, locked FOR UPDATE.
+def lock_place(*, teacher: User, school: School) -> None:
+    """Lock the teacher's active place in the school (hours.services.
+    teacher_place_lock, the one place lock), or refuse if they have none.
 
     Why the lock: every write of one teacher's materials queues on this row, so
     a double submit sees what the first one stored (one plan, one set of
-    choices), and a 调岗 removal, which locks the same row, never interleaves
-    with a write to the records it clears. (SQLite ignores FOR UPDATE but
-    serialises writers anyway.)"""
-    place = (
-        SchoolMembership.objects.select_for_update()
-        .filter(user=teacher, school=school, removed_at__isnull=True, is_teacher=True)
-        .first()
-    )
-    if place is None:
+    choices), and a 调岗 removal, which locks the same row before its clearers
+    run, never interleaves with a write to the records it archives."""
+    if not teacher_place_lock(teacher_id=teacher.pk, school_id=school.pk):
         raise ValidationError("你已不是本校在职教师，不能提交材料。")
-    return place
 
 
 def require_open(*, teacher: User, cycle: Cycle) -> None:
@@ -42,7 +37,7 @@ def require_editable(*, teacher: User, cycle: Cycle) -> None:
     """Plan, points and summaries: open in time, and not yet passed (a pass
     is about the materials the school saw)."""
     require_open(teacher=teacher, cycle=cycle)
-    passed = TeacherReview.objects.live().filter(
+    passed = TeacherReview.objects.filter(
         teacher=teacher, cycle=cycle, result=TeacherReview.Result.PASSED
     )
     if passed.exists():

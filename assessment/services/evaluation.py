@@ -51,8 +51,7 @@ def _locked(evaluation: AbilityEvaluation) -> AbilityEvaluation:
     """Re-read under a row lock: a leader and the info team (or two clicks)
     acting at once queue here, and the second sees the first's change."""
     return (
-        AbilityEvaluation.objects.live()
-        .select_for_update()
+        AbilityEvaluation.objects.select_for_update()
         .select_related("point", "teacher")
         .get(pk=evaluation.pk)
     )
@@ -93,15 +92,13 @@ def _evaluation_for(
         ],
         ignore_conflicts=True,
     )
-    return (
-        AbilityEvaluation.objects.live()
-        .select_for_update()
-        .get(teacher=teacher, cycle=cycle, point=point)
+    return AbilityEvaluation.objects.select_for_update().get(
+        teacher=teacher, cycle=cycle, point=point
     )
 
 
 def _require_chosen(*, teacher: User, cycle: Cycle, point: AbilityPoint) -> None:
-    if not PointChoice.objects.live().filter(teacher=teacher, cycle=cycle, point=point).exists():
+    if not PointChoice.objects.filter(teacher=teacher, cycle=cycle, point=point).exists():
         raise ValidationError(f"请先选择能力点“{point}”，再提交它的测评材料。")
 
 

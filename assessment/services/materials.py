@@ -54,7 +54,7 @@ def plan_upload(*, teacher: User, school: School, cycle: Cycle, upload) -> Impro
         lock_place(teacher=teacher, school=school)
         require_editable(teacher=teacher, cycle=cycle)
         fields = _file_fields(upload, content_type, name)
-        plan = ImprovementPlan.objects.live().filter(teacher=teacher, cycle=cycle).first()
+        plan = ImprovementPlan.objects.filter(teacher=teacher, cycle=cycle).first()
         if plan is None:
             plan = ImprovementPlan.objects.create(
                 teacher=teacher, school=school, cycle=cycle, **fields
@@ -103,9 +103,9 @@ def point_choices_save(
         require_editable(teacher=teacher, cycle=cycle)
         current = {
             c.point_id: c
-            for c in PointChoice.objects.live()
-            .filter(teacher=teacher, cycle=cycle)
-            .select_related("point")
+            for c in PointChoice.objects.filter(teacher=teacher, cycle=cycle).select_related(
+                "point"
+            )
         }
         options = allowed_points_for(school=school, cycle=cycle, chosen=list(current))
         allowed = {p.pk for p in options.points}
@@ -116,13 +116,12 @@ def point_choices_save(
         dropped = [c for pk, c in current.items() if pk not in wanted]
         dropped_ids = [c.point_id for c in dropped]
         summaries = list(
-            AbilitySummary.objects.live()
-            .filter(teacher=teacher, cycle=cycle, point_id__in=dropped_ids)
-            .select_related("point")
+            AbilitySummary.objects.filter(
+                teacher=teacher, cycle=cycle, point_id__in=dropped_ids
+            ).select_related("point")
         )
         evaluations = list(
-            AbilityEvaluation.objects.live()
-            .filter(teacher=teacher, cycle=cycle, point_id__in=dropped_ids)
+            AbilityEvaluation.objects.filter(teacher=teacher, cycle=cycle, point_id__in=dropped_ids)
             .select_related("point")
             .prefetch_related("items")
         )
@@ -155,7 +154,7 @@ def point_choices_save(
 
 
 def _require_chosen(*, teacher: User, cycle: Cycle, point: AbilityPoint) -> None:
-    if not PointChoice.objects.live().filter(teacher=teacher, cycle=cycle, point=point).exists():
+    if not PointChoice.objects.filter(teacher=teacher, cycle=cycle, point=point).exists():
         raise ValidationError(f"请先选择能力点“{point}”，再上传它的材料。")
 
 
@@ -172,9 +171,7 @@ def summary_upload(
         require_editable(teacher=teacher, cycle=cycle)
         _require_chosen(teacher=teacher, cycle=cycle, point=point)
         fields = _file_fields(upload, content_type, name)
-        summary = (
-            AbilitySummary.objects.live().filter(teacher=teacher, cycle=cycle, point=point).first()
-        )
+        summary = AbilitySummary.objects.filter(teacher=teacher, cycle=cycle, point=point).first()
         if summary is None:
             summary = AbilitySummary.objects.create(
                 teacher=teacher, school=school, cycle=cycle, point=point, **fields

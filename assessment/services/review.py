@@ -44,7 +44,7 @@ def _locked_review(*, teacher_id: int, school_id: int, cycle: Cycle) -> TeacherR
         [TeacherReview(teacher_id=teacher_id, school_id=school_id, cycle=cycle)],
         ignore_conflicts=True,
     )
-    return TeacherReview.objects.live().select_for_update().get(teacher_id=teacher_id, cycle=cycle)
+    return TeacherReview.objects.select_for_update().get(teacher_id=teacher_id, cycle=cycle)
 
 
 def _move(*, review: TeacherReview, to: str, by: User, reason: str, actor: str) -> bool:
@@ -135,8 +135,7 @@ def review_pass_complete(*, school: School, cycle: Cycle, by: User) -> int:
         ignore_conflicts=True,
     )
     locked = list(
-        TeacherReview.objects.live()
-        .select_for_update()
+        TeacherReview.objects.select_for_update()
         .filter(teacher_id__in=ids, cycle=cycle, result=Result.PENDING)
         .order_by("teacher_id")
     )
@@ -164,8 +163,7 @@ def review_reopen(*, teacher: User, cycle: Cycle) -> None:
     """After a 不通过 the teacher changed their materials: back to 待考核 so the
     school looks again. Call inside the material write's transaction."""
     review = (
-        TeacherReview.objects.live()
-        .select_for_update()
+        TeacherReview.objects.select_for_update()
         .filter(teacher=teacher, cycle=cycle, result=Result.FAILED)
         .first()
     )

@@ -90,10 +90,9 @@ def plan_template(request):
     if cycle is not None:
         points = [
             c.point
-            for c in PointChoice.objects.live()
-            .filter(teacher=request.user, cycle=cycle)
+            for c in PointChoice.objects.filter(teacher=request.user, cycle=cycle)
             .select_related("point")
-            .order_by("point__code")
+            .order_by("point__sort_key", "point__code")
         ]
     leads = groups_led_by(user=request.user, school_id=school.pk).exists()
     content = plan_template_docx(
@@ -196,7 +195,7 @@ def summary_upload_view(request, point_id: int):
     if cycle is None:
         return redirect("assessment:mine")
     choice = get_object_or_404(
-        PointChoice.objects.live().select_related("point"),
+        PointChoice.objects.select_related("point"),
         teacher=request.user,
         cycle=cycle,
         point_id=point_id,
@@ -223,7 +222,7 @@ def summary_upload_view(request, point_id: int):
 def _my_choice(request, cycle, point_id: int) -> PointChoice:
     """One of the teacher's own chosen points; 404 for any other."""
     return get_object_or_404(
-        PointChoice.objects.live().select_related("point"),
+        PointChoice.objects.select_related("point"),
         teacher=request.user,
         cycle=cycle,
         point_id=point_id,
@@ -239,8 +238,7 @@ def evaluation_page(request, point_id: int):
         return redirect("assessment:mine")
     choice = _my_choice(request, cycle, point_id)
     evaluation = (
-        AbilityEvaluation.objects.live()
-        .filter(teacher=request.user, cycle=cycle, point=choice.point)
+        AbilityEvaluation.objects.filter(teacher=request.user, cycle=cycle, point=choice.point)
         .select_related("viewed_by", "assessed_by")
         .prefetch_related("items")
         .first()

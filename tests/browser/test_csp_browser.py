@@ -119,7 +119,7 @@ def test_every_roles_pages_load_with_no_csp_violation(
                 reverse("assessment:review_teacher", args=[membership.pk]),
                 reverse("assessment:school_cases"),
                 reverse("assessment:register"),
-                reverse("assessment:teacher_remove", args=[membership.pk]),
+                reverse("hours:teacher_remove", args=[membership.pk]),
             ],
         ),
         (
