@@ -15,6 +15,7 @@ from docx import Document
 
 from accounts.models import SchoolMembership
 from activities import services as activities
+from activities.models import Topic
 from activities.selectors import evidence_would_credit
 from groups.models import GroupMember, ResearchGroup, SchoolTheme
 
@@ -93,21 +94,29 @@ def _summary_file(user, point):
     return _upload(f"{point.code}提升总结.docx", content, DOCX)
 
 
+RUBRIC_TOPIC = "评价量规设计与应用"  # the activities demo's topic, on A13 and G2
+
+
 def _hours_for(group, leader, teachers, cycle_start) -> None:
     """25 hours for `teachers`: three offline activities (10 + 10 + 5) of the
-    group on past days, with evidence, so the ledger credits them."""
-    theme = SchoolTheme.objects.filter(school_id=group.school_id).first()
-    points = list(theme.key_points.order_by("sort_key", "code")) if theme else []
-    if not points:
-        return
-    topic = activities.topic_create(
-        group=group,
-        by=leader,
-        title="典型课例打磨",
-        description="集体备课、磨课与课后研讨，打磨本组典型案例。",
-        key_points=points,
-    )
-    activities.topic_publish(topic=topic, by=leader)
+    group on past days, with evidence, so the ledger credits them. They sit
+    under the group's 评价量规 topic (made here, on A13 and G2, if the group has
+    none yet): a topic carries the points its title names."""
+    topic = Topic.objects.filter(group=group, title=RUBRIC_TOPIC).first()
+    if topic is None:
+        theme = SchoolTheme.objects.filter(school_id=group.school_id).first()
+        keys = list(theme.key_points.all()) if theme else []
+        points = [p for p in keys if p.code in ("A13", "G2")] or keys
+        if not points:
+            return
+        topic = activities.topic_create(
+            group=group,
+            by=leader,
+            title=RUBRIC_TOPIC,
+            description="围绕评价量规的设计与使用开展集体备课、磨课与研讨。",
+            key_points=points,
+        )
+        activities.topic_publish(topic=topic, by=leader)
     today = timezone.localdate()
     for days_ago, hours, title in ((20, 10, "集体备课"), (15, 10, "磨课"), (12, 5, "课后研讨")):
         day = max(today - datetime.timedelta(days=days_ago), cycle_start)
@@ -115,7 +124,7 @@ def _hours_for(group, leader, teachers, cycle_start) -> None:
             topic=topic,
             by=leader,
             kind="offline",
-            title=f"典型课例{title}",
+            title=f"评价量规{title}",
             description=f"线下{title}，组长上传签到表后计入学时。",
             held_on=day,
             opens_on=day,
