@@ -216,7 +216,17 @@ def school_coverage(request):
     )
 
 
+# Short column labels for a phone's width (two characters each); the full
+# label stays in the page for screen readers.
+SHORT_KIND_LABELS = {
+    "discussion": "研讨",
+    "homework": "作业",
+    "observation": "评课",
+    "offline": "线下",
+}
+
+
 def _kinds():
     from ..models import Activity
 
-    return Activity.Kind.choices
+    return [(k, label, SHORT_KIND_LABELS.get(k, label)) for k, label in Activity.Kind.choices]
