@@ -36,6 +36,7 @@ urlpatterns = [
         name="question_delete",
     ),
     path("<int:activity_id>/results/", manage.observation_results, name="observation_results"),
+    path("<int:activity_id>/results.xlsx", manage.observation_export, name="observation_export"),
     path("<int:activity_id>/participants/", manage.designate, name="designate"),
     path(
         "<int:activity_id>/participants/<int:user_id>/remove/",
