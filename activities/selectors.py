@@ -147,6 +147,11 @@ def submission_of(*, activity: Activity, user) -> Submission | None:
     return Submission.objects.filter(activity=activity, user=user).prefetch_related("files").first()
 
 
+def activity_has_completions(*, activity: Activity) -> bool:
+    """Has anyone completed it? Then its hours can no longer change. One query."""
+    return activity.participations.filter(completed_at__isnull=False).exists()
+
+
 def observation_questions(*, activity: Activity):
     return list(ObservationQuestion.objects.filter(form__activity=activity).order_by("position"))
 

@@ -19,6 +19,11 @@ urlpatterns = [
     path("groups/<int:group_id>/", leader.group_page, name="group"),
     path("groups/<int:group_id>/coverage/", leader.group_coverage, name="coverage"),
     path("groups/<int:group_id>/topics/new/", leader.topic_new, name="topic_new"),
+    path(
+        "groups/<int:group_id>/topics/new/publish/",
+        leader.topic_new_publish,
+        name="topic_new_publish",
+    ),
     path("topics/<int:topic_id>/edit/", leader.topic_edit, name="topic_edit"),
     path("topics/<int:topic_id>/publish/", leader.topic_publish_view, name="topic_publish"),
     path("topics/<int:topic_id>/delete/", leader.topic_delete_view, name="topic_delete"),
