@@ -71,6 +71,8 @@ def key_pages(role: str, ctx) -> list[tuple[str, str]]:
             ("roster-import", reverse("accounts:roster_import")),
             ("teacher-edit", reverse("accounts:teacher_edit", args=[teacher.pk])),
             ("group-detail", reverse("groups:detail", args=[group.pk])),
+            ("group-edit", reverse("groups:edit", args=[group.pk])),
+            ("theme-edit", reverse("groups:theme_edit")),
             ("hours-by-hours", reverse("hours:school") + "?sort=-hours"),
         ]
     if role == Role.INFO_TEAM:
@@ -84,6 +86,8 @@ def key_pages(role: str, ctx) -> list[tuple[str, str]]:
         topic = Topic.objects.filter(group=group, status="published").first()
         return [
             ("group-detail", reverse("groups:detail", args=[group.pk])),
+            ("group-plan", reverse("groups:group_plan", args=[group.pk])),
+            ("member-add", reverse("groups:member_add", args=[group.pk])),
             ("group-activities", reverse("activities:group", args=[group.pk])),
             ("group-coverage", reverse("activities:coverage", args=[group.pk])),
             ("topic-new", reverse("activities:topic_new", args=[group.pk])),
@@ -94,7 +98,10 @@ def key_pages(role: str, ctx) -> list[tuple[str, str]]:
         ]
     if role == Role.TEACHER:
         teacher = ctx.users["teacher"]
-        return _by_kind(Activity.objects.filter(group__members__user=teacher))
+        return [
+            *_by_kind(Activity.objects.filter(group__members__user=teacher)),
+            ("password", reverse("accounts:password_change")),
+        ]
     return []
 
 
