@@ -11,10 +11,10 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 
-from .models import Region, School, SchoolMembership
+from .models import Region, RegionRole, School, SchoolMembership, User
 from .roles import Grant, Role
 
 
@@ -74,3 +74,38 @@ def staff_of_school(school_id: int):
 def get_staff_member(grant: Grant, membership_id: int) -> SchoolMembership:
     """A person of the grant's own school; 404 for anyone else."""
     return get_object_or_404(staff_of_school(grant.school_id), pk=membership_id)
+
+
+# What a school's forms and imports say about a person they may not touch. It
+# names no school and no role: the admin learns only whom to ask.
+BEYOND_SCHOOL_MESSAGE = (
+    "该人员的账号不由本校管理，不能在此添加或修改。若其确已调入本校，"
+    "请其原学校管理员先办理调岗移除；如有疑问请联系区县教育局管理员。"
+)
+
+
+def people_beyond_school(*, school_id: int, user_ids) -> set[int]:
+    """Of `user_ids`, the people a school's forms and imports must never attach,
+    change or reset (DESIGN §2 "People and passwords"): platform staff and
+    operators, anyone holding a region role (district admin, expert), anyone
+    with an active place in another school. One query for any number of ids.
+
+    (教研组长 is granted by groups only within the school where the leader has
+    an active place, and removal (调岗) ends it, so no other role needs a look.)"""
+    ids = {pk for pk in user_ids if pk is not None}
+    if not ids:
+        return set()
+    other_place = (
+        SchoolMembership.objects.active().filter(user=OuterRef("pk")).exclude(school_id=school_id)
+    )
+    region_role = RegionRole.objects.filter(user=OuterRef("pk"))
+    return set(
+        User.objects.filter(pk__in=ids)
+        .filter(Q(is_staff=True) | Q(is_superuser=True) | Exists(region_role) | Exists(other_place))
+        .values_list("pk", flat=True)
+    )
+
+
+def person_within_school(*, school_id: int, user) -> bool:
+    """Whether the school's forms may change or reset `user` (see people_beyond_school)."""
+    return not people_beyond_school(school_id=school_id, user_ids=[user.pk])

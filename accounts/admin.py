@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Cycle, Region, RegionRole, School, SchoolMembership, User
+from .models import Cycle, PasswordReset, Region, RegionRole, School, SchoolMembership, User
 
 
 @admin.register(User)
@@ -59,3 +59,21 @@ class RegionRoleAdmin(admin.ModelAdmin):
     list_display = ("user", "kind", "region")
     list_filter = ("kind",)
     raw_id_fields = ("user", "region")
+
+
+@admin.register(PasswordReset)
+class PasswordResetAdmin(admin.ModelAdmin):
+    """The audit trail of resets: read-only."""
+
+    list_display = ("user", "by", "school", "at")
+    list_select_related = ("user", "by", "school")
+    search_fields = ("user__real_name", "by__real_name", "school__name")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

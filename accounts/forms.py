@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Q
 
+from .access import BEYOND_SCHOOL_MESSAGE, person_within_school
 from .idnumbers import is_valid_id_number, is_valid_phone, normalize_id_number
-from .models import SchoolMembership, User
+from .models import STAGES, SchoolMembership, User
 from .roster import MAX_BYTES
 from .services import TeacherData
 
@@ -24,16 +26,25 @@ class LoginForm(AuthenticationForm):
 
 
 class TeacherForm(forms.Form):
+    """Add a teacher to the school, or edit one of its teachers.
+
+    Adding someone already on the platform (same ID number) is a transfer: it
+    works only for a person with no place and no role anywhere else, and the
+    person's own name, phone and password stay as they are (see `existing`)."""
+
     real_name = forms.CharField(label="姓名", max_length=50)
     phone = forms.CharField(label="手机号", max_length=11)
     id_number = forms.CharField(label="身份证号", max_length=18)
     subject = forms.CharField(label="学科", max_length=30, required=False)
-    stage = forms.CharField(label="学段", max_length=20, required=False)
+    stage = forms.ChoiceField(
+        label="学段", choices=[("", "—")] + [(s, s) for s in STAGES], required=False
+    )
     is_full_time = forms.BooleanField(label="专任教师", required=False, initial=True)
 
     def __init__(self, *args, school, membership: SchoolMembership | None = None, **kwargs):
         self.school = school
         self.membership = membership
+        self.existing: User | None = None  # set by clean() for a transfer
         if membership is not None and "initial" not in kwargs:
             user = membership.user
             kwargs["initial"] = {
@@ -53,18 +64,10 @@ class TeacherForm(forms.Form):
             field.label = "更正身份证号"
             field.help_text = f"当前：{membership.user.masked_id_number}。留空则不修改。"
 
-    def _other_people(self):
-        qs = User.objects.all()
-        if self.membership is not None:
-            qs = qs.exclude(pk=self.membership.user_id)
-        return qs
-
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
         if not is_valid_phone(phone):
             raise forms.ValidationError("请输入 11 位手机号。")
-        if self._other_people().filter(phone=phone).exists():
-            raise forms.ValidationError("该手机号已被其他人使用。")
         return phone
 
     def clean_id_number(self):
@@ -73,12 +76,50 @@ class TeacherForm(forms.Form):
             return self.membership.user.id_number
         if not is_valid_id_number(id_number):
             raise forms.ValidationError("请输入有效的 18 位身份证号。")
-        other = self._other_people().filter(id_number=id_number).first()
-        if other is not None:
-            place = SchoolMembership.objects.active().filter(user=other).first()
-            if self.membership is not None or place is not None:
-                raise forms.ValidationError("该身份证号已属于平台上的另一位教师。")
         return id_number
+
+    def clean(self):
+        cleaned = super().clean()
+        phone, id_number = cleaned.get("phone"), cleaned.get("id_number")
+        if not phone or not id_number:
+            return cleaned
+        me = self.membership.user if self.membership is not None else None
+        person = User.objects.filter(id_number=id_number).first()
+        # Whoever has the number as phone or as login name holds it.
+        holder = User.objects.filter(Q(phone=phone) | Q(username=phone)).first()
+        if me is not None:
+            self._clean_edit(me, person, holder, cleaned)
+        elif person is not None:
+            self._clean_transfer(person, holder)
+        elif holder is not None:
+            self.add_error("phone", "该手机号已被其他人使用。")
+        return cleaned
+
+    def _clean_edit(self, me, person, holder, cleaned):
+        if person is not None and person.pk != me.pk:
+            self.add_error("id_number", "该身份证号已属于平台上的另一个人。")
+        if holder is not None and holder.pk != me.pk:
+            self.add_error("phone", "该手机号已被其他人使用。")
+        changed = (me.real_name, me.phone, me.id_number) != (
+            cleaned.get("real_name"),
+            cleaned.get("phone"),
+            cleaned.get("id_number"),
+        )
+        if changed and not person_within_school(school_id=self.school.pk, user=me):
+            raise forms.ValidationError(
+                "该教师还担任本校以外的职务，姓名、手机号和身份证号不能由本校修改；"
+                "如需更正，请联系区县教育局管理员。学科、学段和专任可以修改。"
+            )
+
+    def _clean_transfer(self, person, holder):
+        if SchoolMembership.objects.active().filter(user=person, school=self.school).exists():
+            self.add_error("id_number", "该教师已在本校名单中。")
+        elif not person_within_school(school_id=self.school.pk, user=person):
+            self.add_error("id_number", BEYOND_SCHOOL_MESSAGE)
+        elif holder is not None and holder.pk != person.pk:
+            self.add_error("phone", "该手机号已被其他人使用。")
+        else:
+            self.existing = person
 
     def teacher_data(self) -> TeacherData:
         return TeacherData(**self.cleaned_data)

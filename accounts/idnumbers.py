@@ -26,10 +26,22 @@ def is_valid_phone(value: str) -> bool:
     return bool(_PHONE_RE.match((value or "").strip()))
 
 
+MASK = "*******"
+_MASKED_RE = re.compile(r"^\d{6}\*{4,}[\dX*]*$")
+
+
 def mask_id_number(value: str) -> str:
-    """440402199001011234 -> 440402*******1234: region kept, birth date hidden."""
+    """440402199001011234 -> 440402*******: only the region (the first six
+    characters) is shown. The birth date and the last four stay hidden: with
+    them, a colleague holding the masked number could guess what remains."""
     if not value:
         return ""
     if len(value) < 10:
         return "*" * len(value)
-    return f"{value[:6]}*******{value[-4:]}"
+    return f"{value[:6]}{MASK}"
+
+
+def is_masked_id_number(value: str) -> bool:
+    """A number as the platform's own exports write it ("440402*******"); also
+    the older form that kept the last four ("440402*******1234")."""
+    return bool(_MASKED_RE.match(normalize_id_number(value)))

@@ -127,6 +127,10 @@ class ActiveMembershipQuerySet(models.QuerySet):
         return self.active().filter(is_teacher=True)
 
 
+# 学段: the stages a teacher's place can be in (roster import and form).
+STAGES = ("幼儿园", "小学", "初中", "高中", "中职", "特殊教育")
+
+
 class SchoolMembership(models.Model):
     """A person's place in a school, with the school-level roles they hold there."""
 
@@ -207,3 +211,25 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message
+
+
+class PasswordReset(models.Model):
+    """The audit trail of passwords a school admin reset: who reset whom, when,
+    in which school. Written only by accounts.services.teacher_password_reset;
+    never changed (the admin site shows it read-only)."""
+
+    user = models.ForeignKey(
+        User, verbose_name="被重置者", on_delete=models.CASCADE, related_name="password_resets"
+    )
+    by = models.ForeignKey(
+        User, verbose_name="操作人", on_delete=models.PROTECT, related_name="password_resets_done"
+    )
+    school = models.ForeignKey(School, verbose_name="学校", on_delete=models.PROTECT)
+    at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "密码重置记录"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.by} 重置了 {self.user} 的密码"

@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from .access import staff_of_school
-from .models import Cycle, Region, School
+from .models import Cycle, Region, School, SchoolMembership
 
 
 def roster(*, school_id: int, search: str = "", full_time: str = ""):
@@ -44,3 +44,17 @@ def cycle_current(today=None):
     today = today or timezone.localdate()
     running = Cycle.objects.filter(starts_on__lte=today).order_by("-starts_on").first()
     return running or Cycle.objects.order_by("starts_on").first()
+
+
+def membership_removed_last(*, user):
+    """The person's latest removed (调岗) place when they have no active one:
+    what their home page explains instead of "no role"."""
+    places = SchoolMembership.objects.filter(user=user)
+    if places.filter(removed_at__isnull=True).exists():
+        return None
+    return (
+        places.filter(removed_at__isnull=False)
+        .select_related("school")
+        .order_by("-removed_at")
+        .first()
+    )

@@ -1,17 +1,25 @@
-"""Writes for people and places. Views, commands and the demo call these."""
+"""Writes for people and places. Views, commands and the demo call these.
 
-from dataclasses import dataclass
+A school's forms and imports act only on people whose every role is in that
+school (accounts.access.people_beyond_school): they never attach, change or
+reset anyone else, and never overwrite an existing person's name or phone."""
 
-from django.db import transaction
+from dataclasses import dataclass, field
 
-from .idnumbers import normalize_id_number
-from .models import School, SchoolMembership, User
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .access import BEYOND_SCHOOL_MESSAGE, people_beyond_school, person_within_school
+from .models import PasswordReset, School, SchoolMembership, User
+from .notices import notify
+from .passwords import password_generate, password_hash_initial
 
 
-def initial_password(id_number: str) -> str:
-    """Imported teachers start with the last six characters of their ID number
-    and must change it at first login (a common practice schools already know)."""
-    return normalize_id_number(id_number)[-6:]
+class PersonBeyondSchool(Exception):
+    """The person holds a role outside the school: its forms may not touch them."""
+
+    def __init__(self, message: str = BEYOND_SCHOOL_MESSAGE):
+        super().__init__(message)
 
 
 @dataclass
@@ -24,34 +32,53 @@ class TeacherData:
     is_full_time: bool = True
 
 
-def _new_user(data: TeacherData) -> User:
-    user = User(
+@dataclass(frozen=True)
+class IssuedPassword:
+    """A generated password, to be shown once to the admin who issued it."""
+
+    real_name: str
+    login: str
+    password: str
+
+
+@dataclass
+class TeachersAdded:
+    memberships: list[SchoolMembership] = field(default_factory=list)
+    # New people only: a person already on the platform keeps their own password.
+    passwords: list[IssuedPassword] = field(default_factory=list)
+    # People already on the platform (a transfer), attached as they are.
+    existing: list[User] = field(default_factory=list)
+
+
+def _new_user(data: TeacherData, password: str) -> User:
+    return User(
         username=data.phone,
         real_name=data.real_name,
         phone=data.phone,
         id_number=data.id_number,
+        password=password_hash_initial(password),
         must_change_password=True,
     )
-    # The initial password (last six of the ID number) is checked by the login
-    # backend, not hashed here (see backends.PhoneOrUsernameBackend): hashing
-    # is slow by design and a roster holds hundreds of teachers.
-    user.set_unusable_password()
-    return user
 
 
 @transaction.atomic
-def teachers_add(*, school: School, rows: list[TeacherData]) -> list[SchoolMembership]:
-    """Adds teachers to the school, creating the people who are new to the
-    platform; a few queries for any number of rows (a roster import)."""
+def teachers_add(*, school: School, rows: list[TeacherData]) -> TeachersAdded:
+    """Adds teachers to the school: new people get an account with a random
+    initial password; people already on the platform (transferred, no place
+    and no role anywhere else) are attached with their own name, phone and
+    password unchanged, since the school's data must never overwrite them.
+    A few queries for any number of rows (a roster import).
+
+    Raises PersonBeyondSchool for anyone the school may not attach, and
+    IntegrityError when another request added the same person meanwhile."""
     known = {u.id_number: u for u in User.objects.filter(id_number__in=[d.id_number for d in rows])}
-    for data in rows:  # people already on the platform, e.g. transferred from another school
-        user = known.get(data.id_number)
-        if user and (user.real_name, user.phone) != (data.real_name, data.phone):
-            user.real_name, user.phone = data.real_name, data.phone
-            user.save(update_fields=["real_name", "phone"])
-    created = User.objects.bulk_create([_new_user(d) for d in rows if d.id_number not in known])
+    if people_beyond_school(school_id=school.pk, user_ids=[u.pk for u in known.values()]):
+        raise PersonBeyondSchool()
+    new = [d for d in rows if d.id_number not in known]
+    passwords = {d.id_number: password_generate() for d in new}
+    created = User.objects.bulk_create([_new_user(d, passwords[d.id_number]) for d in new])
     users = {**known, **{u.id_number: u for u in created}}
-    return SchoolMembership.objects.bulk_create(
+    memberships = SchoolMembership.objects.bulk_create(
         [
             SchoolMembership(
                 user=users[d.id_number],
@@ -64,30 +91,65 @@ def teachers_add(*, school: School, rows: list[TeacherData]) -> list[SchoolMembe
             for d in rows
         ]
     )
+    return TeachersAdded(
+        memberships=memberships,
+        passwords=[IssuedPassword(d.real_name, d.phone, passwords[d.id_number]) for d in new],
+        existing=[known[d.id_number] for d in rows if d.id_number in known],
+    )
 
 
-def teacher_add(*, school: School, data: TeacherData) -> SchoolMembership:
-    """Adds one teacher to the school (creating the person if new)."""
-    return teachers_add(school=school, rows=[data])[0]
+def teacher_add(*, school: School, data: TeacherData) -> TeachersAdded | None:
+    """Adds one teacher (see teachers_add). Returns None when the same person
+    was added to the school by a request running at the same moment (a double
+    click): the first request's page shows the password, this one adds nothing."""
+    try:
+        return teachers_add(school=school, rows=[data])
+    except IntegrityError:
+        if (
+            SchoolMembership.objects.active()
+            .filter(school=school, user__id_number=data.id_number)
+            .exists()
+        ):
+            return None
+        raise
 
 
-def teacher_password_reset(*, membership: SchoolMembership) -> str:
-    """Back to the initial password (last six of the ID number), to be changed at
-    the next login; any login lockout for the account is lifted. Returns a hint
-    of the password for the admin to pass on, never the password in full."""
+def teacher_password_reset(*, membership: SchoolMembership, by: User) -> str:
+    """A new random one-time password for a teacher of the school, returned to
+    be shown once to the admin; the teacher must change it at the next login,
+    is told in their inbox, and an audit row records who reset whom. Any login
+    lockout of the account is lifted. Refused (PersonBeyondSchool) for anyone
+    with a role outside the school."""
     from axes.utils import reset as axes_reset
 
-    user = membership.user
-    user.set_unusable_password()  # the login backend accepts the initial password again
-    user.must_change_password = True
-    user.save(update_fields=["password", "must_change_password"])
-    for login in {user.username, user.phone} - {None, ""}:
-        axes_reset(username=login)
-    return "身份证号后 6 位"
+    if not person_within_school(school_id=membership.school_id, user=membership.user):
+        raise PersonBeyondSchool()
+    password = password_generate()
+    with transaction.atomic():
+        # The row lock orders two resets of one person (a double click): each
+        # stores its password and its audit row whole.
+        user = User.objects.select_for_update().get(pk=membership.user_id)
+        user.password = password_hash_initial(password)
+        user.must_change_password = True
+        user.save(update_fields=["password", "must_change_password"])
+        PasswordReset.objects.create(user=user, by=by, school_id=membership.school_id)
+        notify(
+            users=[user],
+            message=(
+                f"你的登录密码已于 {timezone.localtime():%Y-%m-%d %H:%M} 由本校管理员"
+                f"{by.display_name}重置，下次登录时须设置新密码。如非你本人要求，请联系本校管理员。"
+            ),
+            kind="password_reset",
+        )
+    axes_reset(username=user.get_username())
+    return password
 
 
 def teacher_update(*, membership: SchoolMembership, data: TeacherData) -> bool:
-    """Updates a teacher's details; returns whether anything changed."""
+    """Updates a teacher's details; returns whether anything changed. The
+    person's own name, phone and ID number change only for people whose every
+    role is in this school (PersonBeyondSchool otherwise); the place's subject,
+    stage and 专任 flag are the school's to set."""
     user = membership.user
     user_fields = {"real_name": data.real_name, "phone": data.phone, "id_number": data.id_number}
     place_fields = {"subject": data.subject, "stage": data.stage, "is_full_time": data.is_full_time}
@@ -95,6 +157,8 @@ def teacher_update(*, membership: SchoolMembership, data: TeacherData) -> bool:
     changed_place = [f for f, v in place_fields.items() if getattr(membership, f) != v]
     if not (changed_user or changed_place):
         return False  # no transaction: a re-imported roster is mostly unchanged rows
+    if changed_user and not person_within_school(school_id=membership.school_id, user=user):
+        raise PersonBeyondSchool()
     for f in changed_user:
         setattr(user, f, user_fields[f])
     for f in changed_place:
@@ -105,3 +169,39 @@ def teacher_update(*, membership: SchoolMembership, data: TeacherData) -> bool:
         if changed_place:
             membership.save(update_fields=changed_place)
     return True
+
+
+def teachers_passwords_reissue(*, school: School, by: User) -> list[IssuedPassword]:
+    """New random initial passwords for the school's teachers who have never
+    logged in and still must choose a password: for a lost password file, and
+    for teachers imported before passwords were random (they have none usable).
+    Each is audited and told, like a reset; people with a role outside the
+    school are left alone. Returns the passwords, to be shown once."""
+    ids = list(
+        SchoolMembership.objects.teachers()
+        .filter(school=school, user__must_change_password=True, user__last_login__isnull=True)
+        .values_list("user_id", flat=True)
+    )
+    ids = sorted(set(ids) - people_beyond_school(school_id=school.pk, user_ids=ids))
+    with transaction.atomic():
+        # Locked, so two admins re-issuing at once can't each hand out passwords
+        # that the other's write replaced.
+        users = list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        issued = []
+        for user in users:
+            password = password_generate()
+            user.password = password_hash_initial(password)
+            issued.append(IssuedPassword(user.real_name, user.phone or user.username, password))
+        User.objects.bulk_update(users, ["password"], batch_size=500)
+        PasswordReset.objects.bulk_create(
+            [PasswordReset(user=u, by=by, school=school) for u in users], batch_size=500
+        )
+        notify(
+            users=users,
+            message=(
+                f"本校管理员{by.display_name}于 {timezone.localtime():%Y-%m-%d %H:%M} "
+                "为你重新生成了初始密码，请向本校管理员索取；首次登录时须设置新密码。"
+            ),
+            kind="password_reset",
+        )
+    return issued

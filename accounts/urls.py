@@ -19,6 +19,11 @@ urlpatterns = [
         name="teacher_password_reset",
     ),
     path("school/roster/import/", roster.roster_import_view, name="roster_import"),
+    path(
+        "school/roster/passwords/",
+        roster.roster_passwords_reissue,
+        name="roster_passwords_reissue",
+    ),
     path("school/roster/template.xlsx", roster.roster_template_download, name="roster_template"),
     path("district/schools/", district.district_schools, name="district_schools"),
     path("inbox/", inbox.inbox, name="inbox"),

@@ -6,6 +6,7 @@ so the <video> tag can seek without downloading hundreds of MB."""
 import mimetypes
 import re
 import tempfile
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -13,6 +14,8 @@ from urllib.parse import quote
 
 import filetype
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+
+from accounts.exports import sandbox
 
 MB = 1024 * 1024
 
@@ -64,9 +67,9 @@ LESSON_VIDEO = UploadPolicy("课堂视频", frozenset(VIDEO_EXTS), 1024 * MB, 10
 CONTENT_MATCHES = {
     "pdf": {"pdf"},
     "doc": {"doc"},
-    "xls": {"xls", "doc"},  # OLE2 containers look alike
+    "xls": {"xls", "doc"},  # OLE2 containers look alike: _ole_streams tells them apart
     "ppt": {"ppt", "doc"},
-    "docx": {"docx", "zip"},
+    "docx": {"docx", "zip"},  # and then _office_parts checks the package's own parts
     "xlsx": {"xlsx", "zip"},
     "pptx": {"pptx", "zip"},
     "jpg": {"jpg"},
@@ -103,13 +106,77 @@ def check_upload(upload, policy: UploadPolicy) -> str:
     head = upload.read(8192)
     upload.seek(0)
     kind = filetype.guess(head)
+    mismatch = UploadRefused(f"“{name}”的实际内容与扩展名 .{ext} 不符，已拒绝上传。")
     if ext == "txt":
         if kind is not None or b"\x00" in head or not _decodes(head):
             raise UploadRefused(f"“{name}”的内容不是文本文件，与扩展名不符。")
+        if _HTML_START.search(head[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")):
+            # A browser asked to show it might run it as a page.
+            raise UploadRefused(f"“{name}”是网页（HTML）内容，不能作为 .txt 上传。")
         return "text/plain; charset=utf-8"
     if kind is None or kind.extension not in CONTENT_MATCHES[ext]:
-        raise UploadRefused(f"“{name}”的实际内容与扩展名 .{ext} 不符，已拒绝上传。")
+        raise mismatch
+    if ext in OFFICE_PARTS and not _office_parts(upload, ext):
+        raise mismatch
+    if ext in OLE_STREAMS and not _ole_streams(upload, ext):
+        raise mismatch
     return mimetypes.guess_type(f"x.{ext}")[0] or kind.mime
+
+
+# An Office Open XML package must hold its own main part, not just be any zip.
+OFFICE_PARTS = {
+    "docx": "word/document.xml",
+    "xlsx": "xl/workbook.xml",
+    "pptx": "ppt/presentation.xml",
+}
+# An OLE2 (compound) file of each old Office kind holds its own main stream;
+# its name is written in UTF-16 in the directory.
+OLE_STREAMS = {
+    "doc": "WordDocument",
+    "xls": "Workbook",  # "Book" in Excel 5/95 files
+    "ppt": "PowerPoint Document",
+}
+_HTML_START = re.compile(
+    rb"<\s*(!doctype\s+html|html|head|body|script|iframe|svg|meta|object|embed|a\s|img\s|style)",
+    re.I,
+)
+
+
+def _office_parts(upload, ext: str) -> bool:
+    """A real Word/Excel/PowerPoint package: a zip with [Content_Types].xml and
+    the kind's main part (reads only the zip's directory, not its contents)."""
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    finally:
+        upload.seek(0)
+    return "[Content_Types].xml" in names and OFFICE_PARTS[ext] in names
+
+
+def _ole_streams(upload, ext: str) -> bool:
+    """A real .doc (.xls, .ppt): an OLE2 file whose directory names the kind's
+    main stream. The directory entries are found by their UTF-16 names, read in
+    1 MB pieces; an OLE file of another kind (an .msi, another Office file
+    renamed) lacks the stream."""
+    wanted = [OLE_STREAMS[ext].encode("utf-16-le")]
+    if ext == "xls":
+        wanted.append("Book".encode("utf-16-le") + b"\x00\x00")
+    upload.seek(0)
+    try:
+        if upload.read(8) != b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+            return False
+        tail = b""
+        while chunk := upload.read(1024 * 1024):
+            data = tail + chunk
+            if any(w in data for w in wanted):
+                return True
+            tail = data[-64:]
+        return False
+    finally:
+        upload.seek(0)
 
 
 def _decodes(head: bytes) -> bool:
@@ -174,25 +241,43 @@ def serve_file(request, field_file, *, filename: str, content_type: str, inline:
         response["Content-Length"] = str(size)
     response["Accept-Ranges"] = "bytes"
     response["Content-Disposition"] = _content_disposition(filename, inline)
-    response["X-Content-Type-Options"] = "nosniff"
+    sandbox(response)
     response["Cache-Control"] = "private, max-age=0"
     return response
+
+
+_UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|]')
+
+
+def archive_name(name: str, fallback: str = "未命名") -> str:
+    """One safe path component of a zip entry, from a display or file name that
+    anyone typed: no path separators, no "..", no control characters, no
+    leading dots or spaces (so no absolute or parent path on any system),
+    at most 80 characters."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = _UNSAFE_IN_NAME.sub("_", name)
+    name = re.sub(r"\.{2,}", ".", name).strip(" .")
+    return name[:80].rstrip(" .") or fallback
 
 
 def homework_zip_file(submissions):
     """A folder per member with the text and the files of their submission, in a
     temporary file (big submissions don't sit in memory), rewound for reading.
+    Every entry name is built from sanitised names (archive_name): a member
+    called "../../x" can't write outside the archive's folder when unpacked.
     The caller's response closes it."""
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - the FileResponse closes it
     with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
         for submission in submissions:
-            folder = f"{submission.user.display_name}_{submission.user.pk}"
+            folder = f"{archive_name(submission.user.display_name)}_{submission.user.pk}"
             if submission.text:
                 archive.writestr(f"{folder}/作业内容.txt", submission.text)
             for i, f in enumerate(submission.files.all(), start=1):
+                entry = f"{folder}/{i}_{archive_name(f.original_name, fallback='文件')}"
                 with (
                     f.file.open("rb") as src,
-                    archive.open(f"{folder}/{i}_{f.original_name}", "w", force_zip64=True) as dst,
+                    archive.open(entry, "w", force_zip64=True) as dst,
                 ):
                     for chunk in iter(lambda src=src: src.read(CHUNK), b""):
                         dst.write(chunk)

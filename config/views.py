@@ -5,6 +5,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from accounts.selectors import membership_removed_last
+
 from .home import HOME_PAGES
 
 
@@ -12,7 +14,8 @@ from .home import HOME_PAGES
 def home(request):
     grant = request.access.active
     if grant is None:
-        return render(request, "home/no_role.html")
+        removed = membership_removed_last(user=request.user)
+        return render(request, "home/no_role.html", {"removed": removed})
     template, build = HOME_PAGES[grant.role]
     return render(request, template, {"grant": grant, **build(request, grant)})
 

@@ -65,7 +65,7 @@ class AbilityPointAdmin(admin.ModelAdmin):
             try:
                 result = ability_points_import(
                     name=upload.name,
-                    data=upload.read(),
+                    file=upload,
                     retire_missing=form.cleaned_data["retire_missing"],
                 )
             except CatalogueFileError as exc:

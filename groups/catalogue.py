@@ -1,17 +1,19 @@
 """Ability-point catalogue import (.xlsx or .csv): every row is checked first; a
-file with any bad row imports nothing and reports each bad row with its number."""
+file with any bad row imports nothing and reports each bad row with its number.
+Rows are streamed from the file (the .xlsx through the one reader,
+accounts.xlsx, with its bounds); only the checked points are kept."""
 
+import codecs
 import csv
 import io
 import re
-import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from accounts.roster import RowError
+from accounts.xlsx import XlsxError, XlsxLimits, cell_text, xlsx_rows
 
 from .models import AbilityPoint, Framework
 
@@ -39,9 +41,19 @@ HEADERS = {
 REQUIRED = ["framework", "code", "name"]
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
+LIMITS = XlsxLimits(max_bytes=MAX_BYTES, max_rows=MAX_ROWS, max_columns=20)
 CODE_RE = re.compile(r"^[A-Z]{1,2}\d{1,3}$")
 EVIDENCE_ITEM = re.compile(r"^(?P<kind>.+?)\s*(?:[×xX*]\s*(?P<count>\d+))?$")
 DIMENSIONS = set(AbilityPoint.Dimension.values)
+# The database's own limits (Framework.name, AbilityPoint.name/mode); a
+# description of a few paragraphs is plenty.
+MAX_LENGTHS = {
+    "framework": ("框架", 50),
+    "name": ("名称", 100),
+    "mode": ("模式/环境", 30),
+    "description": ("能力描述", 2000),
+    "evidence": ("证据要求", 500),
+}
 
 
 class CatalogueFileError(Exception):
@@ -76,54 +88,65 @@ def parse_evidence(text: str) -> list[dict]:
     return slots
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _raw_rows(name: str, data: bytes) -> list[list]:
-    if name.lower().endswith(".csv"):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                return list(csv.reader(io.StringIO(data.decode(encoding))))
-            except UnicodeDecodeError:
-                continue
-        raise CatalogueFileError("无法识别 CSV 文件的编码，请另存为 UTF-8 编码的 CSV。")
+def _csv_rows(file) -> Iterator[tuple[int, list]]:
+    """Rows of a CSV file, streamed; every row counts against the limit."""
+    head = file.read(4096)
+    file.seek(0)
+    encoding = "utf-8-sig"
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise CatalogueFileError("无法读取该文件：请上传 Excel .xlsx 或 .csv 文件。") from exc
-    rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
-    wb.close()
-    return rows
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A cut at the end of the 4 KB may split a character: only an early error counts.
+        encoding = "utf-8-sig" if exc.start >= len(head) - 3 else "gb18030"
+    reader = codecs.getreader(encoding)(file, errors="strict")
+    try:
+        for number, row in enumerate(csv.reader(reader), start=1):
+            if number > MAX_ROWS + 1:
+                raise CatalogueFileError(LIMITS.rows_message)
+            yield number, row[: LIMITS.max_columns]
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise CatalogueFileError("无法读取 CSV 文件：请另存为 UTF-8 编码的 CSV 后重试。") from exc
 
 
-def read_rows(name: str, data: bytes) -> list[tuple[int, dict]]:
-    if len(data) > MAX_BYTES:
-        raise CatalogueFileError("文件超过 5 MB。")
-    rows = _raw_rows(name, data)
-    if not rows:
-        raise CatalogueFileError("文件是空的。")
-    header = [HEADERS.get(_text(c).lower(), HEADERS.get(_text(c))) for c in rows[0]]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise CatalogueFileError(f"表头缺少列：{'、'.join(missing)}。")
-    result = []
-    for number, values in enumerate(rows[1:], start=2):
-        cells = {
-            key: _text(values[i]) if i < len(values) else "" for i, key in enumerate(header) if key
-        }
-        if not any(cells.values()):
-            continue
-        result.append((number, cells))
-        if len(result) > MAX_ROWS:
-            raise CatalogueFileError(f"一次最多导入 {MAX_ROWS} 行。")
-    if not result:
-        raise CatalogueFileError("文件中没有能力点数据。")
-    return result
+def _raw_rows(name: str, file) -> Iterator[tuple[int, tuple | list]]:
+    if name.lower().endswith(".csv"):
+        size = getattr(file, "size", None)
+        if size is None:
+            file.seek(0, io.SEEK_END)
+            size = file.tell()
+            file.seek(0)
+        if size > MAX_BYTES:
+            raise CatalogueFileError(f"文件超过 {MAX_BYTES // (1024 * 1024)} MB。")
+        return _csv_rows(file)
+    return xlsx_rows(file, limits=LIMITS)
+
+
+def read_rows(name: str, file) -> Iterator[tuple[int, dict]]:
+    """(row number, cells by column key) for each non-empty row, streamed from
+    an .xlsx (through the one reader, accounts.xlsx) or a .csv file."""
+    try:
+        rows = _raw_rows(name, file)
+        first = next(rows, None)
+        if first is None:
+            raise CatalogueFileError("文件是空的。")
+        header = [HEADERS.get(cell_text(c).lower(), HEADERS.get(cell_text(c))) for c in first[1]]
+        missing = [c for c in REQUIRED if c not in header]
+        if missing:
+            raise CatalogueFileError(f"表头缺少列：{'、'.join(missing)}。")
+        found = False
+        for number, values in rows:
+            cells = {
+                key: cell_text(values[i]) if i < len(values) else ""
+                for i, key in enumerate(header)
+                if key
+            }
+            if any(cells.values()):
+                found = True
+                yield number, cells
+        if not found:
+            raise CatalogueFileError("文件中没有能力点数据。")
+    except XlsxError as exc:
+        raise CatalogueFileError(str(exc)) from exc
 
 
 def _check(cells: dict) -> tuple[dict | None, list[str]]:
@@ -137,10 +160,9 @@ def _check(cells: dict) -> tuple[dict | None, list[str]]:
     dimension = cells.get("dimension", "")
     if dimension and dimension not in DIMENSIONS:
         reasons.append(f"维度“{dimension}”不正确（应为 {'、'.join(sorted(DIMENSIONS))} 之一）")
-    if len(cells.get("name", "")) > 100:
-        reasons.append("名称超过 100 字")
-    if len(cells.get("mode", "")) > 30:
-        reasons.append("模式/环境超过 30 字")
+    for key, (label, limit) in MAX_LENGTHS.items():
+        if len(cells.get(key, "")) > limit:
+            reasons.append(f"{label}超过 {limit} 字")
     try:
         evidence = parse_evidence(cells.get("evidence", ""))
     except (ValueError, AttributeError):
@@ -160,7 +182,7 @@ def _check(cells: dict) -> tuple[dict | None, list[str]]:
 
 
 def ability_points_import(
-    *, name: str, data: bytes, retire_missing: bool = False
+    *, name: str, file, retire_missing: bool = False
 ) -> CatalogueImportResult:
     """Checks every row, then imports all of them in one transaction, or none.
     Points are matched on (framework, code). With retire_missing, points of the
@@ -168,7 +190,7 @@ def ability_points_import(
     result = CatalogueImportResult()
     parsed = []
     seen: dict[tuple[str, str], int] = {}
-    for row, cells in read_rows(name, data):
+    for row, cells in read_rows(name, file):
         item, reasons = _check(cells)
         if item:
             key = (item["framework"], item["code"])

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.access import get_school_for, role_required
+from accounts.exports import sandbox
 from accounts.roles import Role
 from accounts.selectors import cycle_current
 
@@ -187,4 +188,4 @@ def plan_export(request):
     )
     filename = f"{school.name}-校本研修方案.docx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return sandbox(response)

@@ -22,9 +22,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("home")
 
     def get_form_class(self):
-        # An imported teacher has just logged in with the initial password,
-        # which is never stored (see backends): there is no old one to ask for.
-        if not self.request.user.has_usable_password():
+        # Someone who has just logged in with an initial or reset password (shown
+        # once to the admin who issued it) is not asked to type it again.
+        user = self.request.user
+        if user.must_change_password or not user.has_usable_password():
             return SetPasswordForm
         return super().get_form_class()
 

@@ -1,17 +1,31 @@
-"""The school admin's roster: list, add, edit, reset a password, import."""
+"""The school admin's roster: list, add, edit, reset a password, import.
+
+Generated passwords are shown once, in the response to the POST that made
+them, and stored nowhere in clear: the page (or the .xlsx it carries) is the
+only copy, sent with Cache-Control: no-store."""
+
+import base64
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from ..access import get_school_for, get_staff_member, role_required
-from ..exports import roster_xlsx, xlsx_response
+from ..access import get_school_for, get_staff_member, person_within_school, role_required
+from ..exports import XLSX, passwords_xlsx, roster_xlsx, xlsx_response
 from ..forms import RosterImportForm, TeacherForm
 from ..roles import Role
 from ..roster import RosterFileError, roster_import, roster_template
 from ..selectors import roster
-from ..services import initial_password, teacher_add, teacher_password_reset, teacher_update
+from ..services import (
+    IssuedPassword,
+    PersonBeyondSchool,
+    teacher_add,
+    teacher_password_reset,
+    teacher_update,
+    teachers_passwords_reissue,
+)
 
 
 @role_required(Role.SCHOOL_ADMIN)
@@ -36,18 +50,40 @@ def roster_list(request):
     )
 
 
+@never_cache
 @role_required(Role.SCHOOL_ADMIN)
 def teacher_create(request):
     school = get_school_for(request.grant, request.grant.school_id)
     form = TeacherForm(request.POST or None, school=school)
     if request.method == "POST" and form.is_valid():
-        membership = teacher_add(school=school, data=form.teacher_data())
-        messages.success(
-            request,
-            f"已添加教师 {membership.user.real_name}，初始密码为身份证号后 6 位"
-            f"（{initial_password(membership.user.id_number)[:2]}****），首次登录须修改。",
-        )
-        return redirect("accounts:roster")
+        data = form.teacher_data()
+        try:
+            added = teacher_add(school=school, data=data)
+        except PersonBeyondSchool as exc:  # became so since the form was checked
+            form.add_error("id_number", str(exc))
+        else:
+            if added is None:
+                messages.info(request, f"{data.real_name} 已在本校名单中（重复提交只添加一次）。")
+                return redirect("accounts:roster")
+            if added.passwords:
+                return render(
+                    request,
+                    "accounts/password_once.html",
+                    {"issued": added.passwords[0], "school": school, "reason": "added"},
+                )
+            person = added.existing[0]
+            kept = ""
+            if (person.real_name, person.phone) != (data.real_name, data.phone):
+                kept = (
+                    f"表中填写的姓名或手机号与平台登记不同，未采用：仍为“{person.real_name}”、"
+                    f"{person.phone}，如需更正可在名单中编辑。"
+                )
+            messages.success(
+                request,
+                f"已将 {person.real_name} 加入本校。该教师已在平台上有账号，"
+                "继续用原来的手机号和密码登录。" + kept,
+            )
+            return redirect("accounts:roster")
     return render(request, "accounts/teacher_form.html", {"form": form, "school": school})
 
 
@@ -68,23 +104,39 @@ def teacher_edit(request, membership_id: int):
             "form": form,
             "school": membership.school,
             "membership": membership,
+            "can_reset": person_within_school(school_id=membership.school_id, user=membership.user),
         },
     )
 
 
+@never_cache
 @role_required(Role.SCHOOL_ADMIN)
 @require_POST
 def teacher_password_reset_view(request, membership_id: int):
     membership = get_staff_member(request.grant, membership_id)
-    hint = teacher_password_reset(membership=membership)
-    messages.success(
+    try:
+        password = teacher_password_reset(membership=membership, by=request.user)
+    except PersonBeyondSchool:
+        messages.error(
+            request,
+            f"{membership.user.real_name} 还担任本校以外的职务，密码不能由本校重置；"
+            "请其联系区县教育局管理员或省工程办。",
+        )
+        return redirect("accounts:teacher_edit", membership_id=membership.pk)
+    user = membership.user
+    return render(
         request,
-        f"已将 {membership.user.real_name} 的密码重置为初始密码（{hint}），"
-        "登录锁定已解除；其下次登录时须修改密码。",
+        "accounts/password_once.html",
+        {
+            "issued": IssuedPassword(user.real_name, user.phone or user.username, password),
+            "school": membership.school,
+            "reason": "reset",
+            "membership": membership,
+        },
     )
-    return redirect("accounts:teacher_edit", membership_id=membership.pk)
 
 
+@never_cache
 @role_required(Role.SCHOOL_ADMIN)
 def roster_import_view(request):
     school = get_school_for(request.grant, request.grant.school_id)
@@ -97,12 +149,11 @@ def roster_import_view(request):
             form.add_error("file", str(exc))
         else:
             if result.ok:
-                messages.success(
+                return render(
                     request,
-                    f"导入完成：新增 {result.created} 人，更新 {result.updated} 人，"
-                    f"{result.unchanged} 人无变化。",
+                    "accounts/roster_import_done.html",
+                    {"school": school, "result": result, "slip": _slip_data_url(result.passwords)},
                 )
-                return redirect("accounts:roster")
     return render(
         request,
         "accounts/roster_import.html",
@@ -112,6 +163,33 @@ def roster_import_view(request):
             "result": result,
         },
     )
+
+
+@never_cache
+@role_required(Role.SCHOOL_ADMIN)
+@require_POST
+def roster_passwords_reissue(request):
+    school = get_school_for(request.grant, request.grant.school_id)
+    issued = teachers_passwords_reissue(school=school, by=request.user)
+    if not issued:
+        messages.info(request, "没有需要重新生成初始密码的教师（所有教师都已登录过）。")
+        return redirect("accounts:roster")
+    return render(
+        request,
+        "accounts/passwords_reissued.html",
+        {"school": school, "count": len(issued), "slip": _slip_data_url(issued)},
+    )
+
+
+def _slip_data_url(issued) -> str:
+    """The one-time .xlsx of new initial passwords, inside the page itself (a
+    data: URL behind a download link): it exists only in this response, so
+    nothing on the server holds the passwords in clear, and it is gone once the
+    admin leaves the page."""
+    if not issued:
+        return ""
+    content = base64.b64encode(passwords_xlsx(issued)).decode("ascii")
+    return f"data:{XLSX};base64,{content}"
 
 
 @role_required(Role.SCHOOL_ADMIN)

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
-from accounts.exports import xlsx_response
+from accounts.exports import sandbox, xlsx_response
 
 from .. import selectors
 from ..access import get_activity_for_leader, get_evidence_for_leader
@@ -266,4 +266,4 @@ def homework_zip(request, activity_id):
     response = FileResponse(spool, content_type="application/zip")
     name = quote(f"{activity.title}-研修作业.zip")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-    return response
+    return sandbox(response)

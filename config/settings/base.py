@@ -5,6 +5,7 @@ to its production form when its environment variable is given."""
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured  # noqa: F401
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -86,6 +88,16 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.PhoneOrUsernameBackend",
 ]
+# The default first; the cheap hasher of generated initial passwords last, so a
+# first successful login re-hashes with the default (accounts/passwords.py).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "accounts.passwords.InitialPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -99,14 +111,46 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Repeated failed logins are throttled per username and address together, so one
-# school's shared network is not locked out by a single forgetful teacher.
+# Repeated failed logins are throttled per account and client address together:
+# five tries for one person (phone and username count as one account) from one
+# address, so neither a school's shared network nor someone elsewhere can lock
+# a teacher out by failing on purpose (accounts/backends.py).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "accounts.backends.lockout_key"
+AXES_CLIENT_IP_CALLABLE = "accounts.backends.client_ip"
+# How many reverse proxies of ours stand in front of Django, each appending the
+# address it saw to X-Forwarded-For (1 for the nginx the README describes). 0:
+# the header is not trusted at all, since any client can send one.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Content-Security-Policy (django-csp): scripts only from our own static files,
+# never inline (no <script> blocks, no onclick: static/js/*.js, data-* attributes).
+# style-src allows 'unsafe-inline' for style attributes only we write: progress
+# bars carry their width as style="width: n%" (and Django admin uses a few);
+# injected CSS can't run script. img-src data: is for Bootstrap's own icons
+# (the navbar toggler, selects, checkboxes are data: SVGs in bootstrap.min.css).
+# Files served back to people get a stricter, sandboxed policy of their own
+# (accounts.exports.sandbox).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LANGUAGE_CODE = "zh-hans"
 # Chinese for what third-party apps show in /admin/ (django-axes has none).

@@ -1,6 +1,6 @@
 """Every role's main pages, as a new user opens them, at 1280×800 and at a
 phone's 375×812 (WeChat): no serious or critical axe-core violation, no
-JavaScript error, every chart drawn; and at 375 px the page never scrolls
+JavaScript error or Content-Security-Policy violation, every chart drawn; and at 375 px the page never scrolls
 sideways and no table squeezes its text to one or two characters a line (a
 wide table becomes cards, or scrolls inside its own box).
 
@@ -119,7 +119,15 @@ def _context_for(browser, live_server, user, viewport):
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
+    context.add_init_script(WATCH_CSP)
     return context
+
+
+# Anything the Content-Security-Policy blocks (an inline script or handler, a
+# script from elsewhere) is a page that does not work as written.
+WATCH_CSP = """window.__csp = [];
+document.addEventListener("securitypolicyviolation", (e) =>
+  window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "inline")));"""
 
 
 # A table "collapsed to one character per line": a text of 4+ characters in a
@@ -158,6 +166,7 @@ def walk(page, errors: list, url: str, shot: str, *, phone: bool) -> list[str]:
     page.wait_for_load_state("load")
     page.screenshot(path=shot, full_page=True)
     problems = [f"{url}: JavaScript error: {e}" for e in errors]
+    problems += [f"{url}: blocked by the CSP: {v}" for v in page.evaluate("window.__csp")]
     for v in _axe.run(page).response["violations"]:
         if v["impact"] in SERIOUS:
             targets = ", ".join(str(n["target"]) for n in v["nodes"][:3])

@@ -1,9 +1,11 @@
 import io
+from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from accounts.demo_ids import make_id_number
+from accounts.models import User
 
 from .conftest import login_in_browser
 
@@ -35,8 +37,21 @@ def test_school_admin_imports_a_roster_and_sees_the_teachers(
     page.get_by_role("link", name="导入名单").first.click()
     page.set_input_files("input[type=file]", str(roster_file(tmp_path)))
     page.get_by_role("button", name="上传并导入").click()
-    page.wait_for_selector("#roster")
+    page.wait_for_selector("#import-summary")
     assert "导入完成：新增 2 人" in page.content()
+    page.screenshot(path=screenshot_path("roster-import-done"), full_page=True)
+    # The new teachers' initial passwords: one .xlsx, downloaded from the page itself.
+    with page.expect_download() as download:
+        page.locator("#password-slip").click()
+    assert download.value.suggested_filename.endswith("新教师初始密码.xlsx")
+    slip = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    rows = list(slip.active.iter_rows(values_only=True))
+    assert rows[0] == ("姓名", "登录手机号", "初始密码")
+    passwords = {r[1]: r[2] for r in rows[1:]}
+    assert set(passwords) == {"13712340001", "13712340002"}
+    assert User.objects.get(phone="13712340001").check_password(passwords["13712340001"])
+    page.get_by_role("link", name="查看教师名单").click()
+    page.wait_for_selector("#roster")
     rows = page.locator("#roster tbody tr")
     names = rows.all_inner_texts()
     assert any("周晓梅" in r for r in names)

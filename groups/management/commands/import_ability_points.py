@@ -23,9 +23,10 @@ class Command(BaseCommand):
         if not path.exists():
             raise CommandError(f"找不到文件：{path}")
         try:
-            result = ability_points_import(
-                name=path.name, data=path.read_bytes(), retire_missing=retire_missing
-            )
+            with path.open("rb") as file:
+                result = ability_points_import(
+                    name=path.name, file=file, retire_missing=retire_missing
+                )
         except CatalogueFileError as exc:
             raise CommandError(str(exc)) from exc
         if not result.ok:
