@@ -21,6 +21,14 @@ from .models import Activity, Evidence, Post, Status, Topic
 
 LEADER_ONLY = "只有本教研组的教研组长可以进行此操作。"
 MEMBER_ONLY = "只有本教研组的组员可以参与此活动。"
+ARCHIVED = "该教研组已归档，只能查看，不能再修改或参与。"
+
+
+def _writable(group, write: bool) -> None:
+    # An archived group is read-only (issue 8 §6): its pages still show, no
+    # action goes through (the services refuse too).
+    if write and group.archived_at is not None:
+        raise PermissionDenied(ARCHIVED)
 
 
 def _admin_school_ids(user):
@@ -89,10 +97,12 @@ def get_group_for(user, group_id: int) -> ResearchGroup:
     return get_object_or_404(groups_visible_to(user).select_related("school"), pk=group_id)
 
 
-def get_group_for_leader(user, group_id: int) -> ResearchGroup:
+def get_group_for_leader(user, group_id: int, *, write: bool = True) -> ResearchGroup:
+    """A group the user leads; `write=False` for pages that only read."""
     group = get_group_for(user, group_id)
     if not is_leader(user, group):
         raise PermissionDenied(LEADER_ONLY)
+    _writable(group, write)
     return group
 
 
@@ -100,6 +110,7 @@ def get_topic_for_leader(user, topic_id: int) -> Topic:
     topic = get_object_or_404(topics_visible_to(user), pk=topic_id)
     if not is_leader(user, topic.group):
         raise PermissionDenied(LEADER_ONLY)
+    _writable(topic.group, True)
     return topic
 
 
@@ -107,10 +118,12 @@ def get_activity_for(user, activity_id: int) -> Activity:
     return get_object_or_404(activities_visible_to(user), pk=activity_id)
 
 
-def get_activity_for_leader(user, activity_id: int) -> Activity:
+def get_activity_for_leader(user, activity_id: int, *, write: bool = True) -> Activity:
+    """An activity of a group the user leads; `write=False` for pages that only read."""
     activity = get_activity_for(user, activity_id)
     if not is_leader(user, activity.group):
         raise PermissionDenied(LEADER_ONLY)
+    _writable(activity.group, write)
     return activity
 
 
@@ -118,6 +131,7 @@ def get_activity_for_member(user, activity_id: int) -> Activity:
     activity = get_activity_for(user, activity_id)
     if not is_member(user, activity.group):
         raise PermissionDenied(MEMBER_ONLY)
+    _writable(activity.group, True)
     return activity
 
 
@@ -130,6 +144,7 @@ def get_post_for_member(user, post_id: int) -> Post:
     )
     if not is_member(user, post.activity.group):
         raise PermissionDenied(MEMBER_ONLY)
+    _writable(post.activity.group, True)
     return post
 
 
@@ -142,4 +157,5 @@ def get_evidence_for_leader(user, evidence_id: int) -> Evidence:
     )
     if not is_leader(user, evidence.activity.group):
         raise PermissionDenied(LEADER_ONLY)
+    _writable(evidence.activity.group, True)
     return evidence

@@ -1,7 +1,11 @@
 """Demo activities for 语文组 of the demo school: every type in every state —
 a draft, open activities, completed ones, an offline activity with evidence and
-one still waiting for it, a closed homework. Idempotent: skipped when the group
-already has topics. Runs after the groups and hours demos (DEMO_APPS order)."""
+one still waiting for it (held in a few days), a closed homework. Each topic
+carries the key points its title is about (微课助力课堂: A3; 评价量规设计与应用:
+A13 and G2); every date lies inside the cycle. The leader is designated on the
+offline activities too, so their own hours wait in the school admin's queue.
+Idempotent: skipped when the group already has topics. Runs after the groups
+and hours demos (DEMO_APPS order)."""
 
 import datetime
 
@@ -56,8 +60,8 @@ def load(ctx) -> None:
         return
     leader = group.leader
     theme = SchoolTheme.objects.filter(school_id=group.school_id, cycle=ctx.cycle).first()
-    points = list(theme.key_points.order_by("code")) if theme else []
-    if not points:
+    points = {p.code: p for p in theme.key_points.all()} if theme else {}
+    if not {"A3", "A13", "G2"} <= set(points):
         return
     demo_teacher = ctx.users.get("teacher")
     members = [m.user for m in GroupMember.objects.filter(group=group).select_related("user")]
@@ -72,15 +76,15 @@ def load(ctx) -> None:
         by=leader,
         title="微课助力课堂",
         description="围绕 A3 微课程设计与制作开展研讨、作业与听评课。",
-        key_points=points[:1],
+        key_points=[points["A3"]],
     )
     services.topic_publish(topic=micro, by=leader)
     rubric = services.topic_create(
         group=group,
         by=leader,
         title="评价量规设计与应用",
-        description="围绕评价量规与教研活动组织。",
-        key_points=points[1:] or points,
+        description="围绕 A13 评价量规设计与应用，以集体备课、同课异构开展教研（G2）。",
+        key_points=[points["A13"], points["G2"]],
     )
     services.topic_publish(topic=rubric, by=leader)
 
@@ -155,6 +159,7 @@ def load(ctx) -> None:
         by=leader,
         kind="sign_in",
         upload=SimpleUploadedFile("签到表.pdf", PDF, "application/pdf"),
+        confirmed=len(members),  # the leader ticked "将为 N 名组员计入 5 学时"
     )
     services.evidence_add(
         activity=offline,
@@ -168,7 +173,7 @@ def load(ctx) -> None:
     services.participants_designate(activity=waiting, by=leader, users=members)
 
     # A closed homework and a draft.
-    closed = make(rubric, "homework", "上学期教学反思", -40, -45, -30, task_kind="reflection")
+    closed = make(rubric, "homework", "量规试用后的教学反思", -40, -45, -30, task_kind="reflection")
     services.activity_close(activity=closed, by=leader)
     make(micro, "discussion", "（草稿）微课制作工具分享", 7, 7, 20, publish=False)
 

@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 
 from .files import EVIDENCE, HOMEWORK, LESSON_VIDEO
@@ -6,7 +8,21 @@ from .models import Activity, Evidence, ObservationQuestion
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class TopicForm(forms.Form):
+class OnceForm(forms.Form):
+    """A form whose submission creates a row once: an unbound form renders a fresh
+    UUID in a hidden field; a double tap or a retry of the same POST sends the
+    same one, and the service returns the row the first request made
+    (services.common.create_once, a unique constraint per creator)."""
+
+    request_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("request_token", uuid.uuid4())
+
+
+class TopicForm(OnceForm):
     title = forms.CharField(label="专题名称", max_length=120)
     description = forms.CharField(
         label="专题说明", widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -34,7 +50,7 @@ KIND_FIELDS = {
 HOURS_LOCKED = "已有教师完成此活动，学时不能再修改。"
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(OnceForm):
     kind = forms.ChoiceField(label="活动类型", choices=Activity.Kind.choices)
     title = forms.CharField(label="小主题", max_length=120)
     description = forms.CharField(
@@ -78,7 +94,7 @@ class ActivityForm(forms.Form):
             self.fields["hours_value"].help_text = HOURS_LOCKED
 
 
-class PostForm(forms.Form):
+class PostForm(OnceForm):
     body = forms.CharField(
         label="发表观点",
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "写下你的观点（至少 10 个字）"}),
@@ -153,10 +169,24 @@ class DesignateForm(forms.Form):
         self.fields["users"].label_from_instance = lambda u: u.display_name
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(OnceForm):
     kind = forms.ChoiceField(label="材料类型", choices=Evidence.Kind.choices)
     file = forms.FileField(label="文件", help_text=EVIDENCE.help_text)
+    # The first evidence credits every designated member: the leader ticks a box
+    # that says how many, and the box carries that number (the service checks it
+    # is still the number it would credit).
+    confirm_credit = forms.IntegerField(required=False, min_value=0)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, would_credit: int = 0, hours: int = 0, leader_included=False, **kw):
+        super().__init__(*args, **kw)
         self.fields["file"].widget.attrs.update(EVIDENCE.widget_attrs())
+        if would_credit and not self.is_bound:
+            label = f"确认：上传后将为 {would_credit} 名组员计入 {hours} 学时"
+            if leader_included:
+                label += "（其中你本人的学时须经学校管理员确认后计入）"
+            self.fields["confirm_credit"].widget = forms.CheckboxInput(
+                attrs={"value": would_credit, "required": True}
+            )
+            self.fields["confirm_credit"].label = label
+        elif not self.is_bound:
+            self.fields["confirm_credit"].widget = forms.HiddenInput()

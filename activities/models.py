@@ -35,6 +35,15 @@ def video_upload_to(instance, filename):
     return _generated_name("video", filename)
 
 
+def REQUEST_TOKEN():  # noqa: N802 - a field factory, read like a field class
+    """The idempotency token of the form that created a row: a UUID rendered into
+    the form as a hidden field; a double tap or a retry of the same POST carries
+    the same one. Unique per creator (each model's constraint), so the database
+    stores the row once (services.common.create_once). Null for rows made
+    without a form (the demo, commands), which the constraint ignores."""
+    return models.UUIDField("表单标识", null=True, blank=True, editable=False)
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", "草稿"
     PUBLISHED = "published", "已发布"
@@ -59,11 +68,15 @@ class Topic(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
+    request_token = REQUEST_TOKEN()
 
     class Meta:
         verbose_name = verbose_name_plural = "研修专题"
         ordering = ["-created_at"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "request_token"], name="topic_created_once_per_form"
+            ),
             models.CheckConstraint(
                 name="topic_status_valid", condition=Q(status__in=["draft", "published"])
             ),
@@ -120,6 +133,9 @@ class Activity(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
+    # When the leader ended it (结束活动), which may be before closes_on.
+    closed_at = models.DateTimeField("结束时间", null=True, blank=True)
+    request_token = REQUEST_TOKEN()
 
     class Meta:
         verbose_name = verbose_name_plural = "研修活动"
@@ -129,6 +145,9 @@ class Activity(models.Model):
             models.Index(fields=["status", "closes_on"]),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "request_token"], name="activity_created_once_per_form"
+            ),
             # DESIGN §2: 2, 5, 5 or the leader's figure, at most 10.
             models.CheckConstraint(
                 name="activity_hours_match_kind",
@@ -151,10 +170,6 @@ class Activity(models.Model):
         from django.urls import reverse
 
         return reverse("activities:detail", args=[self.pk])
-
-    def is_open(self, today=None) -> bool:
-        today = today or timezone.localdate()
-        return self.status == Status.PUBLISHED and self.opens_on <= today <= self.closes_on
 
     @property
     def is_draft(self) -> bool:
@@ -197,11 +212,17 @@ class Post(models.Model):
     body = models.TextField("观点")
     like_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    request_token = REQUEST_TOKEN()
 
     class Meta:
         verbose_name = verbose_name_plural = "研讨观点"
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["activity", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "request_token"], name="post_created_once_per_form"
+            ),
+        ]
 
     def __str__(self):
         return self.body[:30]
@@ -348,11 +369,17 @@ class Evidence(models.Model):
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    request_token = REQUEST_TOKEN()
 
     class Meta:
         verbose_name = verbose_name_plural = "佐证材料"
         ordering = ["uploaded_at", "pk"]
         indexes = [models.Index(fields=["activity", "withdrawn_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["uploaded_by", "request_token"], name="evidence_uploaded_once_per_form"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.original_name}"

@@ -21,6 +21,7 @@ from .models import (
     Submission,
     Topic,
 )
+from .window import window_refusal
 
 
 def group_activities(*, group: ResearchGroup):
@@ -81,17 +82,19 @@ def teacher_board(*, user) -> TeacherBoard:
     today = timezone.localdate()
     board = TeacherBoard()
     for activity in activities_for_teacher(user=user):
-        ended = activity.status == Status.CLOSED or today > activity.closes_on
+        refusal = window_refusal(activity=activity, teacher=user, today=today)
+        ended = refusal is not None and today >= activity.opens_on
         if activity.completed_at:
             board.done.append(activity)
         elif activity.kind == Activity.Kind.OFFLINE:
             if activity.designated:
-                # Evidence may come after the open period; only closing ends it.
-                if activity.status == Status.CLOSED:
+                # Evidence may come after the open period; closing or the
+                # cycle's end stops it.
+                if window_refusal(activity=activity, teacher=user, today=today, by_leader=True):
                     board.missed.append(activity)
                 else:
                     board.remaining.append(activity)
-        elif activity.is_open(today):
+        elif refusal is None:
             board.open.append(activity)
         elif ended:
             board.missed.append(activity)
@@ -235,6 +238,15 @@ def observation_summary(*, activity: Activity) -> ObservationSummary:
     )
 
 
+def evidence_would_credit(*, activity: Activity) -> int:
+    """How many designated members the next evidence would complete (and credit):
+    all those still waiting when there is no evidence yet, else none (they were
+    completed with the first). Two queries."""
+    if Evidence.objects.filter(activity=activity, withdrawn_at__isnull=True).exists():
+        return 0
+    return Participation.objects.filter(activity=activity, completed_at__isnull=True).count()
+
+
 def evidence_of(*, activity: Activity):
     return (
         Evidence.objects.filter(activity=activity)
@@ -309,4 +321,61 @@ def school_key_points(*, school_id: int, cycle):
     without a theme). Topics must aim at these; coverage is measured on them."""
     return AbilityPoint.objects.filter(
         pk__in=SchoolTheme.objects.filter(school_id=school_id, cycle=cycle).values("key_points")
-    ).order_by("code")
+    ).order_by("sort_key", "code")
+
+
+# 组长本人学时确认 (DESIGN §2: nobody credits themselves unseen) --------------------
+
+
+@dataclass
+class ClaimRow:
+    claim: object  # hours.HoursClaim
+    activity: Activity | None
+    evidence: list = field(default_factory=list)  # live evidence of an offline activity
+    submission: Submission | None = None
+    posts: list = field(default_factory=list)
+    response: ObservationResponse | None = None
+
+
+def claims_with_work(*, claims) -> list[ClaimRow]:
+    """Each claim with the activity it comes from and what proves it: evidence,
+    the leader's homework, posts or observation form. A fixed number of queries
+    (claims, activities, evidence, submissions + files, posts, responses)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    claims = list(claims)
+    ct = ContentType.objects.get_for_model(Activity)
+    ids = {c.object_id for c in claims if c.content_type_id == ct.pk}
+    activities = Activity.objects.select_related("group", "topic").in_bulk(ids)
+    pairs = {(c.object_id, c.teacher_id) for c in claims}
+    teachers = {t for _, t in pairs}
+    evidence = defaultdict(list)
+    for e in Evidence.objects.filter(activity_id__in=ids, withdrawn_at__isnull=True):
+        evidence[e.activity_id].append(e)
+    subs = {
+        (x.activity_id, x.user_id): x
+        for x in Submission.objects.filter(
+            activity_id__in=ids, user_id__in=teachers
+        ).prefetch_related("files")
+    }
+    posts = defaultdict(list)
+    for p in Post.objects.filter(activity_id__in=ids, author_id__in=teachers):
+        posts[(p.activity_id, p.author_id)].append(p)
+    responses = {
+        (r.activity_id, r.user_id): r
+        for r in ObservationResponse.objects.filter(activity_id__in=ids, user_id__in=teachers)
+    }
+    rows = []
+    for c in claims:
+        key = (c.object_id, c.teacher_id)
+        rows.append(
+            ClaimRow(
+                claim=c,
+                activity=activities.get(c.object_id) if c.content_type_id == ct.pk else None,
+                evidence=evidence.get(c.object_id, []),
+                submission=subs.get(key),
+                posts=posts.get(key, []),
+                response=responses.get(key),
+            )
+        )
+    return rows

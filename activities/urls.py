@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import detail, files, leader, manage, member
+from .views import detail, files, leader, manage, member, school
 
 app_name = "activities"
 
@@ -57,6 +57,9 @@ urlpatterns = [
     path("<int:activity_id>/homework.zip", manage.homework_zip, name="homework_zip"),
     # school
     path("school/coverage/", leader.school_coverage, name="school_coverage"),
+    path("school/claims/", school.claims, name="claims"),
+    path("school/claims/<int:claim_id>/confirm/", school.claim_confirm, name="claim_confirm"),
+    path("school/claims/<int:claim_id>/reject/", school.claim_reject, name="claim_reject"),
     # files
     path("<int:activity_id>/video/stream", files.lesson_video, name="video_stream"),
     path("files/homework/<int:file_id>", files.homework_file, name="homework_file"),

@@ -61,7 +61,9 @@ def main():
     start = time.perf_counter()
     for u in users:
         for s in sources:
-            hours_credit(teacher=u, cycle=cycle, source=s, hours=2, category="教学研讨")
+            hours_credit(
+                teacher=u, cycle=cycle, school=school, source=s, hours=2, category="教学研讨"
+            )
     n = TEACHERS * CREDITS
     secs = time.perf_counter() - start
     print(f"{connection.vendor}: {n} credits in {secs:.1f} s ({secs * 1000 / n:.2f} ms each)")

@@ -9,7 +9,12 @@ from accounts.selectors import cycle_current, school_counts, schools_with_counts
 from activities.selectors import coverage_for_groups, teacher_board
 from groups.selectors import groups_led_by, school_setup, schools_without_groups
 from hours.charts import hours_progress_chart
-from hours.selectors import groups_hours_stats, hours_totals, school_hours_stats
+from hours.selectors import (
+    groups_hours_stats,
+    hours_claims_pending,
+    hours_totals,
+    school_hours_stats,
+)
 
 
 def _school_admin(request, grant: Grant) -> dict:
@@ -20,11 +25,16 @@ def _school_admin(request, grant: Grant) -> dict:
         steps.append(("导入本校教师名单", "accounts:roster_import"))
     setup = school_setup(school=school)
     steps += setup.steps
+    # DESIGN §2: a leader's own hours wait for the school admin's confirmation.
+    claims = hours_claims_pending(school_id=school.pk).count()
+    if claims:
+        steps.insert(0, (f"确认 {claims} 条组长本人的学时", "activities:claims"))
     return {
         "school": school,
         "counts": counts,
         "steps": steps,
         "setup": setup,
+        "claims_count": claims,
         **_school_progress(school, setup.cycle),
     }
 
@@ -96,6 +106,7 @@ def _teacher(request, grant: Grant) -> dict:
         "steps": steps,
         "totals": totals,
         "board": board,
+        "cycle": cycle,
     }
 
 

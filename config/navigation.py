@@ -19,6 +19,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("调岗移除", "groups:removals"),
         ("教师学时", "hours:school"),
         ("研修覆盖", "activities:school_coverage"),
+        ("组长学时确认", "activities:claims"),
     ],
     Role.INFO_TEAM: [
         ("两案", "groups:plan"),

@@ -19,14 +19,16 @@ SCHOOL_WIDE = (Role.SCHOOL_ADMIN, Role.INFO_TEAM)
 
 def groups_visible_to(grant: Grant, user):
     """School admin and info team see every group of their school (archived too);
-    a leader or teacher sees the live groups they lead or belong to."""
+    a leader or teacher sees the live groups they lead or belong to, and its
+    leader an archived one too (read-only: get_group_for_leader answers 403
+    to every action on it)."""
     qs = ResearchGroup.objects.select_related("leader", "school")
     if grant.role in SCHOOL_WIDE:
         return qs.filter(school_id=grant.school_id)
     if grant.role in (Role.LEADER, Role.TEACHER):
         return (
-            qs.filter(school_id=grant.school_id, archived_at__isnull=True)
-            .filter(Q(leader=user) | Q(members__user=user))
+            qs.filter(school_id=grant.school_id)
+            .filter(Q(leader=user) | Q(members__user=user, archived_at__isnull=True))
             .distinct()
         )
     return qs.none()
@@ -43,10 +45,13 @@ def get_group_for_admin(grant: Grant, group_id: int) -> ResearchGroup:
 
 
 def get_group_for_leader(grant: Grant, user, group_id: int) -> ResearchGroup:
-    """A live group the user leads. A group they only belong to: 403; others: 404."""
+    """A live group the user leads. A group they only belong to, or an archived
+    one (read-only, issue 8 §6): 403; others: 404."""
     group = get_group_for(grant, user, group_id)
     if group.leader_id != user.pk:
         raise PermissionDenied("只有本组的教研组长可以管理本组。")
+    if group.archived_at is not None:
+        raise PermissionDenied("该教研组已归档，只能查看，不能再修改。")
     return group
 
 

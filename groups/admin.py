@@ -1,11 +1,18 @@
+import posixpath
+
 from django.contrib import admin, messages
-from django.shortcuts import redirect, render
-from django.urls import path
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.html import format_html_join
 
 from .catalogue import CatalogueFileError, ability_point_in_use, ability_points_import
 from .forms import AbilityPointImportForm
 from .models import (
     AbilityPoint,
+    ClearedRecord,
     Framework,
     GroupMember,
     ResearchGroup,
@@ -165,3 +172,75 @@ class TeacherRemovalAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ClearedRecordInline(admin.TabularInline):
+    model = ClearedRecord
+    fields = ("model", "object_id", "data", "stored_files")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="文件")
+    def stored_files(self, obj):
+        return ClearedRecordAdmin.stored_files(None, obj)
+
+
+TeacherRemovalAdmin.inlines = [ClearedRecordInline]
+
+
+@admin.register(ClearedRecord)
+class ClearedRecordAdmin(admin.ModelAdmin):
+    """What 调岗移除 took out of use, read-only. Files a row pointed at stay in
+    storage; the operator (and only the operator) downloads them here."""
+
+    list_display = ("removal", "model", "object_id")
+    list_select_related = ("removal__teacher", "removal__school")
+    list_filter = ("model",)
+    search_fields = ("removal__teacher__real_name",)
+    fields = ("removal", "model", "object_id", "data", "stored_files")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="文件")
+    def stored_files(self, obj):
+        links = [
+            (reverse("admin:groups_clearedrecord_file", args=[obj.pk, i]), posixpath.basename(n))
+            for i, n in enumerate(obj.files or [])
+        ]
+        return format_html_join("、", '<a href="{}">{}</a>', links) or "—"
+
+    def get_urls(self):
+        extra = [
+            path(
+                "<int:pk>/file/<int:n>/",
+                self.admin_site.admin_view(self.file_view),
+                name="groups_clearedrecord_file",
+            )
+        ]
+        return extra + super().get_urls()
+
+    def file_view(self, request, pk: int, n: int):
+        if not request.user.is_superuser:  # the operator only: these are teachers' files
+            raise PermissionDenied
+        record = get_object_or_404(ClearedRecord, pk=pk)
+        if not 0 <= n < len(record.files or []):
+            raise Http404
+        name = record.files[n]
+        if not default_storage.exists(name):
+            raise Http404
+        return FileResponse(
+            default_storage.open(name, "rb"), as_attachment=True, filename=posixpath.basename(name)
+        )

@@ -20,7 +20,16 @@ from .services import (
     teacher_remove,
 )
 
-GROUPS = ["语文组", "数学组", "英语组", "科学组", "艺体组", "信息技术组"]
+# Each group and the subjects its teachers teach: a leader leads the group of
+# their own subject, and members join the group of theirs.
+GROUPS = {
+    "语文组": ("语文",),
+    "数学组": ("数学",),
+    "英语组": ("英语",),
+    "科学组": ("科学",),
+    "艺体组": ("音乐", "美术", "体育"),
+    "信息技术组": ("信息技术",),
+}
 
 
 def load(ctx) -> None:
@@ -41,30 +50,38 @@ def load(ctx) -> None:
     theme.key_points.add(*keys)
 
     teachers = ctx.teachers
-    # Six groups led by teachers 1–6. Teachers 7–30 are spread over them; the demo
-    # teacher (teachers[0]) is in two groups, 语文组 and 数学组; teachers 31–39 are
-    # in no group (the school home page lists them).
-    for i, name in enumerate(GROUPS):
+    subject = dict(
+        SchoolMembership.objects.active()
+        .filter(school=school, user__in=teachers)
+        .values_list("user_id", "subject")
+    )
+    # Teachers 1–30 join the group of their subject, led by the first of them;
+    # the demo teacher (teachers[0], 语文) is a member of 语文组; teachers 31–39
+    # are in no group yet (the school home page lists them).
+    leaders = {}
+    for name, subjects in GROUPS.items():
+        ours = [t for t in teachers[1:31] if subject.get(t.pk) in subjects]
         group = ResearchGroup.objects.filter(
             school=school, name=name, archived_at__isnull=True
-        ).first() or group_create(school=school, name=name, leader=teachers[i + 1], by=admin)
-        members = [teachers[j] for j in range(7, 31) if j % 6 == i]
-        if i in (0, 1):
-            members.append(teachers[0])
+        ).first() or group_create(school=school, name=name, leader=ours[0], by=admin)
+        leaders[name] = group.leader
+        members = ours[1:] + ([teachers[0]] if subject.get(teachers[0].pk) in subjects else [])
         group_member_add(group=group, users=members, by=admin)
         if not group.plan:
             group_plan_save(
                 group=group,
                 plan=(
                     f"{name}本学期围绕学校关键能力点 A3、A13、G2 开展研修：\n"
-                    "1. 研修专题“微课助力课堂”：教学研讨 1 次、研修作业 1 次；\n"
-                    "2. 研修专题“评价量规设计”：线下集体备课 1 次（5 学时）、听课评课 1 次；\n"
+                    "1. 研修专题“微课助力课堂”（A3）：教学研讨、研修作业、听课评课各 1 次；\n"
+                    "2. 研修专题“评价量规设计与应用”（A13、G2）：教学研讨 1 次、"
+                    "线下集体备课与同课异构 2 次、教学反思作业 1 次；\n"
                     "3. 每月第二周周三下午为固定教研时间。"
                 ),
                 by=group.leader or admin,
             )
-    ctx.users["leader"] = teachers[1]
-    ctx.logins.append(("教研组长（语文组组长，也是教师）", teachers[1].username, ""))
+    leader = leaders["语文组"]
+    ctx.users["leader"] = leader
+    ctx.logins.append(("教研组长（语文组组长，语文教师）", leader.username, ""))
 
     if not SchoolPlan.objects.filter(school=school, cycle=ctx.cycle).exists():
         school_plan_save(

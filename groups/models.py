@@ -1,4 +1,7 @@
+import re
+
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -20,6 +23,12 @@ class Framework(models.Model):
         return self.name
 
 
+def ability_point_sort_key(code: str) -> str:
+    """The order people read codes in: letters, then the number as a number
+    ("A3" before "A13"): "A3" -> "A0003", "B12" -> "B0012"."""
+    return re.sub(r"\d+", lambda m: m.group().zfill(4), code.strip().upper())
+
+
 class AbilityPoint(models.Model):
     class Dimension(models.TextChoices):
         LEARNER_ANALYSIS = "学情分析", "学情分析"
@@ -32,6 +41,8 @@ class AbilityPoint(models.Model):
         Framework, verbose_name="能力点框架", on_delete=models.PROTECT, related_name="points"
     )
     code = models.CharField("编号", max_length=10)
+    # Derived from code (ability_point_sort_key); every list of points orders by it.
+    sort_key = models.CharField("排序键", max_length=30, editable=False, default="")
     name = models.CharField("名称", max_length=100)
     mode = models.CharField("模式/环境", max_length=30, blank=True)
     dimension = models.CharField("维度", max_length=10, choices=Dimension.choices, blank=True)
@@ -42,13 +53,24 @@ class AbilityPoint(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "能力点"
-        ordering = ["framework", "code"]
+        ordering = ["framework", "sort_key", "code"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "code"], name="ability_point_code_unique"),
         ]
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    def save(self, *args, **kwargs):
+        # Not a business rule: a representation of `code` kept beside it so the
+        # database can sort by it. Here, because every way a point is stored
+        # (the catalogue import, the admin, get_or_create in the catalogue's
+        # data migration) passes through save().
+        self.sort_key = ability_point_sort_key(self.code)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "code" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_key"}
+        super().save(*args, **kwargs)
 
 
 class SchoolSettings(models.Model):
@@ -270,3 +292,26 @@ class TeacherRemoval(models.Model):
 
     def __str__(self):
         return f"{self.teacher} 于 {self.at:%Y-%m-%d} 移出 {self.school}"
+
+
+class ClearedRecord(models.Model):
+    """One row a 调岗移除 took out of use (a participation, a post, a homework
+    submission...), archived in the removal's audit trail: its fields as JSON,
+    and the names of its stored files, which stay in storage and are reachable
+    only by the operator through the admin. Written once by teacher_remove."""
+
+    removal = models.ForeignKey(
+        TeacherRemoval, on_delete=models.PROTECT, related_name="records", verbose_name="移除记录"
+    )
+    model = models.CharField("类型", max_length=100)  # e.g. "activities.post"
+    object_id = models.PositiveBigIntegerField("原编号")
+    data = models.JSONField("内容", encoder=DjangoJSONEncoder)
+    files = models.JSONField("文件", default=list, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "调岗移除归档"
+        ordering = ["removal", "model", "object_id"]
+        indexes = [models.Index(fields=["removal", "model"])]
+
+    def __str__(self):
+        return f"{self.model} #{self.object_id}"

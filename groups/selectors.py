@@ -40,7 +40,8 @@ def ability_points_for(*, school: School, include: list[int] | None = None):
     live = Q(framework=framework, retired=False)
     if include:
         live |= Q(pk__in=include)
-    return AbilityPoint.objects.filter(live).select_related("framework").order_by("code")
+    points = AbilityPoint.objects.filter(live).select_related("framework")
+    return points.order_by("sort_key", "code")
 
 
 def theme_for(*, school: School, cycle: Cycle | None) -> SchoolTheme | None:

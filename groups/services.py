@@ -1,16 +1,18 @@
 """Writes for the school's training set-up. Views, commands and the demo call these;
 each refuses with a ValidationError carrying a Chinese message."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Cycle, School, SchoolMembership, User
+from accounts.notices import notify
 
 from .models import (
     AbilityPoint,
+    ClearedRecord,
     Framework,
     GroupMember,
     ResearchGroup,
@@ -20,6 +22,7 @@ from .models import (
     SchoolTheme,
     TeacherRemoval,
 )
+from .removal import REMOVAL_CLEARERS, Clearing
 from .selectors import school_settings_for, teacher_removal_preview
 
 
@@ -119,7 +122,13 @@ def group_member_add(*, group: ResearchGroup, users: Iterable[User], by: User) -
     return len(new)
 
 
+def _require_live(group: ResearchGroup) -> None:
+    if group.archived_at is not None:
+        raise ValidationError("该教研组已归档，只能查看，不能再修改。")
+
+
 def group_member_remove(*, member: GroupMember, by: User) -> None:
+    _require_live(member.group)
     if member.user_id == member.group.leader_id:
         raise ValidationError("组长不能移出本组；如需更换组长，请联系学校管理员。")
     member.delete()
@@ -127,6 +136,7 @@ def group_member_remove(*, member: GroupMember, by: User) -> None:
 
 def group_plan_save(*, group: ResearchGroup, plan: str, by: User) -> None:
     """The leader writes the group's 研修计划 in the page (seed 000 §五.1)."""
+    _require_live(group)
     group.plan = plan.strip()
     group.plan_updated_at = timezone.now()
     group.save(update_fields=["plan", "plan_updated_at"])
@@ -269,27 +279,28 @@ def school_plan_save(
 
 
 @transaction.atomic
-def teacher_remove(
-    *,
-    membership: SchoolMembership,
-    by: User,
-    reason: str,
-    also_clear: Callable[[SchoolMembership, str], dict] | None = None,
-) -> TeacherRemoval:
-    """调岗移除 (seed 000 §五.2): the teacher leaves the school; their group
-    memberships and leaderships there are cleared; an audit row records who
-    removed whom, when, why and what was cleared. All or nothing.
+def teacher_remove(*, membership: SchoolMembership, by: User, reason: str) -> TeacherRemoval:
+    """调岗移除 (seed 000 §五.2, DESIGN §2): the teacher leaves the school and their
+    training records there no longer count or show. All or nothing.
 
-    Later apps (hours, materials) clear their records through `also_clear`,
-    called with the locked place and the reason once the checks pass; the keys
-    it returns go into the audit row's `cleared` as it is created."""
+    Under a lock on the place, every app's registered clearer runs (see
+    groups.removal: hours reverses credits, activities archives and deletes
+    the teacher's participations, posts, work...); then group memberships and
+    leaderships go, and one audit row records who removed whom, when, why, the
+    counts of what was cleared and (as ClearedRecords) the rows themselves.
+    The teacher is told in their inbox."""
     reason = reason.strip()
     if not reason:
         raise ValidationError("请填写移除原因。")
     if membership.user_id == by.pk:
         raise ValidationError("不能移除自己。")
-    # Lock the place: two admins confirming at once must not write two audit rows.
-    locked = SchoolMembership.objects.select_for_update().get(pk=membership.pk)
+    # Lock the place: two admins confirming at once must not write two audit rows,
+    # and a credit racing the removal waits for it (hours.services.teacher_place_lock).
+    locked = (
+        SchoolMembership.objects.select_for_update(of=("self",))  # the place row only
+        .select_related("user", "school")
+        .get(pk=membership.pk)
+    )
     if locked.removed_at is not None:
         raise ValidationError("该教师已被移除。")
     now = timezone.now()
@@ -298,14 +309,18 @@ def teacher_remove(
     )
     led = ResearchGroup.objects.filter(school_id=locked.school_id, leader_id=locked.user_id)
     cleared = teacher_removal_preview(membership=locked)
-    if also_clear is not None:
-        cleared.update(also_clear(locked, reason))
+    clearing = Clearing(place=locked, by=by, reason=reason)
+    # Rightmost app first (activities deletes its rows, then hours reverses): the
+    # lock order of a completion (place, participation, summary), so a removal
+    # never deadlocks with an evidence withdrawal reversing the same credits.
+    for clearer in reversed(REMOVAL_CLEARERS):
+        cleared.update(clearer.clear(clearing))
     memberships.delete()
     led.update(leader=None)
     locked.removed_at = now
     locked.save(update_fields=["removed_at"])
     membership.removed_at = now
-    return TeacherRemoval.objects.create(
+    removal = TeacherRemoval.objects.create(
         school_id=locked.school_id,
         teacher_id=locked.user_id,
         membership=locked,
@@ -314,3 +329,13 @@ def teacher_remove(
         reason=reason,
         cleared=cleared,
     )
+    for record in clearing.records:
+        record.removal = removal
+    ClearedRecord.objects.bulk_create(clearing.records, batch_size=500)
+    notify(
+        users=[locked.user_id],
+        message=f"你已被{by.display_name}移出{locked.school.name}（调岗移除，原因：{reason}）。"
+        "你在该校的研修记录已清除、不再计入；账号保留，新学校导入后即可继续研修。",
+        kind="teacher_removed",
+    )
+    return removal

@@ -1,6 +1,6 @@
 """调岗移除: the audit trail, visible to the school and its district. The removal
-itself is confirmed in hours.views_removal, because the rightmost app that
-clears something (hours reverses credits) owns the whole removal."""
+itself is confirmed in hours.views_removal and done by
+groups.services.teacher_remove, which runs every app's clearer (groups.removal)."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import render

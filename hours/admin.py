@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import HoursEntry, HoursRegistration, HoursSummary, RegistrationBatch
+from .models import HoursClaim, HoursEntry, HoursRegistration, HoursSummary, RegistrationBatch
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -43,3 +43,15 @@ class HoursRegistrationAdmin(ReadOnlyAdmin):
     list_display = ["teacher", "school", "cycle", "hours", "recorded", "registered_at"]
     list_select_related = ["teacher", "school", "cycle"]
     search_fields = ["teacher__real_name"]
+
+
+@admin.register(HoursClaim)
+class HoursClaimAdmin(ReadOnlyAdmin):
+    """Leaders' own hours waiting for (or decided by) a school admin; decided in the
+    school's 组长学时确认 page, never here."""
+
+    list_display = ["requested_at", "teacher", "school", "title", "hours", "status", "decided_by"]
+    list_filter = ["status", "cycle"]
+    search_fields = ["teacher__real_name", "title"]
+    list_select_related = ["teacher", "school", "decided_by"]
+    raw_id_fields = ["teacher", "decided_by", "credit"]

@@ -6,6 +6,9 @@ types; an activity's completion service tells it what to credit or reverse.
 - HoursSummary: recorded hours per teacher and cycle, kept in step with the
   ledger in the same transaction (counted = min(recorded, 25) is derived, once,
   by selectors.Totals).
+- HoursClaim: a credit waiting for the school admin's confirmation (a leader's
+  own hours from an activity of the group they lead: DESIGN §2 "nobody credits
+  themselves unseen").
 - RegistrationBatch / HoursRegistration: 学时登记 after the school's
   whole-school acceptance passes.
 """
@@ -36,6 +39,18 @@ class HoursEntry(models.Model):
     )
     cycle = models.ForeignKey(
         Cycle, verbose_name="研修周期", on_delete=models.PROTECT, related_name="hours_entries"
+    )
+    # The school the hours were earned in: a teacher who moves on sees only the
+    # current school's work on 我的学时 (the old school's credits were reversed
+    # at removal). Null only for rows older than this field whose school could
+    # not be told from the teacher's places.
+    school = models.ForeignKey(
+        School,
+        verbose_name="学校",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hours_entries",
     )
     kind = models.CharField("类别", max_length=10, choices=Kind.choices)
     # Signed: a credit is positive, its reversal the same figure negated, so the
@@ -123,6 +138,79 @@ class HoursSummary(models.Model):
 
     def __str__(self):
         return f"{self.teacher} · {self.cycle}: {self.recorded}"
+
+
+class HoursClaim(models.Model):
+    """学时待确认: hours a group leader earned in an activity of the group they
+    lead. The completion is recorded; the credit waits here until a school admin
+    (never the leader themselves) confirms it, which credits through the ledger,
+    or rejects it with a reason. Written only by hours.services."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待确认"
+        CONFIRMED = "confirmed", "已确认"
+        REJECTED = "rejected", "未通过"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="教师",
+        on_delete=models.PROTECT,
+        related_name="hours_claims",
+    )
+    cycle = models.ForeignKey(
+        Cycle, verbose_name="研修周期", on_delete=models.PROTECT, related_name="+"
+    )
+    school = models.ForeignKey(
+        School, verbose_name="学校", on_delete=models.PROTECT, related_name="hours_claims"
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    source = GenericForeignKey("content_type", "object_id")
+    hours = models.PositiveSmallIntegerField("学时")
+    title = models.CharField("来源", max_length=200, blank=True)
+    category = models.CharField("活动类型", max_length=30, blank=True)
+    ability_points = models.ManyToManyField(
+        AbilityPoint, verbose_name="能力点", blank=True, related_name="+"
+    )
+    reason = models.CharField("原因", max_length=200, blank=True)
+    requested_at = models.DateTimeField("申请时间", default=timezone.now)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default="pending")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    decision_note = models.CharField("处理说明", max_length=200, blank=True)
+    credit = models.OneToOneField(
+        HoursEntry,
+        verbose_name="计入记录",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claim",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "学时待确认"
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            # One open claim per teacher and source: a double tap claims once.
+            models.UniqueConstraint(
+                fields=["teacher", "content_type", "object_id"],
+                condition=Q(status="pending"),
+                name="hours_claim_one_pending",
+            ),
+            models.CheckConstraint(name="hours_claim_positive", condition=Q(hours__gt=0)),
+        ]
+        indexes = [models.Index(fields=["school", "status"], name="hours_claim_school_status")]
+
+    def __str__(self):
+        return f"{self.teacher} · {self.title} · {self.get_status_display()}"
 
 
 class RegistrationBatch(models.Model):

@@ -11,7 +11,14 @@ from accounts.models import SchoolMembership
 from accounts.selectors import schools_with_counts
 from groups.models import GroupMember
 
-from .models import HOURS_CAP, HoursEntry, HoursRegistration, HoursSummary, RegistrationBatch
+from .models import (
+    HOURS_CAP,
+    HoursClaim,
+    HoursEntry,
+    HoursRegistration,
+    HoursSummary,
+    RegistrationBatch,
+)
 
 __all__ = [
     "HOURS_CAP",
@@ -80,15 +87,40 @@ def hours_totals_for(*, teacher_ids: Iterable[int], cycle) -> dict[int, Totals]:
     return {t: Totals(recorded=rows.get(t, 0)) for t in ids}
 
 
-def hours_entries(*, teacher, cycle):
-    """The teacher's ledger rows for a cycle, oldest first, with ability points
-    and which credits were reversed. Two queries when evaluated."""
+def hours_entries(*, teacher, cycle, school_id: int | None = None):
+    """The teacher's ledger rows for a cycle (earned in `school_id`, if given),
+    oldest first, with ability points and which credits were reversed. Two
+    queries when evaluated."""
+    qs = HoursEntry.objects.filter(teacher=teacher, cycle=cycle)
+    if school_id is not None:
+        qs = qs.filter(school_id=school_id)
     return (
-        HoursEntry.objects.filter(teacher=teacher, cycle=cycle)
-        .select_related("reversed_by__by", "by")
+        qs.select_related("reversed_by__by", "by")
         .prefetch_related("ability_points")
         .order_by("at", "pk")
     )
+
+
+def hours_elsewhere(*, teacher, cycle, school_id: int) -> dict:
+    """What the teacher's ledger holds for the cycle from other schools (all of it
+    reversed at their 调岗移除): credits and hours, for one line on 我的学时.
+    One query."""
+    return (
+        HoursEntry.objects.filter(teacher=teacher, cycle=cycle, kind=HoursEntry.Kind.CREDIT)
+        .exclude(school_id=school_id)
+        .aggregate(credits=Count("pk"), hours=Coalesce(Sum("hours"), 0))
+    )
+
+
+def hours_claims_pending(*, teacher=None, school_id: int | None = None):
+    """Claims waiting for a school admin (a leader's own hours): a teacher's, or a
+    school's queue, oldest first. One query."""
+    qs = HoursClaim.objects.filter(status=HoursClaim.Status.PENDING)
+    if teacher is not None:
+        qs = qs.filter(teacher=teacher)
+    if school_id is not None:
+        qs = qs.filter(school_id=school_id)
+    return qs.select_related("teacher").order_by("requested_at", "pk")
 
 
 def hours_registration(*, teacher, cycle) -> HoursRegistration | None:
@@ -123,7 +155,7 @@ def hours_breakdown(entries) -> Breakdown:
             row[2] += e.hours
     return Breakdown(
         by_category=[(k, n, h) for k, (n, h) in cats.items()],
-        by_point=sorted((tuple(r) for r in points.values()), key=lambda r: r[0].code),
+        by_point=sorted((tuple(r) for r in points.values()), key=lambda r: r[0].sort_key),
     )
 
 

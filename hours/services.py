@@ -1,26 +1,57 @@
-"""Writes to the hours ledger. The only code that creates HoursEntry, HoursSummary
-and HoursRegistration rows.
+"""Writes to the hours ledger. The only code that creates HoursEntry, HoursSummary,
+HoursClaim and HoursRegistration rows, and the one place that tells a teacher
+their hours changed (DESIGN §2: every credit and reversal leaves a notice saying
+what, how many hours, why and by whom).
 
 Callers (activities' completion services, removal, acceptance) say what to
 credit or reverse; the ledger credits once, keeps the record and caps at 25 when
 reading (selectors.Totals). It never learns what kind of activity a source is.
+It credits only an active teacher of the school the hours are earned in: after
+调岗移除 nothing anyone does can credit the removed teacher for that school.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Cycle, School, SchoolMembership, User
-from groups.models import AbilityPoint, TeacherRemoval
-from groups.services import teacher_remove as groups_teacher_remove
+from accounts.notices import notify
+from groups.models import AbilityPoint
+from groups.removal import Clearer, Clearing
 
-from .models import HoursEntry, HoursRegistration, HoursSummary, RegistrationBatch
-from .selectors import hours_totals_for
+from .models import HoursClaim, HoursEntry, HoursRegistration, HoursSummary, RegistrationBatch
+from .selectors import hours_totals_for, standing_hours
 
 Kind = HoursEntry.Kind
+
+
+class CreditRefused(ValidationError):
+    """The ledger will not credit this person here (not an active teacher of the school)."""
+
+
+def teacher_place_lock(*, teacher_id: int, school_id: int) -> bool:
+    """Lock the teacher's active place in the school FOR UPDATE; False if they hold
+    none (removed, never placed there, not a teacher). Call inside atomic().
+
+    Why the lock: 调岗移除 locks the same row before it clears and reverses, so a
+    credit and a removal of the same teacher run one after the other. A credit
+    that started first commits first and is then reversed by the removal; one
+    that comes second finds the place removed and credits nothing. Completion
+    paths call this before touching any other row, in the order removal takes
+    its locks (place first), so the two never deadlock."""
+    locked = (
+        SchoolMembership.objects.teachers()
+        .select_for_update()
+        .filter(user_id=teacher_id, school_id=school_id)
+        .values_list("pk", flat=True)
+    )
+    return bool(list(locked))
 
 
 def _lock_summary(*, teacher_id: int, cycle_id: int) -> HoursSummary:
@@ -56,11 +87,57 @@ def _standing(qs):
     return qs.filter(kind=Kind.CREDIT, reversed_by__isnull=True)
 
 
+# ---- notices: what, how many hours, why, by whom -------------------------------
+
+
+def _actor(by: User | None, teacher_id: int) -> str:
+    if by is None:
+        return "平台"
+    return "本人" if by.pk == teacher_id else by.display_name
+
+
+def _what(entry) -> str:
+    return f"{entry.category}《{entry.title}》" if entry.category else f"《{entry.title}》"
+
+
+def _tell(*, teacher_id: int, message: str, kind: str) -> None:
+    notify(users=[teacher_id], message=message, link=reverse("hours:mine"), kind=kind)
+
+
+def _tell_credit(entry: HoursEntry, by: User | None) -> None:
+    _tell(
+        teacher_id=entry.teacher_id,
+        message=f"计入 {entry.hours} 学时：{_what(entry)}。原因：{entry.reason or '完成活动'}；"
+        f"操作人：{_actor(by, entry.teacher_id)}。",
+        kind="hours_credit",
+    )
+
+
+def _tell_reversals(entries: list[HoursEntry], by: User | None, reason: str) -> None:
+    """One notice per teacher: a removal reversing ten credits sends one, not ten."""
+    by_teacher: dict[int, list[HoursEntry]] = defaultdict(list)
+    for e in entries:
+        by_teacher[e.teacher_id].append(e)
+    for teacher_id, rows in by_teacher.items():
+        total = -sum(e.hours for e in rows)
+        what = _what(rows[0]) if len(rows) == 1 else f"{len(rows)} 条学时记录"
+        _tell(
+            teacher_id=teacher_id,
+            message=f"撤销 {total} 学时：{what}。原因：{reason or '—'}；"
+            f"操作人：{_actor(by, teacher_id)}。",
+            kind="hours_reversal",
+        )
+
+
+# ---- credits and reversals ---------------------------------------------------
+
+
 @transaction.atomic
 def hours_credit(
     *,
     teacher: User,
     cycle: Cycle,
+    school: School,
     source: models.Model,
     hours: int,
     category: str,
@@ -68,14 +145,18 @@ def hours_credit(
     reason: str = "",
     by: User | None = None,
 ) -> HoursEntry | None:
-    """Credit `hours` to `teacher` for `source` (an activity, by generic key).
+    """Credit `hours` to `teacher` for `source` (an activity, by generic key),
+    earned in `school`, and tell the teacher.
 
     Idempotent: returns None when a standing credit for (teacher, source)
     already exists, whether it was made earlier or by a request running at the
-    same instant. `category` is the label shown, e.g. "教学研讨".
+    same instant. `category` is the label shown, e.g. "教学研讨". Raises
+    CreditRefused when the teacher is not an active teacher of `school`.
     """
     if hours <= 0:
         raise ValueError("学时必须为正数。")
+    if not teacher_place_lock(teacher_id=teacher.pk, school_id=school.pk):
+        raise CreditRefused(f"{teacher.display_name}不是{school.name}的在职教师，不能计入学时。")
     summary = _lock_summary(teacher_id=teacher.pk, cycle_id=cycle.pk)
     entries = _source_entries(teacher_id=teacher.pk, source=source)
     if _standing(entries).exists():
@@ -88,6 +169,7 @@ def hours_credit(
             entry = HoursEntry.objects.create(
                 teacher=teacher,
                 cycle=cycle,
+                school=school,
                 kind=Kind.CREDIT,
                 hours=hours,
                 content_type=ContentType.objects.get_for_model(source),
@@ -95,7 +177,7 @@ def hours_credit(
                 generation=generation,
                 title=str(source)[:200],
                 category=category,
-                reason=reason,
+                reason=reason[:200],
                 by=by,
             )
     except IntegrityError:
@@ -104,11 +186,13 @@ def hours_credit(
     if points:
         entry.ability_points.set(points)
     _add_to_summary(summary, hours)
+    _tell_credit(entry, by)
     return entry
 
 
 def _reverse_credit(*, credit: HoursEntry, reason: str, by: User | None) -> HoursEntry | None:
-    """Reverse one credit; None if it was reversed meanwhile. Call inside atomic()."""
+    """Reverse one credit; None if it was reversed meanwhile. Call inside atomic().
+    Tells nobody: the callers tell each teacher once, however many rows."""
     summary = _lock_summary(teacher_id=credit.teacher_id, cycle_id=credit.cycle_id)
     # Re-read under the lock: another request may have reversed it since we looked.
     if not HoursEntry.objects.filter(pk=credit.pk, reversed_by__isnull=True).exists():
@@ -118,6 +202,7 @@ def _reverse_credit(*, credit: HoursEntry, reason: str, by: User | None) -> Hour
             entry = HoursEntry.objects.create(
                 teacher_id=credit.teacher_id,
                 cycle_id=credit.cycle_id,
+                school_id=credit.school_id,
                 kind=Kind.REVERSAL,
                 hours=-credit.hours,
                 content_type_id=credit.content_type_id,
@@ -126,7 +211,7 @@ def _reverse_credit(*, credit: HoursEntry, reason: str, by: User | None) -> Hour
                 title=credit.title,
                 category=credit.category,
                 reverses=credit,
-                reason=reason,
+                reason=reason[:200],
                 by=by,
             )
     except IntegrityError:
@@ -136,26 +221,36 @@ def _reverse_credit(*, credit: HoursEntry, reason: str, by: User | None) -> Hour
 
 
 def _reverse_all(entries, *, reason: str, by: User | None) -> int:
-    """Reverse every standing credit among `entries`; how many. Call inside atomic()."""
+    """Reverse every standing credit among `entries` and tell each teacher once;
+    how many. Call inside atomic()."""
     # Teacher order: two bulk reversals lock summary rows in the same order (no deadlock).
     credits = _standing(entries).order_by("teacher_id", "cycle_id", "pk")
-    return sum(1 for c in credits if _reverse_credit(credit=c, reason=reason, by=by))
+    done = [r for c in credits if (r := _reverse_credit(credit=c, reason=reason, by=by))]
+    _tell_reversals(done, by, reason)
+    return len(done)
 
 
 @transaction.atomic
 def hours_reverse(
     *, teacher: User, source: models.Model, reason: str, by: User | None = None
 ) -> HoursEntry | None:
-    """Reverse the standing credit of `teacher` for `source`; None if there is none."""
+    """Reverse the standing credit of `teacher` for `source` (and withdraw a claim
+    still waiting for it); None if there is no credit."""
+    _withdraw_claims(_source_claims(source).filter(teacher=teacher), reason=reason, by=by)
     credit = _standing(_source_entries(teacher_id=teacher.pk, source=source)).first()
     if credit is None:
         return None
-    return _reverse_credit(credit=credit, reason=reason, by=by)
+    entry = _reverse_credit(credit=credit, reason=reason, by=by)
+    if entry is not None:
+        _tell_reversals([entry], by, reason)
+    return entry
 
 
 @transaction.atomic
 def hours_reverse_source(*, source: models.Model, reason: str, by: User | None = None) -> int:
-    """Reverse every standing credit from `source` (e.g. an activity withdrawn)."""
+    """Reverse every standing credit from `source` (e.g. an activity withdrawn)
+    and withdraw the claims still waiting for it."""
+    _withdraw_claims(_source_claims(source), reason=reason, by=by)
     ct = ContentType.objects.get_for_model(source)
     credits = HoursEntry.objects.filter(content_type=ct, object_id=source.pk)
     return _reverse_all(credits, reason=reason, by=by)
@@ -163,27 +258,177 @@ def hours_reverse_source(*, source: models.Model, reason: str, by: User | None =
 
 @transaction.atomic
 def hours_reverse_teacher(*, teacher: User, reason: str, by: User | None = None) -> int:
-    """Reverse all of a teacher's standing credits (调岗移除)."""
+    """Reverse all of a teacher's standing credits and withdraw their waiting claims
+    (调岗移除)."""
+    _withdraw_claims(HoursClaim.objects.filter(teacher=teacher), reason=reason, by=by)
     return _reverse_all(HoursEntry.objects.filter(teacher=teacher), reason=reason, by=by)
 
 
-def teacher_remove(*, membership: SchoolMembership, by: User, reason: str) -> TeacherRemoval:
-    """调岗移除: groups' removal (memberships, leaderships, the audit row) plus
-    reversing every standing credit the teacher holds, all in one transaction.
-    The number of reversed credits goes into the audit row's `cleared` as groups
-    creates it (the audit row is append-only: never saved again afterwards).
-    The removal view must call this (or a wrapper further right), not groups'."""
+# ---- claims: a leader's own hours wait for the school admin ------------------
 
-    def reverse_credits(place: SchoolMembership, reason: str) -> dict:
-        # Called by groups under its lock on the place, after its checks pass.
-        reversed_ = hours_reverse_teacher(
-            teacher=membership.user, reason=f"调岗移除：{reason}"[:200], by=by
-        )
-        return {"hours_credits": reversed_}
 
-    return groups_teacher_remove(
-        membership=membership, by=by, reason=reason, also_clear=reverse_credits
+def _source_claims(source: models.Model):
+    ct = ContentType.objects.get_for_model(source)
+    return HoursClaim.objects.filter(content_type=ct, object_id=source.pk)
+
+
+def _withdraw_claims(claims, *, reason: str, by: User | None) -> int:
+    pending = list(claims.filter(status=HoursClaim.Status.PENDING).select_for_update())
+    if not pending:
+        return 0
+    now = timezone.now()
+    HoursClaim.objects.filter(pk__in=[c.pk for c in pending]).update(
+        status=HoursClaim.Status.WITHDRAWN,
+        decided_at=now,
+        decided_by=by,
+        decision_note=reason[:200],
     )
+    for claim in pending:
+        _tell(
+            teacher_id=claim.teacher_id,
+            message=f"待确认的 {claim.hours} 学时已撤回：{_what(claim)}。原因：{reason or '—'}；"
+            f"操作人：{_actor(by, claim.teacher_id)}。",
+            kind="hours_claim",
+        )
+    return len(pending)
+
+
+@transaction.atomic
+def hours_claim(
+    *,
+    teacher: User,
+    cycle: Cycle,
+    school: School,
+    source: models.Model,
+    hours: int,
+    category: str,
+    ability_points: Iterable[AbilityPoint] = (),
+    reason: str = "",
+    by: User | None = None,
+) -> HoursClaim | None:
+    """Record hours that wait for a school admin's confirmation instead of
+    crediting them (a leader's own hours from their group's activity). Same
+    arguments as hours_credit. Idempotent: None when a claim is already waiting
+    or the hours already stand."""
+    if hours <= 0:
+        raise ValueError("学时必须为正数。")
+    if not teacher_place_lock(teacher_id=teacher.pk, school_id=school.pk):
+        raise CreditRefused(f"{teacher.display_name}不是{school.name}的在职教师，不能计入学时。")
+    _lock_summary(teacher_id=teacher.pk, cycle_id=cycle.pk)  # queue with credits of this teacher
+    if _standing(_source_entries(teacher_id=teacher.pk, source=source)).exists():
+        return None
+    try:
+        with transaction.atomic():
+            claim = HoursClaim.objects.create(
+                teacher=teacher,
+                cycle=cycle,
+                school=school,
+                content_type=ContentType.objects.get_for_model(source),
+                object_id=source.pk,
+                hours=hours,
+                title=str(source)[:200],
+                category=category,
+                reason=reason[:200],
+            )
+    except IntegrityError:  # one is already waiting
+        return None
+    points = list(ability_points)
+    if points:
+        claim.ability_points.set(points)
+    _tell(
+        teacher_id=teacher.pk,
+        message=f"{hours} 学时待学校管理员确认：{_what(claim)}。原因：组长本人在本组活动中的学时"
+        f"须经学校管理员确认后计入。",
+        kind="hours_claim",
+    )
+    return claim
+
+
+def _lock_pending_claim(claim: HoursClaim, by: User) -> HoursClaim | None:
+    if claim.teacher_id == by.pk:
+        raise ValidationError("不能确认或驳回自己的学时，请由本校其他学校管理员处理。")
+    # The row lock makes twenty confirms of one claim run one after another;
+    # only the first still finds it pending.
+    return (
+        HoursClaim.objects.select_for_update(of=("self",))  # not the joined rows
+        .filter(pk=claim.pk, status=HoursClaim.Status.PENDING)
+        .select_related("teacher", "cycle", "school")
+        .first()
+    )
+
+
+@transaction.atomic
+def hours_claim_confirm(*, claim: HoursClaim, by: User) -> HoursEntry | None:
+    """The school admin confirms a leader's own hours: the ledger credits them (and
+    tells the leader). None if the claim was already decided."""
+    locked = _lock_pending_claim(claim, by)
+    if locked is None:
+        return None
+    entry = hours_credit(
+        teacher=locked.teacher,
+        cycle=locked.cycle,
+        school=locked.school,
+        source=locked.source,
+        hours=locked.hours,
+        category=locked.category,
+        ability_points=list(locked.ability_points.all()),
+        reason=f"学校管理员确认：{locked.reason}"[:200],
+        by=by,
+    )
+    locked.status = HoursClaim.Status.CONFIRMED
+    locked.decided_by = by
+    locked.decided_at = timezone.now()
+    locked.credit = entry
+    locked.save(update_fields=["status", "decided_by", "decided_at", "credit"])
+    return entry
+
+
+@transaction.atomic
+def hours_claim_reject(*, claim: HoursClaim, by: User, note: str) -> bool:
+    """The school admin rejects a leader's own hours, saying why; the leader is told."""
+    note = note.strip()
+    if not note:
+        raise ValidationError("请填写不予确认的原因。")
+    locked = _lock_pending_claim(claim, by)
+    if locked is None:
+        return False
+    locked.status = HoursClaim.Status.REJECTED
+    locked.decided_by = by
+    locked.decided_at = timezone.now()
+    locked.decision_note = note[:200]
+    locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    _tell(
+        teacher_id=locked.teacher_id,
+        message=f"{locked.hours} 学时未予确认：{_what(locked)}。原因：{note}；"
+        f"操作人：{by.display_name}。",
+        kind="hours_claim",
+    )
+    return True
+
+
+# ---- 调岗移除: reverse every credit, withdraw every claim ------------------------
+
+
+def _clear_hours(clearing: Clearing) -> dict:
+    """Called by groups.services.teacher_remove under its lock on the place."""
+    reversed_ = hours_reverse_teacher(
+        teacher=clearing.place.user, reason=f"调岗移除：{clearing.reason}", by=clearing.by
+    )
+    return {"hours_credits": reversed_}
+
+
+def _preview_hours(place: SchoolMembership) -> list[str]:
+    standing = standing_hours(teacher=place.user)
+    if standing["credits"]:
+        return [
+            f"研修学时：{standing['credits']} 条学时记录、共 {standing['hours']} 学时将被冲销"
+            "（账本保留冲销记录）"
+        ]
+    return ["研修学时：暂无学时记录"]
+
+
+# Registered by HoursConfig.ready(): every removal, whoever calls it, reverses hours.
+REMOVAL_CLEARER = Clearer(name="hours", clear=_clear_hours, preview=_preview_hours)
 
 
 # ---- 学时登记 ---------------------------------------------------------------

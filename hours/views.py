@@ -22,6 +22,8 @@ from .selectors import (
     group_members_hours,
     group_names_by_user,
     hours_breakdown,
+    hours_claims_pending,
+    hours_elsewhere,
     hours_entries,
     hours_registration,
     hours_statement,
@@ -39,15 +41,21 @@ from .selectors import (
 
 @role_required(Role.TEACHER)
 def my_hours(request):
+    """The teacher's hours in their current school. Credits from a school they
+    were removed from (调岗) were all reversed then; they are that school's
+    record, so they appear here only as one line saying so, never as entries."""
     cycle = cycle_current()
+    school_id = request.grant.school_id
     context = {"cycle": cycle}
     if cycle:
-        entries = list(hours_entries(teacher=request.user, cycle=cycle))
+        entries = list(hours_entries(teacher=request.user, cycle=cycle, school_id=school_id))
         context.update(
             totals=hours_totals(teacher=request.user, cycle=cycle),
             lines=hours_statement(entries),
             breakdown=hours_breakdown(entries),
             registration=hours_registration(teacher=request.user, cycle=cycle),
+            elsewhere=hours_elsewhere(teacher=request.user, cycle=cycle, school_id=school_id),
+            claims=list(hours_claims_pending(teacher=request.user).filter(cycle=cycle)),
         )
     return render(request, "hours/my_hours.html", context)
 

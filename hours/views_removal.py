@@ -1,7 +1,6 @@
-"""调岗移除, confirmed by the school admin. It lives here, in the rightmost app
-that clears something on removal: hours.services.teacher_remove reverses the
-teacher's credits and calls groups' removal (memberships, the audit row). An app
-further right that clears more wraps that service and takes this view over."""
+"""调岗移除, confirmed by the school admin. The removal itself is
+groups.services.teacher_remove, which runs every app's registered clearer
+(groups.removal): this page shows what each of them will clear."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,10 +9,9 @@ from django.shortcuts import redirect, render
 from accounts.access import get_staff_member, role_required
 from accounts.roles import Role
 from groups.forms import RemovalForm
+from groups.removal import removal_preview
 from groups.selectors import teacher_removal_preview
-
-from .selectors import standing_hours
-from .services import teacher_remove
+from groups.services import teacher_remove
 
 
 @role_required(Role.SCHOOL_ADMIN)
@@ -37,6 +35,6 @@ def teacher_remove_confirm(request, membership_id: int):
             "membership": membership,
             "form": form,
             "preview": teacher_removal_preview(membership=membership),
-            "standing": standing_hours(teacher=membership.user),
+            "lines": removal_preview(membership),
         },
     )

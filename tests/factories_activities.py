@@ -74,20 +74,38 @@ def topic(s: Setup, *, group=None, leader=None, points=None, publish=True) -> To
 _day = iter(range(10**9))
 
 
-def _free_day(group) -> datetime.date:
+def _free_day(group, *, past: bool = False) -> datetime.date:
     """A day within the cycle on which the group has no activity yet (the
-    one-activity-per-day rule), skipping days a test set explicitly."""
+    one-activity-per-day rule), skipping days a test set explicitly; `past`:
+    today or before (an offline activity takes evidence only once held)."""
     taken = set(Activity.objects.filter(group=group).values_list("held_on", flat=True))
     while True:
-        day = today() + datetime.timedelta(days=next(_day) % 150 - 50)
+        n = next(_day)
+        offset = -(n % 50) if past else n % 150 - 50
+        day = today() + datetime.timedelta(days=offset)
         if day not in taken:
             return day
 
 
+def evidence_data(a, kind: str, file, **extra) -> dict:
+    """The evidence form as the leader's page sends it: the first evidence carries
+    the ticked confirmation of how many members it credits (the number the page
+    shows, selectors.evidence_would_credit)."""
+    from activities.selectors import evidence_would_credit
+
+    return {
+        "kind": kind,
+        "file": file,
+        "confirm_credit": evidence_would_credit(activity=a),
+        **extra,
+    }
+
+
 def activity(s: Setup, kind: str, *, t=None, held_on=None, hours=None, publish=True, **kw):
-    """A published activity on a fresh day, open from 10 days ago to 10 days ahead."""
+    """A published activity on a fresh day, open from 10 days ago to 10 days ahead
+    (an offline one held already, so that it takes evidence)."""
     t = t or topic(s)
-    held_on = held_on or _free_day(t.group)
+    held_on = held_on or _free_day(t.group, past=kind == Activity.Kind.OFFLINE)
     a = services.activity_create(
         topic=t,
         by=t.group.leader,

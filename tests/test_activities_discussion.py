@@ -38,18 +38,33 @@ def test_member_joins_enters_posts_and_is_credited(s, as_user):
     assert "已完成" in page and VIEW in page
 
 
+def _token(client, a) -> str:
+    """The idempotency token the page renders into the post form."""
+    page = client.get(reverse("activities:detail", args=[a.pk]))
+    token = str(page.context["post_form"].initial["request_token"])
+    assert f'value="{token}"' in page.content.decode()
+    return token
+
+
 def test_double_submit_of_a_post_completes_and_credits_once(s, as_user):
     a = fa.activity(s, "discussion")
     client = as_user(s.member)
     client.post(reverse("activities:join", args=[a.pk]))
     client.post(reverse("activities:join", args=[a.pk]))
-    for _ in range(2):
-        client.post(reverse("activities:post_new", args=[a.pk]), {"body": VIEW})
+    client.post(reverse("activities:enter", args=[a.pk]))
+    token = _token(client, a)
+    for _ in range(2):  # the same form sent twice: a double tap, a resend
+        client.post(
+            reverse("activities:post_new", args=[a.pk]), {"body": VIEW, "request_token": token}
+        )
     assert Post.objects.filter(activity=a).count() == 1
     assert Participation.objects.filter(activity=a).count() == 1
     assert HoursEntry.objects.filter(teacher=s.member, object_id=a.pk).count() == 1
-    # A second, different view is welcome; it credits nothing more.
-    client.post(reverse("activities:post_new", args=[a.pk]), {"body": VIEW + "补充一点。"})
+    # A second, different view (a new form) is welcome; it credits nothing more.
+    client.post(
+        reverse("activities:post_new", args=[a.pk]),
+        {"body": VIEW + "补充一点。", "request_token": _token(client, a)},
+    )
     assert Post.objects.filter(activity=a).count() == 2
     assert HoursEntry.objects.filter(teacher=s.member, object_id=a.pk).count() == 1
 

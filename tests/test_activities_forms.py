@@ -109,7 +109,11 @@ def completed_offline(s):
     a = fa.activity(s, "offline", hours=3, held_on=fa.today() - datetime.timedelta(days=1))
     services.participants_designate(activity=a, by=s.leader, users=[s.member])
     services.evidence_add(
-        activity=a, by=s.leader, kind="sign_in", upload=fa.upload("签到表.pdf", fa.PDF)
+        activity=a,
+        by=s.leader,
+        kind="sign_in",
+        upload=fa.upload("签到表.pdf", fa.PDF),
+        confirmed=1,  # the leader saw "1 名组员计入 3 学时" and ticked it
     )
     assert Participation.objects.get(activity=a, user=s.member).completed_at
     return a

@@ -28,7 +28,7 @@ def world(s_setup, as_user):
     leader.post(reverse("activities:designate", args=[offline.pk]), {"users": [s.member.pk]})
     leader.post(
         reverse("activities:evidence_add", args=[offline.pk]),
-        {"kind": "photo", "file": fa.upload("现场.png", fa.PNG, "image/png")},
+        fa.evidence_data(offline, "photo", fa.upload("现场.png", fa.PNG, "image/png")),
     )
     observation = fa.activity(s, "observation", publish=False)
     leader.post(

@@ -29,7 +29,7 @@ def recorded(cast, user):
 def _evidence(client, a, name="签到表.pdf"):
     return client.post(
         reverse("activities:evidence_add", args=[a.pk]),
-        {"kind": "sign_in", "file": fa.upload(name, fa.PDF, "application/pdf")},
+        fa.evidence_data(a, "sign_in", fa.upload(name, fa.PDF, "application/pdf")),
     )
 
 
@@ -80,7 +80,8 @@ class TestClosing:
         response = leader.post(
             reverse("activities:evidence_withdraw", args=[evidence.pk]), follow=True
         )
-        assert "活动已结束，参与组员和佐证材料不能再修改" in response.content.decode()
+        today = f"{fa.today():%Y-%m-%d}"
+        assert f"该活动已于 {today} 结束，参与组员和佐证材料不能再修改" in response.content.decode()
         leader.post(reverse("activities:undesignate", args=[offline_done.pk, s.member.pk]))
         response = _evidence(leader, offline_done)
         evidence.refresh_from_db()

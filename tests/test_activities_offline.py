@@ -43,7 +43,7 @@ def test_first_evidence_completes_every_designated_member(s, offline, as_user):
 
     response = leader.post(
         reverse("activities:evidence_add", args=[offline.pk]),
-        {"kind": "sign_in", "file": fa.upload("签到表.pdf", fa.PDF)},
+        fa.evidence_data(offline, "sign_in", fa.upload("签到表.pdf", fa.PDF)),
     )
     assert response.status_code == 302
     assert Participation.objects.filter(activity=offline, completed_at__isnull=False).count() == 2
@@ -53,7 +53,7 @@ def test_first_evidence_completes_every_designated_member(s, offline, as_user):
     # A second file adds evidence, not hours.
     leader.post(
         reverse("activities:evidence_add", args=[offline.pk]),
-        {"kind": "photo", "file": fa.upload("现场.png", fa.PNG)},
+        fa.evidence_data(offline, "photo", fa.upload("现场.png", fa.PNG)),
     )
     assert HoursEntry.objects.filter(object_id=offline.pk).count() == 2
 
@@ -67,7 +67,7 @@ def test_member_designated_later_is_completed_at_once(s, offline, as_user):
     leader.post(reverse("activities:designate", args=[offline.pk]), {"users": [s.member.pk]})
     leader.post(
         reverse("activities:evidence_add", args=[offline.pk]),
-        {"kind": "record", "file": fa.upload("记录.pdf", fa.PDF)},
+        fa.evidence_data(offline, "record", fa.upload("记录.pdf", fa.PDF)),
     )
     leader.post(reverse("activities:designate", args=[offline.pk]), {"users": [s.member2.pk]})
     assert Participation.objects.get(activity=offline, user=s.member2).completed_at
@@ -81,7 +81,7 @@ def test_withdrawing_the_last_evidence_undoes_completions(cast, s, offline, as_u
     for name, content in (("a.pdf", fa.PDF), ("b.png", fa.PNG)):
         leader.post(
             reverse("activities:evidence_add", args=[offline.pk]),
-            {"kind": "photo", "file": fa.upload(name, content)},
+            fa.evidence_data(offline, "photo", fa.upload(name, content)),
         )
     first, second = Evidence.objects.order_by("pk")
     leader.post(reverse("activities:evidence_withdraw", args=[first.pk]))
@@ -97,7 +97,7 @@ def test_withdrawing_the_last_evidence_undoes_completions(cast, s, offline, as_u
     # New evidence completes again.
     leader.post(
         reverse("activities:evidence_add", args=[offline.pk]),
-        {"kind": "report", "file": fa.upload("报告.pdf", fa.PDF)},
+        fa.evidence_data(offline, "report", fa.upload("报告.pdf", fa.PDF)),
     )
     assert hours_totals(teacher=s.member, cycle=cast.cycle).recorded == 6
 
@@ -105,7 +105,7 @@ def test_withdrawing_the_last_evidence_undoes_completions(cast, s, offline, as_u
 def test_a_teacher_cannot_upload_evidence(s, offline, as_user):
     response = as_user(s.member).post(
         reverse("activities:evidence_add", args=[offline.pk]),
-        {"kind": "photo", "file": fa.upload("a.png", fa.PNG)},
+        fa.evidence_data(offline, "photo", fa.upload("a.png", fa.PNG)),
     )
     assert response.status_code == 403
     response = as_user(s.member).post(
@@ -118,7 +118,7 @@ def test_a_teacher_cannot_upload_evidence(s, offline, as_user):
 def test_leader_of_another_group_cannot_upload_evidence(s, offline, as_user):
     response = as_user(s.other_leader).post(
         reverse("activities:evidence_add", args=[offline.pk]),
-        {"kind": "photo", "file": fa.upload("a.png", fa.PNG)},
+        fa.evidence_data(offline, "photo", fa.upload("a.png", fa.PNG)),
     )
     assert response.status_code == 404
     assert not Evidence.objects.exists()
@@ -140,7 +140,7 @@ def test_members_cannot_join_an_offline_activity_online(s, offline, as_user):
 def test_evidence_exe_renamed_pdf_is_refused(s, offline, as_user):
     response = as_user(s.leader).post(
         reverse("activities:evidence_add", args=[offline.pk]),
-        {"kind": "report", "file": fa.upload("报告.pdf", fa.EXE)},
+        fa.evidence_data(offline, "report", fa.upload("报告.pdf", fa.EXE)),
         follow=True,
     )
     assert "实际内容与扩展名 .pdf 不符" in response.content.decode()
@@ -150,7 +150,7 @@ def test_evidence_exe_renamed_pdf_is_refused(s, offline, as_user):
 def test_evidence_is_served_to_members_only(cast, s, offline, as_user):
     as_user(s.leader).post(
         reverse("activities:evidence_add", args=[offline.pk]),
-        {"kind": "photo", "file": fa.upload("a.png", fa.PNG)},
+        fa.evidence_data(offline, "photo", fa.upload("a.png", fa.PNG)),
     )
     url = reverse("activities:evidence_file", args=[Evidence.objects.get().pk])
     response = as_user(s.member).get(url)

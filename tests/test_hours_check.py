@@ -14,7 +14,14 @@ pytestmark = pytest.mark.django_db
 
 def credit(cast, teacher, n, hours=5):
     src = ResearchGroup.objects.create(school=teacher_school(cast, teacher), name=f"活动{n}")
-    return hours_credit(teacher=teacher, cycle=cast.cycle, source=src, hours=hours, category="x")
+    return hours_credit(
+        teacher=teacher,
+        cycle=cast.cycle,
+        school=teacher_school(cast, teacher),
+        source=src,
+        hours=hours,
+        category="x",
+    )
 
 
 def teacher_school(cast, teacher):

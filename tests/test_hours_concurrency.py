@@ -40,7 +40,12 @@ def test_the_same_completion_from_eight_requests_at_once_credits_once(cast):
 
     def complete():
         return hours_credit(
-            teacher=cast.teacher, cycle=cast.cycle, source=src, hours=5, category="研修作业"
+            teacher=cast.teacher,
+            cycle=cast.cycle,
+            school=cast.school,
+            source=src,
+            hours=5,
+            category="研修作业",
         )
 
     results = run_at_once(*[complete] * 8)
@@ -57,7 +62,12 @@ def test_the_database_refuses_a_second_standing_credit_even_across_cycles(cast):
 
     def complete_in(cycle):
         return lambda: hours_credit(
-            teacher=cast.teacher, cycle=cycle, source=src, hours=2, category="教学研讨"
+            teacher=cast.teacher,
+            cycle=cycle,
+            school=cast.school,
+            source=src,
+            hours=2,
+            category="教学研讨",
         )
 
     for _ in range(5):
@@ -70,13 +80,23 @@ def test_the_database_refuses_a_second_standing_credit_even_across_cycles(cast):
 def test_concurrent_credits_near_the_cap_never_count_above_25(cast):
     for n in range(4):  # 20 hours already
         hours_credit(
-            teacher=cast.teacher, cycle=cast.cycle, source=activity(cast, n), hours=5, category="x"
+            teacher=cast.teacher,
+            cycle=cast.cycle,
+            school=cast.school,
+            source=activity(cast, n),
+            hours=5,
+            category="x",
         )
     sources = [activity(cast, 100 + n) for n in range(10)]
 
     def complete(src):
         return lambda: hours_credit(
-            teacher=cast.teacher, cycle=cast.cycle, source=src, hours=5, category="研修作业"
+            teacher=cast.teacher,
+            cycle=cast.cycle,
+            school=cast.school,
+            source=src,
+            hours=5,
+            category="研修作业",
         )
 
     run_at_once(*[complete(s) for s in sources])
@@ -89,13 +109,25 @@ def test_concurrent_credits_near_the_cap_never_count_above_25(cast):
 def test_credits_and_reversals_racing_keep_the_summary_equal_to_the_ledger(cast):
     sources = [activity(cast, n) for n in range(6)]
     for s in sources[:3]:
-        hours_credit(teacher=cast.teacher, cycle=cast.cycle, source=s, hours=5, category="x")
+        hours_credit(
+            teacher=cast.teacher,
+            cycle=cast.cycle,
+            school=cast.school,
+            source=s,
+            hours=5,
+            category="x",
+        )
     calls = [
         lambda s=s: hours_reverse(teacher=cast.teacher, source=s, reason="撤回")
         for s in sources[:3]
     ] * 2 + [
         lambda s=s: hours_credit(
-            teacher=cast.teacher, cycle=cast.cycle, source=s, hours=2, category="x"
+            teacher=cast.teacher,
+            cycle=cast.cycle,
+            school=cast.school,
+            source=s,
+            hours=2,
+            category="x",
         )
         for s in sources
     ]

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import SchoolMembership
 from groups.models import AbilityPoint, ResearchGroup
+from groups.services import teacher_remove
 from hours.models import HoursEntry, HoursSummary
 from hours.selectors import HOURS_CAP, hours_totals, hours_totals_for
 from hours.services import (
@@ -18,7 +19,6 @@ from hours.services import (
     hours_reverse,
     hours_reverse_source,
     hours_reverse_teacher,
-    teacher_remove,
 )
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +32,7 @@ def credit(cast, src, hours=2, teacher=None, **kw):
     return hours_credit(
         teacher=teacher or cast.teacher,
         cycle=cast.cycle,
+        school=cast.school,
         source=src,
         hours=hours,
         category=kw.pop("category", "教学研讨"),

@@ -36,6 +36,7 @@ def credit(cast, teacher, name, hours, category="教学研讨", points=()):
     return hours_credit(
         teacher=teacher,
         cycle=cast.cycle,
+        school=cast.school,
         source=activity(cast.school, name),
         hours=hours,
         category=category,
@@ -64,7 +65,14 @@ def grow_school(cast, group, n: int):
     GroupMember.objects.bulk_create(GroupMember(group=group, user=u) for u in users)
     source = activity(cast.school, f"全员活动{n}")
     for u in users:
-        hours_credit(teacher=u, cycle=cast.cycle, source=source, hours=5, category="研修作业")
+        hours_credit(
+            teacher=u,
+            cycle=cast.cycle,
+            school=cast.school,
+            source=source,
+            hours=5,
+            category="研修作业",
+        )
 
 
 def queries(client, url) -> int:
@@ -252,8 +260,9 @@ def test_what_each_page_queries(cast, as_user, group, django_assert_num_queries)
     )
     for client, url in [(teacher, MINE), (leader, GROUP), (admin, SCHOOL)]:
         client.get(url)
-    # cycle, ledger rows (+ reversal, actor joined), their ability points, summary, registration
-    with django_assert_num_queries(request_cost(cast.teacher) + 5):
+    # cycle, ledger rows (+ reversal, actor joined), their ability points, summary,
+    # registration, other schools' credits (one aggregate), claims waiting
+    with django_assert_num_queries(request_cost(cast.teacher) + 7):
         teacher.get(MINE)
     # cycle, the groups led, all their members with hours and registration (subqueries),
     # each group's summary and histogram (one grouped aggregate)

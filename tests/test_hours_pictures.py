@@ -41,7 +41,14 @@ _n = itertools.count()
 def credit(cast, teacher, hours: int):
     # The ledger takes any row as a source; a group stands in for an activity.
     source = ResearchGroup.objects.create(school=cast.school, name=f"活动{next(_n)}")
-    hours_credit(teacher=teacher, cycle=cast.cycle, source=source, hours=hours, category="研修作业")
+    hours_credit(
+        teacher=teacher,
+        cycle=cast.cycle,
+        school=cast.school,
+        source=source,
+        hours=hours,
+        category="研修作业",
+    )
 
 
 @pytest.fixture
@@ -69,7 +76,14 @@ def grow(cast, group, n: int, hours: int = 5):
     GroupMember.objects.bulk_create(GroupMember(group=group, user=u) for u in users)
     source = ResearchGroup.objects.create(school=cast.school, name=f"全员活动{next(_n)}")
     for u in users:
-        hours_credit(teacher=u, cycle=cast.cycle, source=source, hours=hours, category="研修作业")
+        hours_credit(
+            teacher=u,
+            cycle=cast.cycle,
+            school=cast.school,
+            source=source,
+            hours=hours,
+            category="研修作业",
+        )
 
 
 def names_in(body: str, table_id: str = "hours") -> list[str]:

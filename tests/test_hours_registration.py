@@ -15,7 +15,14 @@ pytestmark = pytest.mark.django_db
 
 def credit(cast, teacher, n, hours):
     src = ResearchGroup.objects.create(school=cast.school, name=f"活动{teacher.pk}-{n}")
-    hours_credit(teacher=teacher, cycle=cast.cycle, source=src, hours=hours, category="研修作业")
+    hours_credit(
+        teacher=teacher,
+        cycle=cast.cycle,
+        school=cast.school,
+        source=src,
+        hours=hours,
+        category="研修作业",
+    )
 
 
 def registered(cast):

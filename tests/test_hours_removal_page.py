@@ -17,7 +17,12 @@ def test_removal_page_shows_and_then_reverses_the_teachers_hours(cast, as_user):
     for n in range(3):
         src = ResearchGroup.objects.create(school=cast.school, name=f"活动{n}")
         hours_credit(
-            teacher=cast.teacher, cycle=cast.cycle, source=src, hours=5, category="研修作业"
+            teacher=cast.teacher,
+            cycle=cast.cycle,
+            school=cast.school,
+            source=src,
+            hours=5,
+            category="研修作业",
         )
     membership = SchoolMembership.objects.get(user=cast.teacher, removed_at__isnull=True)
     url = reverse("hours:teacher_remove", args=[membership.pk])

@@ -56,7 +56,7 @@ class Story:
         for user in (self.leader, self.member):
             GroupMember.objects.create(group=self.group, user=user)
         self.today = timezone.localdate()
-        self.day = -3
+        self.day = -30  # every activity already held: offline ones take evidence
 
     def topic(self, point):
         topic = topic_create(
@@ -73,7 +73,7 @@ class Story:
             kind=kind,
             title=title,
             held_on=held_on,
-            opens_on=self.today - datetime.timedelta(days=10),
+            opens_on=self.today - datetime.timedelta(days=40),
             closes_on=self.today + datetime.timedelta(days=10),
             hours_value=hours,
         )
@@ -101,6 +101,7 @@ class Story:
             by=self.leader,
             kind=a.evidence.model.Kind.values[0],
             upload=SimpleUploadedFile("签到表.png", PNG, content_type="image/png"),
+            confirmed=1,  # the leader ticked "将为 1 名组员计入 … 学时"
         )
         return a, evidence
 

@@ -1,23 +1,64 @@
-from django.utils import timezone
+from django.db import IntegrityError, transaction
+
+from groups.models import GroupMember
+from hours.services import teacher_place_lock
 
 from ..models import Activity
+from ..window import window_refusal
 
 
 class ActivityError(Exception):
     """A refusal the person can act on; the message is shown as it is (Chinese)."""
 
 
-def require_open(activity: Activity) -> None:
-    """Members act only while the activity is published and inside its open period."""
-    if activity.is_draft:
-        raise ActivityError("该活动尚未发布。")
-    today = timezone.localdate()
-    if not activity.is_open(today):
-        if today < activity.opens_on:
-            raise ActivityError(f"该活动将于 {activity.opens_on:%Y-%m-%d} 开放。")
-        raise ActivityError(f"该活动已于 {activity.closes_on:%Y-%m-%d} 结束，不能再提交。")
+def require_window(activity: Activity, teacher, *, by_leader: bool = False) -> None:
+    """Refuse with the reason (naming the date) when `teacher` may not act in the
+    activity today, or `by_leader`, be credited through it (activities.window)."""
+    refusal = window_refusal(activity=activity, teacher=teacher, by_leader=by_leader)
+    if refusal:
+        raise ActivityError(refusal)
+
+
+def lock_member(activity: Activity, user) -> None:
+    """Inside atomic(), before writing anything of `user`'s: lock their place in
+    the school (the lock 调岗移除 takes first, hours.services.teacher_place_lock)
+    and check they are still a teacher there and a member of the group. A row
+    written after this cannot outlive a removal racing it: the removal either
+    finished before (refused here) or waits and then clears the row."""
+    if not teacher_place_lock(teacher_id=user.pk, school_id=activity.group.school_id):
+        raise ActivityError("你已不是本校在职教师，不能参与此活动。")
+    if not GroupMember.objects.filter(group_id=activity.group_id, user=user).exists():
+        raise ActivityError("只有本教研组的组员可以参与此活动。")
+
+
+def require_live_group(group) -> None:
+    """An archived group is read-only: every write refuses (issue 8 §6)."""
+    if group.archived_at is not None:
+        raise ActivityError(f"教研组“{group.name}”已归档，只能查看，不能再修改。")
 
 
 def require_kind(activity: Activity, kind: str) -> None:
     if activity.kind != kind:
         raise ActivityError(f"该活动是{activity.get_kind_display()}，不支持此操作。")
+
+
+def create_once(model, *, token, owner: dict, fields: dict):
+    """Create a row once per form: a double tap or a retry of the same POST
+    carries the same `token` (a UUID rendered into the form) and gets the row
+    the first request made. The database guarantees it: a UniqueConstraint on
+    (owner, request_token); the loser of a race hits it and reads the winner's
+    row. Without a token (callers that are not forms) it simply creates.
+    Returns (row, created)."""
+    if token is None:
+        return model.objects.create(**owner, **fields), True
+    existing = model.objects.filter(**owner, request_token=token).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return model.objects.create(**owner, **fields, request_token=token), True
+    except IntegrityError:
+        existing = model.objects.filter(**owner, request_token=token).first()
+        if existing is None:  # some other constraint: not ours to hide
+            raise
+        return existing, False

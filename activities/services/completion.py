@@ -5,24 +5,27 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from groups.models import GroupMember
-from hours.services import hours_credit, hours_reverse_source
+from hours.services import hours_claim, hours_credit, hours_reverse_source, teacher_place_lock
 
 from ..models import Activity, Participation
-from .common import ActivityError, require_open
+from ..window import window_refusal
+from .common import ActivityError, lock_member, require_window
 
 
 def participation_join(*, activity: Activity, user) -> Participation:
     """参与活动. Idempotent: a second click returns the same row."""
     if activity.kind == Activity.Kind.OFFLINE:
         raise ActivityError("线下活动由教研组长指定参与组员，无需报名。")
-    require_open(activity)
+    require_window(activity, user)
     if not GroupMember.objects.filter(group_id=activity.group_id, user=user).exists():
         raise ActivityError("只有本教研组的组员可以参与此活动。")
-    try:
-        with transaction.atomic():
-            participation, _ = Participation.objects.get_or_create(activity=activity, user=user)
-    except IntegrityError:  # the same click racing itself: the other request made the row
-        participation = Participation.objects.get(activity=activity, user=user)
+    with transaction.atomic():
+        lock_member(activity, user)  # a join cannot outlive a removal racing it
+        try:
+            with transaction.atomic():
+                participation, _ = Participation.objects.get_or_create(activity=activity, user=user)
+        except IntegrityError:  # the same click racing itself: the other request made the row
+            participation = Participation.objects.get(activity=activity, user=user)
     return participation
 
 
@@ -34,15 +37,37 @@ def participation_enter(*, participation: Participation) -> Participation:
     return participation
 
 
+def is_self_credit(*, activity: Activity, user) -> bool:
+    """DESIGN §2: nobody credits themselves unseen. A leader's own hours from an
+    activity of the group they lead wait for the school admin (hours.HoursClaim)."""
+    return activity.group.leader_id == user.pk
+
+
 def participation_complete(*, participation: Participation, by, reason: str) -> bool:
     """Record the completion and credit the hours, once. True if this call completed it.
+
+    Refused (False, nothing written) for anyone who is not an active teacher of
+    the activity's school (the place is locked first: a removal running at the
+    same moment either finishes before, or waits until this commits and then
+    reverses it) or whose window has closed (activities.window).
 
     The conditional UPDATE is the guard: of two requests completing the same
     participation at the same moment only one sees a row with completed_at
     still empty (the database serialises the update), so only one credits.
-    The ledger is idempotent per (teacher, activity) as a second safety net."""
+    The ledger is idempotent per (teacher, activity) as a second safety net.
+
+    A leader completing an activity of their own group gets a claim the school
+    admin confirms, not a credit."""
     activity = participation.activity
+    user = participation.user
     with transaction.atomic():
+        if not teacher_place_lock(teacher_id=user.pk, school_id=activity.group.school_id):
+            return False
+        # A 线下活动 is completed by the leader's evidence, which comes after the
+        # open period; the other kinds by the member's own work inside it.
+        by_leader = activity.kind == Activity.Kind.OFFLINE
+        if window_refusal(activity=activity, teacher=user, by_leader=by_leader):
+            return False
         now = timezone.now()
         updated = Participation.objects.filter(
             pk=participation.pk, completed_at__isnull=True
@@ -50,9 +75,11 @@ def participation_complete(*, participation: Participation, by, reason: str) -> 
         if not updated:
             return False
         participation.completed_at = now
-        hours_credit(
-            teacher=participation.user,
+        ledger = hours_claim if is_self_credit(activity=activity, user=user) else hours_credit
+        ledger(
+            teacher=user,
             cycle=activity.cycle,
+            school=activity.group.school,
             source=activity,
             hours=activity.hours_value,
             category=activity.get_kind_display(),

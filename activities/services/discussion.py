@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from ..models import Activity, Like, Participation, Post
-from .common import ActivityError, require_kind, require_open
+from .common import ActivityError, create_once, lock_member, require_kind, require_window
 from .completion import participation_complete, participation_enter
 
 MIN_POST_CHARS = 10
@@ -17,22 +17,26 @@ def meaningful_length(text: str) -> int:
     return sum(1 for ch in text if unicodedata.category(ch)[0] in ("L", "N"))
 
 
-def post_create(*, activity: Activity, user, body: str) -> Post:
+def post_create(*, activity: Activity, user, body: str, token=None) -> Post:
     """发表观点. The first post of real content completes the discussion.
 
-    A double submit of the same text returns the post already made."""
+    A double submit or a retry of the same form (same `token`) returns the post
+    already made, even when the requests arrive at the same instant (the
+    database's unique (author, request_token), services.common.create_once)."""
     require_kind(activity, Activity.Kind.DISCUSSION)
-    require_open(activity)
+    require_window(activity, user)
     body = body.strip()
     if meaningful_length(body) < MIN_POST_CHARS:
         raise ActivityError(f"观点内容太短，请至少写 {MIN_POST_CHARS} 个字。")
     participation = Participation.objects.filter(activity=activity, user=user).first()
     if participation is None:
         raise ActivityError("请先点击“参与活动”，再发表观点。")
-    participation_enter(participation=participation)
     with transaction.atomic():
-        existing = Post.objects.filter(activity=activity, author=user, body=body).first()
-        post = existing or Post.objects.create(activity=activity, author=user, body=body)
+        lock_member(activity, user)
+        participation_enter(participation=participation)
+        post, _ = create_once(
+            Post, token=token, owner={"author": user}, fields={"activity": activity, "body": body}
+        )
         participation.activity = activity
         participation_complete(
             participation=participation, by=user, reason=f"在教学研讨《{activity.title}》发表观点"
@@ -41,12 +45,13 @@ def post_create(*, activity: Activity, user, body: str) -> Post:
 
 
 def like_toggle(*, post: Post, user) -> tuple[bool, int]:
-    """点赞 / 取消点赞. Returns (liked now, like count).
+    """点赞 / 取消点赞. Returns (liked now, like count). Closes with the
+    discussion, like every member action (activities.window).
 
     Like(post, user) is unique in the database; like_count moves with F() so two
     people liking at once both count."""
     activity = post.activity
-    require_open(activity)
+    require_window(activity, user)
     if post.author_id == user.pk:
         raise ActivityError("不能给自己的观点点赞。")
     with transaction.atomic():

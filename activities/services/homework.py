@@ -7,7 +7,7 @@ from groups.models import GroupMember
 
 from ..files import HOMEWORK, UploadRefused, check_upload
 from ..models import Activity, Participation, Submission, SubmissionFile
-from .common import ActivityError, require_kind, require_open
+from .common import ActivityError, lock_member, require_kind, require_window
 from .completion import participation_complete, participation_enter
 
 MAX_FILES = 5
@@ -15,9 +15,10 @@ MAX_FILES = 5
 
 def homework_submit(*, activity: Activity, user, text: str = "", files=()) -> Submission:
     """Submit, or replace while the activity is open. New files replace the old ones;
-    with no new files the earlier files stay. A double submit completes once."""
+    with no new files the earlier files stay. A double submit stores one
+    submission (unique (activity, user) in the database) and completes once."""
     require_kind(activity, Activity.Kind.HOMEWORK)
-    require_open(activity)
+    require_window(activity, user)
     if not GroupMember.objects.filter(group_id=activity.group_id, user=user).exists():
         raise ActivityError("只有本教研组的组员可以提交作业。")
     text = text.strip()
@@ -45,33 +46,43 @@ def homework_submit(*, activity: Activity, user, text: str = "", files=()) -> Su
         row.file.save(upload.name, upload, save=False)
         stored.append(row)
     old_names = []
-    with transaction.atomic():
-        now = timezone.now()
-        try:
-            with transaction.atomic():
-                submission, created = Submission.objects.get_or_create(
-                    activity=activity, user=user, defaults={"text": text}
-                )
-        except IntegrityError:  # double submit racing: the other request made the row
-            submission, created = Submission.objects.get(activity=activity, user=user), False
-        if not created:
-            submission.text = text or submission.text
-            submission.updated_at = now
-            submission.save(update_fields=["text", "updated_at"])
-            if stored:
-                old = list(submission.files.all())
-                old_names = [f.file.name for f in old]
-                submission.files.all().delete()
-        for row in stored:
-            row.submission = submission
-        SubmissionFile.objects.bulk_create(stored)
-        participation_enter(participation=participation)
-        participation.activity = activity
-        participation_complete(
-            participation=participation, by=user, reason=f"提交研修作业《{activity.title}》"
-        )
-        transaction.on_commit(lambda: _delete_stored(old_names))
-    return submission
+    try:
+        with transaction.atomic():
+            _store_submission(activity, user, text, stored, participation, old_names)
+    except Exception:
+        _delete_stored([row.file.name for row in stored])  # nothing refers to them
+        raise
+    transaction.on_commit(lambda: _delete_stored(old_names))
+    return Submission.objects.get(activity=activity, user=user)
+
+
+def _store_submission(activity, user, text, stored, participation, old_names) -> None:
+    lock_member(activity, user)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            submission, created = Submission.objects.get_or_create(
+                activity=activity, user=user, defaults={"text": text}
+            )
+    except IntegrityError:  # double submit racing: the other request made the row
+        submission, created = Submission.objects.get(activity=activity, user=user), False
+    if not created:
+        # Lock it: two replacements at once must not both keep their files.
+        submission = Submission.objects.select_for_update().get(pk=submission.pk)
+        submission.text = text or submission.text
+        submission.updated_at = now
+        submission.save(update_fields=["text", "updated_at"])
+        if stored:
+            old_names.extend(f.file.name for f in submission.files.all())
+            submission.files.all().delete()
+    for row in stored:
+        row.submission = submission
+    SubmissionFile.objects.bulk_create(stored)
+    participation_enter(participation=participation)
+    participation.activity = activity
+    participation_complete(
+        participation=participation, by=user, reason=f"提交研修作业《{activity.title}》"
+    )
 
 
 def _delete_stored(names):

@@ -10,7 +10,13 @@ from ..models import (
     ObservationResponse,
     Participation,
 )
-from .common import ActivityError, require_kind, require_open
+from .common import (
+    ActivityError,
+    lock_member,
+    require_kind,
+    require_live_group,
+    require_window,
+)
 from .completion import participation_complete, participation_enter
 
 Q = ObservationQuestion.Kind
@@ -43,6 +49,7 @@ def observation_form_default(*, activity: Activity) -> ObservationForm:
 
 def _editable_form(activity: Activity) -> ObservationForm:
     require_kind(activity, Activity.Kind.OBSERVATION)
+    require_live_group(activity.group)
     if activity.observation_responses.exists():
         raise ActivityError("已有组员提交了听课评课表，不能再修改题目。")
     form, _ = ObservationForm.objects.get_or_create(activity=activity)
@@ -53,6 +60,7 @@ def observation_form_update(
     *, activity: Activity, by, lesson_title: str, teacher_name: str, subject_grade: str, taught_on
 ) -> ObservationForm:
     require_kind(activity, Activity.Kind.OBSERVATION)
+    require_live_group(activity.group)
     form, _ = ObservationForm.objects.get_or_create(activity=activity)
     form.lesson_title = lesson_title
     form.teacher_name = teacher_name
@@ -93,6 +101,7 @@ def observation_question_delete(*, question: ObservationQuestion, by) -> None:
 def observation_video_set(*, activity: Activity, by, upload=None, url: str = "") -> Activity:
     """Upload the lesson video (replacing any earlier one) or give a link."""
     require_kind(activity, Activity.Kind.OBSERVATION)
+    require_live_group(activity.group)
     url = url.strip()
     if upload is None and not url:
         raise ActivityError("请上传课堂视频或填写视频链接。")
@@ -150,9 +159,10 @@ def _clean_answers(questions, raw: dict) -> tuple[dict, int]:
 
 
 def observation_submit(*, activity: Activity, user, raw_answers: dict) -> ObservationResponse:
-    """Submit the 听课评课表; it completes the activity. A double submit completes once."""
+    """Submit the 听课评课表; it completes the activity. A double submit stores one
+    response (unique (activity, user) in the database) and completes once."""
     require_kind(activity, Activity.Kind.OBSERVATION)
-    require_open(activity)
+    require_window(activity, user)
     participation = Participation.objects.filter(activity=activity, user=user).first()
     if participation is None:
         raise ActivityError("请先点击“参与活动”，再提交听课评课表。")
@@ -162,6 +172,7 @@ def observation_submit(*, activity: Activity, user, raw_answers: dict) -> Observ
     questions = list(ObservationQuestion.objects.filter(form__activity=activity))
     answers, total = _clean_answers(questions, raw_answers)
     with transaction.atomic():
+        lock_member(activity, user)
         try:
             with transaction.atomic():
                 response = ObservationResponse.objects.create(

@@ -1,23 +1,38 @@
 """线下活动: the leader designates participants and uploads evidence; the first
-evidence completes the activity for every designated participant."""
+evidence completes the activity for every designated participant.
 
+Evidence proves the activity happened (DESIGN §2): none before its date. The
+first evidence credits every designated member at once, so the leader confirms
+how many it will credit before it goes through."""
+
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
 from groups.models import GroupMember
-from hours.services import hours_reverse
+from hours.services import hours_reverse, teacher_place_lock
 
 from ..files import EVIDENCE, UploadRefused, check_upload
-from ..models import Activity, Evidence, Participation, Status
-from .common import ActivityError, require_kind
+from ..models import Activity, Evidence, Participation
+from ..selectors import evidence_would_credit
+from ..window import closed_on, window_refusal
+from .common import ActivityError, create_once, require_kind, require_live_group, require_window
 from .completion import participation_complete, participations_uncomplete
 
 
+def _require_leader_window(activity: Activity, by) -> None:
+    # Draft, archived, closed, the cycle over: nothing of a 线下活动 changes then.
+    require_window(activity, by, by_leader=True)
+
+
 def _require_not_closed(activity: Activity) -> None:
-    # A closed activity is a finished record: who took part and the evidence
-    # that credited them no longer change (closing never reverses credits).
-    if activity.status == Status.CLOSED:
-        raise ActivityError("活动已结束，参与组员和佐证材料不能再修改。")
+    # Withdrawing and undesignating correct a record (they never credit), so
+    # only an archived group or a closed activity stops them.
+    require_live_group(activity.group)
+    if activity.status == "closed":
+        raise ActivityError(
+            f"该活动已于 {closed_on(activity):%Y-%m-%d} 结束，参与组员和佐证材料不能再修改。"
+        )
 
 
 def _has_evidence(activity: Activity) -> bool:
@@ -26,9 +41,12 @@ def _has_evidence(activity: Activity) -> bool:
 
 def _complete_designated(*, activity: Activity, by) -> int:
     done = 0
-    pending = Participation.objects.filter(
-        activity=activity, completed_at__isnull=True
-    ).select_related("user")
+    # User order: the place locks are taken in the same order by every caller.
+    pending = (
+        Participation.objects.filter(activity=activity, completed_at__isnull=True)
+        .select_related("user")
+        .order_by("user_id")
+    )
     for participation in pending:
         participation.activity = activity
         done += participation_complete(
@@ -43,15 +61,27 @@ def participants_designate(*, activity: Activity, by, users) -> int:
     require_kind(activity, Activity.Kind.OFFLINE)
     if activity.is_draft:
         raise ActivityError("请先发布线下活动，再指定参与组员。")
-    _require_not_closed(activity)
+    users = sorted(users, key=lambda u: u.pk)
+    for user in users:
+        refusal = window_refusal(activity=activity, teacher=user, by_leader=True)
+        if refusal:
+            raise ActivityError(refusal)
+    # Lock each place first (the order 调岗移除 takes): a designation cannot
+    # outlive a removal of the same teacher racing it.
+    school_id = activity.group.school_id
+    gone = [
+        u.display_name
+        for u in users
+        if not teacher_place_lock(teacher_id=u.pk, school_id=school_id)
+    ]
     user_ids = {u.pk for u in users}
     members = set(
         GroupMember.objects.filter(group_id=activity.group_id, user_id__in=user_ids).values_list(
             "user_id", flat=True
         )
     )
-    if user_ids - members:
-        raise ActivityError("只能指定本教研组的组员参与。")
+    if gone or user_ids - members:
+        raise ActivityError("只能指定本教研组的在职组员参与。")
     already = set(activity.participations.values_list("user_id", flat=True))
     Participation.objects.bulk_create(
         [
@@ -65,13 +95,29 @@ def participants_designate(*, activity: Activity, by, users) -> int:
     return len(members - already)
 
 
-def evidence_add(*, activity: Activity, by, kind: str, upload) -> Evidence:
+def evidence_add(
+    *, activity: Activity, by, kind: str, upload, confirmed: int | None = None, token=None
+) -> Evidence:
+    """Upload one piece of evidence. Refused before the activity's date. The first
+    evidence completes every designated member: `confirmed` must be the number
+    the leader was shown (evidence_would_credit), so nobody is credited by
+    surprise. A retry of the same form (`token`) stores the file once."""
     require_kind(activity, Activity.Kind.OFFLINE)
-    if activity.is_draft:
-        raise ActivityError("请先发布线下活动，再上传佐证材料。")
-    _require_not_closed(activity)
+    _require_leader_window(activity, by)
+    today = timezone.localdate()
+    if today < activity.held_on:
+        raise ActivityError(
+            f"该线下活动定于 {activity.held_on:%Y-%m-%d} 举行，"
+            "活动举行后才能上传佐证材料（佐证材料证明活动已经开展）。"
+        )
     if kind not in Evidence.Kind.values:
         raise ActivityError("请选择佐证材料的类型。")
+    would = evidence_would_credit(activity=activity)
+    if would and confirmed != would:
+        raise ActivityError(
+            f"上传第一份佐证材料将为 {would} 名组员计入 {activity.hours_value} 学时，"
+            "请勾选确认后再上传。"
+        )
     try:
         content_type = check_upload(upload, EVIDENCE)
     except UploadRefused as refusal:
@@ -86,10 +132,16 @@ def evidence_add(*, activity: Activity, by, kind: str, upload) -> Evidence:
     )
     # Store first (large videos, maybe S3), then record and complete in one transaction.
     evidence.file.save(upload.name, upload, save=False)
+    names = ("activity", "kind", "original_name", "size", "content_type")
+    fields = {f: getattr(evidence, f) for f in names}
+    fields["file"] = evidence.file.name
     with transaction.atomic():
-        evidence.save()
-        _complete_designated(activity=activity, by=by)
-    return evidence
+        row, created = create_once(Evidence, token=token, owner={"uploaded_by": by}, fields=fields)
+        if created:
+            _complete_designated(activity=activity, by=by)
+    if not created:  # a retry: the first request's file is the one kept
+        default_storage.delete(evidence.file.name)
+    return row
 
 
 @transaction.atomic
@@ -98,11 +150,11 @@ def evidence_withdraw(*, evidence: Evidence, by) -> int:
     every completion and reverses the credits. Returns the completions undone."""
     if evidence.withdrawn_at is not None:
         return 0
-    _require_not_closed(evidence.activity)
+    activity = evidence.activity
+    _require_not_closed(activity)
     evidence.withdrawn_at = timezone.now()
     evidence.withdrawn_by = by
     evidence.save(update_fields=["withdrawn_at", "withdrawn_by"])
-    activity = evidence.activity
     if _has_evidence(activity):
         return 0
     return participations_uncomplete(
@@ -121,7 +173,7 @@ def participant_undesignate(*, activity: Activity, by, user) -> bool:
     require_kind(activity, Activity.Kind.OFFLINE)
     _require_not_closed(activity)
     participation = (
-        Participation.objects.select_for_update()
+        Participation.objects.select_for_update(of=("self",))  # not the user row
         .filter(activity=activity, user=user)
         .select_related("user")
         .first()

@@ -11,7 +11,7 @@ from groups.models import ResearchGroup, SchoolSettings
 
 from ..models import Activity, ObservationForm, Status, Topic
 from ..selectors import school_key_points
-from .common import ActivityError
+from .common import ActivityError, create_once, require_live_group
 from .notifications import notify_group_members
 from .observation import observation_form_default
 
@@ -48,19 +48,33 @@ def _check_points(*, group, cycle, key_points) -> list:
 
 @transaction.atomic
 def topic_create(
-    *, group: ResearchGroup, by, title: str, description: str = "", key_points
+    *,
+    group: ResearchGroup,
+    by,
+    title: str,
+    description: str = "",
+    key_points,
+    request_token=None,
 ) -> Topic:
+    """A draft topic. A retry of the same form (`request_token`) returns the
+    topic the first request made."""
+    require_live_group(group)
     cycle = _cycle_for(timezone.localdate())
     points = _check_points(group=group, cycle=cycle, key_points=key_points)
-    topic = Topic.objects.create(
-        group=group, cycle=cycle, title=title, description=description, created_by=by
+    topic, created = create_once(
+        Topic,
+        token=request_token,
+        owner={"created_by": by},
+        fields={"group": group, "cycle": cycle, "title": title, "description": description},
     )
-    topic.key_points.set(points)
+    if created:
+        topic.key_points.set(points)
     return topic
 
 
 @transaction.atomic
 def topic_update(*, topic: Topic, by, title: str, description: str = "", key_points) -> Topic:
+    require_live_group(topic.group)
     points = _check_points(group=topic.group, cycle=topic.cycle, key_points=key_points)
     topic.title = title
     topic.description = description
@@ -70,6 +84,7 @@ def topic_update(*, topic: Topic, by, title: str, description: str = "", key_poi
 
 
 def topic_publish(*, topic: Topic, by) -> Topic:
+    require_live_group(topic.group)
     if topic.is_published:
         return topic
     topic.status = Status.PUBLISHED
@@ -122,11 +137,17 @@ def _hours_for(kind: str, hours_value) -> int:
     return hours
 
 
-def _check_dates(*, held_on, opens_on, closes_on) -> None:
+def _check_dates(*, cycle: Cycle, held_on, opens_on, closes_on) -> None:
+    """DESIGN §2: an activity's open period (and so its date) lies inside its cycle."""
     if closes_on < opens_on:
         raise ActivityError("开放结束日期不能早于开始日期。")
     if not opens_on <= held_on <= closes_on:
         raise ActivityError("活动日期须在开放期内。")
+    if opens_on < cycle.starts_on or closes_on > cycle.ends_on:
+        raise ActivityError(
+            f"活动日期和开放期须在研修周期“{cycle.name}”"
+            f"（{cycle.starts_on:%Y-%m-%d} 至 {cycle.ends_on:%Y-%m-%d}）之内。"
+        )
 
 
 def _lock_group(group: ResearchGroup) -> None:
@@ -152,19 +173,30 @@ def activity_create(
     closes_on: datetime.date,
     hours_value: int | None = None,
     task_kind: str = "",
+    request_token=None,
 ) -> Activity:
-    """保存: a draft under `topic`, checked against the one-activity-per-day rule."""
+    """保存: a draft under `topic`, in the topic's cycle, checked against the
+    one-activity-per-day rule. A retry of the same form (`request_token`)
+    returns the activity the first request made."""
     if kind not in Activity.Kind.values:
         raise ActivityError("请选择活动类型。")
-    hours = _hours_for(kind, hours_value)
-    _check_dates(held_on=held_on, opens_on=opens_on, closes_on=closes_on)
     group = topic.group
+    require_live_group(group)
+    hours = _hours_for(kind, hours_value)
+    _check_dates(cycle=topic.cycle, held_on=held_on, opens_on=opens_on, closes_on=closes_on)
     _lock_group(group)
+    # Under the group lock: a retry that arrives while the first request runs
+    # waits here, then finds the activity (its day would otherwise "clash").
+    if request_token is not None:
+        made = Activity.objects.filter(created_by=by, request_token=request_token).first()
+        if made is not None:
+            return made
     _refuse_clash(group=group, held_on=held_on)
     activity = Activity.objects.create(
+        request_token=request_token,
         topic=topic,
         group=group,
-        cycle=_cycle_for(held_on),
+        cycle=topic.cycle,
         kind=kind,
         title=title,
         description=description,
@@ -193,6 +225,7 @@ def activity_update(
     hours_value: int | None = None,
     task_kind: str = "",
 ) -> Activity:
+    require_live_group(activity.group)
     if activity.status == Status.CLOSED:
         raise ActivityError("活动已结束，不能再修改。")
     hours = _hours_for(activity.kind, hours_value)
@@ -201,7 +234,7 @@ def activity_update(
         and activity.participations.filter(completed_at__isnull=False).exists()
     ):
         raise ActivityError("已有教师完成此活动，不能再修改学时。")
-    _check_dates(held_on=held_on, opens_on=opens_on, closes_on=closes_on)
+    _check_dates(cycle=activity.cycle, held_on=held_on, opens_on=opens_on, closes_on=closes_on)
     if held_on != activity.held_on:
         _lock_group(activity.group)
         _refuse_clash(group=activity.group, held_on=held_on, exclude_pk=activity.pk)
@@ -228,6 +261,7 @@ def activity_update(
 
 
 def activity_transition(*, activity: Activity, to: str, by) -> Activity:
+    require_live_group(activity.group)
     if to not in TRANSITIONS[activity.status]:
         raise ActivityError(
             f"活动当前状态为“{activity.get_status_display()}”，不能改为“{Status(to).label}”。"
@@ -237,6 +271,9 @@ def activity_transition(*, activity: Activity, to: str, by) -> Activity:
     if to == Status.PUBLISHED:
         activity.published_at = timezone.now()
         fields.append("published_at")
+    if to == Status.CLOSED:  # the refusals that follow name this day
+        activity.closed_at = timezone.now()
+        fields.append("closed_at")
     activity.save(update_fields=fields)
     return activity
 
@@ -244,6 +281,7 @@ def activity_transition(*, activity: Activity, to: str, by) -> Activity:
 @transaction.atomic
 def activity_publish(*, activity: Activity, by) -> Activity:
     """发布: checks again (the rule may have been switched back on), then tells the members."""
+    require_live_group(activity.group)
     if not activity.topic.is_published:
         raise ActivityError(f"请先发布研修专题《{activity.topic.title}》。")
     if activity.kind == Activity.Kind.OBSERVATION:
@@ -287,6 +325,7 @@ def activity_delete(*, activity: Activity, by) -> None:
     locked = Activity.objects.select_for_update().filter(pk=activity.pk).first()
     if locked is None:
         return
+    require_live_group(activity.group)
     if locked.status != Status.DRAFT:
         raise ActivityError("只能删除尚未发布的草稿活动；已发布的活动请使用“结束活动”。")
     locked.delete()
@@ -298,6 +337,7 @@ def topic_delete(*, topic: Topic, by) -> None:
     locked = Topic.objects.select_for_update().filter(pk=topic.pk).first()
     if locked is None:
         return
+    require_live_group(topic.group)
     if locked.status != Status.DRAFT:
         raise ActivityError("已发布的研修专题不能删除。")
     if Activity.objects.filter(topic=locked).exists():

@@ -1,6 +1,7 @@
 """The activity page: what it is, and what the person may do in it now."""
 
 from django.shortcuts import render
+from django.utils import timezone
 
 from accounts.access import role_required
 
@@ -16,6 +17,7 @@ from ..forms import (
     VideoForm,
 )
 from ..models import Activity
+from ..window import cycle_last_day, window_refusal
 from .common import VIEWER_ROLES
 
 K = Activity.Kind
@@ -28,12 +30,16 @@ def activity_detail(request, activity_id):
     leader = is_leader(user, activity.group)
     member = is_member(user, activity.group)
     participation = selectors.participation_of(activity=activity, user=user) if member else None
+    refusal = window_refusal(activity=activity, teacher=user)
     ctx = {
         "activity": activity,
         "is_leader": leader,
         "is_member": member,
         "participation": participation,
-        "is_open": activity.is_open(),
+        # One rule for what the page offers and what the services accept.
+        "is_open": refusal is None,
+        "refusal": refusal,
+        "cycle_ends_on": cycle_last_day(activity=activity, teacher=user),
         "entered": bool(participation and participation.entered_at),
     }
     ctx.update(KIND_CONTEXT[activity.kind](activity, user, member=member, leader=leader))
@@ -44,7 +50,7 @@ def _discussion(activity, user, *, member, leader) -> dict:
     return {
         "posts": selectors.discussion_posts(activity=activity, user=user),
         "post_form": PostForm(),
-        "can_like": member and activity.is_open(),
+        "can_like": member and window_refusal(activity=activity, teacher=user) is None,
     }
 
 
@@ -83,7 +89,14 @@ def _offline(activity, user, *, member, leader) -> dict:
     if leader:
         candidates = selectors.members_to_designate(activity=activity)
         ctx["designate_form"] = DesignateForm(members=candidates) if candidates else None
-        ctx["evidence_form"] = EvidenceForm()
+        would = selectors.evidence_would_credit(activity=activity)
+        ctx["evidence_form"] = EvidenceForm(
+            would_credit=would,
+            hours=activity.hours_value,
+            leader_included=would and selectors.participation_of(activity=activity, user=user),
+        )
+        ctx["leader_refusal"] = window_refusal(activity=activity, teacher=user, by_leader=True)
+        ctx["evidence_too_early"] = timezone.localdate() < activity.held_on
     return ctx
 
 

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.access import role_required
+from accounts.roles import Role
 
 from ..access import activities_visible_to, get_activity_for, is_leader
 from ..files import serve_file
@@ -28,7 +29,9 @@ def lesson_video(request, activity_id):
 
 @role_required(*VIEWER_ROLES)
 def homework_file(request, file_id):
-    """The author and the group's leader may download a homework file."""
+    """The author and the group's leader may download a homework file; so may the
+    school admin when the author is that group's leader (the admin checks a
+    leader's own work before confirming their hours, DESIGN §2)."""
     row = get_object_or_404(
         SubmissionFile.objects.select_related("submission__activity__group").filter(
             submission__activity__in=activities_visible_to(request.user).values("pk")
@@ -36,8 +39,16 @@ def homework_file(request, file_id):
         pk=file_id,
     )
     submission = row.submission
-    if submission.user_id != request.user.pk and not is_leader(
-        request.user, submission.activity.group
+    group = submission.activity.group
+    checks_leader = (
+        request.grant.role == Role.SCHOOL_ADMIN
+        and request.grant.school_id == group.school_id
+        and submission.user_id == group.leader_id
+    )
+    if (
+        submission.user_id != request.user.pk
+        and not is_leader(request.user, group)
+        and not checks_leader
     ):
         raise Http404
     return serve_file(request, row.file, filename=row.original_name, content_type=row.content_type)

@@ -41,7 +41,7 @@ def leading(request):
 
 @role_required(*LEADER_ROLES)
 def group_page(request, group_id):
-    group = get_group_for_leader(request.user, group_id)
+    group = get_group_for_leader(request.user, group_id, write=False)
     return render(
         request,
         "activities/group.html",
@@ -103,7 +103,8 @@ def topic_edit(request, topic_id):
     form = TopicForm(request.POST or None, initial=initial, points=points)
     if request.method == "POST" and form.is_valid():
         try:
-            topic_update(topic=topic, by=request.user, **form.cleaned_data)
+            data = {k: v for k, v in form.cleaned_data.items() if k != "request_token"}
+            topic_update(topic=topic, by=request.user, **data)
         except ActivityError as error:
             form.add_error(None, str(error))
         else:
@@ -167,7 +168,8 @@ def activity_edit(request, activity_id):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            activity_update(activity=activity, by=request.user, **form.cleaned_data)
+            data = {k: v for k, v in form.cleaned_data.items() if k != "request_token"}
+            activity_update(activity=activity, by=request.user, **data)
         except ActivityError as error:
             form.add_error(None, str(error))
         else:
@@ -217,7 +219,7 @@ def activity_close_view(request, activity_id):
 
 @role_required(*LEADER_ROLES)
 def group_coverage(request, group_id):
-    group = get_group_for_leader(request.user, group_id)
+    group = get_group_for_leader(request.user, group_id, write=False)
     cycle = cycle_current()
     boards = selectors.coverage_for_groups(groups=[group], school_id=group.school_id, cycle=cycle)
     return render(

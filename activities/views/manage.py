@@ -115,7 +115,7 @@ def question_delete(request, activity_id, question_id):
 
 @role_required(*LEADER_ROLES)
 def observation_results(request, activity_id):
-    activity = get_activity_for_leader(request.user, activity_id)
+    activity = get_activity_for_leader(request.user, activity_id, write=False)
     summary = selectors.observation_summary(activity=activity)
     questions = summary.questions
     return render(
@@ -236,8 +236,10 @@ def evidence_new(request, activity_id):
             by=request.user,
             kind=form.cleaned_data["kind"],
             upload=form.cleaned_data["file"],
+            confirmed=form.cleaned_data["confirm_credit"],
+            token=form.cleaned_data["request_token"],
         ),
-        success="佐证材料已上传，指定的参与组员已记为完成。",
+        success="佐证材料已上传，指定的参与组员已记为完成并计入学时。",
     )
     return _back(activity)
 
@@ -261,7 +263,7 @@ def evidence_withdraw_view(request, evidence_id):
 @role_required(*LEADER_ROLES)
 def homework_zip(request, activity_id):
     """All submissions as one .zip: a folder per member with text and files."""
-    activity = get_activity_for_leader(request.user, activity_id)
+    activity = get_activity_for_leader(request.user, activity_id, write=False)
     spool = homework_zip_file(selectors.homework_submissions(activity=activity))
     response = FileResponse(spool, content_type="application/zip")
     name = quote(f"{activity.title}-研修作业.zip")

@@ -61,7 +61,12 @@ def post_new(request, activity_id):
         return redirect("activities:detail", activity.pk)
     run_service(
         request,
-        lambda: post_create(activity=activity, user=request.user, body=form.cleaned_data["body"]),
+        lambda: post_create(
+            activity=activity,
+            user=request.user,
+            body=form.cleaned_data["body"],
+            token=form.cleaned_data["request_token"],
+        ),
         success="观点已发表。",
     )
     return redirect(f"{activity.get_absolute_url()}#posts")
