@@ -8,7 +8,13 @@ from accounts.roles import Grant, Role
 from accounts.selectors import cycle_current, school_counts, schools_with_counts
 from activities.selectors import coverage_for_groups, teacher_board
 from groups.selectors import groups_led_by, school_setup, schools_without_groups
-from hours.selectors import hours_claims_pending, hours_totals
+from hours.charts import hours_progress_chart
+from hours.selectors import (
+    groups_hours_stats,
+    hours_claims_pending,
+    hours_totals,
+    school_hours_stats,
+)
 
 
 def _school_admin(request, grant: Grant) -> dict:
@@ -29,6 +35,7 @@ def _school_admin(request, grant: Grant) -> dict:
         "steps": steps,
         "setup": setup,
         "claims_count": claims,
+        **_school_progress(school, setup.cycle),
     }
 
 
@@ -36,7 +43,26 @@ def _info_team(request, grant: Grant) -> dict:
     school = School.objects.get(pk=grant.school_id)
     setup = school_setup(school=school, with_lists=False)
     steps = [("填写校本研修方案（两案）", "groups:plan_edit")] if setup.plan is None else []
-    return {"school": school, "counts": school_counts(school), "steps": steps, "setup": setup}
+    return {
+        "school": school,
+        "counts": school_counts(school),
+        "steps": steps,
+        "setup": setup,
+        **_school_progress(school, setup.cycle),
+    }
+
+
+def _school_progress(school, cycle) -> dict:
+    """How the school's teachers stand against 25 hours, as a bar with numbers
+    (one aggregate from the ledger)."""
+    if cycle is None:
+        return {}
+    stats = school_hours_stats(school_id=school.pk, cycle=cycle)
+    return {
+        "cycle": cycle,
+        "progress": [(school.name, stats)],
+        "progress_chart": hours_progress_chart([("全校", stats)]),
+    }
 
 
 def _leader(request, grant: Grant) -> dict:
@@ -53,7 +79,12 @@ def _leader(request, grant: Grant) -> dict:
                     "activities:leading",
                 )
             )
-    return {"groups": groups, "steps": steps, "cycle": cycle}
+    context = {"groups": groups, "steps": steps, "cycle": cycle}
+    if cycle and groups:
+        stats = groups_hours_stats(groups=groups, cycle=cycle)
+        rows = [(g.name, stats[g.pk]) for g in groups]
+        context.update(progress=rows, progress_chart=hours_progress_chart(rows))
+    return context
 
 
 def _teacher(request, grant: Grant) -> dict:
