@@ -55,7 +55,7 @@ class School(models.Model):
         limit_choices_to={"level": Region.Level.DISTRICT},
     )
     stages = models.CharField("所涉学段", max_length=50, blank=True, help_text="如：小学、初中")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField("创建时间", default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "学校"
@@ -134,15 +134,19 @@ STAGES = ("幼儿园", "小学", "初中", "高中", "中职", "特殊教育")
 class SchoolMembership(models.Model):
     """A person's place in a school, with the school-level roles they hold there."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="memberships")
+    user = models.ForeignKey(
+        User, verbose_name="人员", on_delete=models.CASCADE, related_name="memberships"
+    )
+    school = models.ForeignKey(
+        School, verbose_name="学校", on_delete=models.PROTECT, related_name="memberships"
+    )
     is_school_admin = models.BooleanField("学校管理员", default=False)
     is_info_team = models.BooleanField("信息化管理团队", default=False)
     is_teacher = models.BooleanField("教师", default=True)
     is_full_time = models.BooleanField("专任教师", default=True)
     subject = models.CharField("学科", max_length=30, blank=True)
     stage = models.CharField("学段", max_length=20, blank=True)
-    joined_at = models.DateTimeField(default=timezone.now)
+    joined_at = models.DateTimeField("加入时间", default=timezone.now)
     removed_at = models.DateTimeField("移除时间", null=True, blank=True)
 
     objects = ActiveMembershipQuerySet.as_manager()
@@ -168,8 +172,12 @@ class RegionRole(models.Model):
         DISTRICT_ADMIN = "district_admin", "教育局管理员"
         EXPERT = "expert", "考核专家"
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="region_roles")
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="role_holders")
+    user = models.ForeignKey(
+        User, verbose_name="人员", on_delete=models.CASCADE, related_name="region_roles"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name="行政区域", on_delete=models.PROTECT, related_name="role_holders"
+    )
     kind = models.CharField("角色", max_length=20, choices=Kind.choices)
 
     class Meta:

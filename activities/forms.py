@@ -39,6 +39,17 @@ class TopicForm(OnceForm):
         self.fields["key_points"].queryset = points
 
 
+# The fields only some activity types have. The form shows each type only its
+# own (static/js/activity-form.js, reading data-kinds); without JavaScript all
+# show, and a bound form drops those of other types before validating, so
+# whatever they hold is ignored.
+KIND_FIELDS = {
+    "hours_value": (Activity.Kind.OFFLINE,),
+    "task_kind": (Activity.Kind.HOMEWORK,),
+}
+HOURS_LOCKED = "已有教师完成此活动，学时不能再修改。"
+
+
 class ActivityForm(OnceForm):
     kind = forms.ChoiceField(label="活动类型", choices=Activity.Kind.choices)
     title = forms.CharField(label="小主题", max_length=120)
@@ -49,23 +60,38 @@ class ActivityForm(OnceForm):
     opens_on = forms.DateField(label="开放开始", widget=DATE)
     closes_on = forms.DateField(label="开放结束", widget=DATE)
     hours_value = forms.IntegerField(
-        label="学时（仅线下活动，1–10）",
+        label="学时（线下活动，1–10）",
         required=False,
+        widget=forms.NumberInput(attrs={"min": 1, "max": Activity.OFFLINE_MAX_HOURS}),
         help_text=(
             "教学研讨 2 学时、研修作业 5 学时、听课评课 5 学时为固定值；"
             "线下活动由组长设定，最多 10 学时。"
         ),
     )
     task_kind = forms.ChoiceField(
-        label="作业类型（仅研修作业）",
+        label="作业类型（研修作业）",
         choices=[("", "—")] + Activity.TaskKind.choices,
         required=False,
     )
 
-    def __init__(self, *args, editing=False, **kwargs):
+    def __init__(self, *args, kind: str | None = None, hours_locked: bool = False, **kwargs):
+        """`kind`: the type of the activity being edited (it can no longer
+        change); `hours_locked`: someone has completed it, so its hours stay."""
         super().__init__(*args, **kwargs)
-        if editing:
+        if kind is not None:
             del self.fields["kind"]
+        elif self.is_bound:
+            kind = self.data.get("kind")
+        for name, kinds in KIND_FIELDS.items():
+            if kind in Activity.Kind.values and kind not in kinds:
+                del self.fields[name]
+            else:
+                self.fields[name].widget.attrs["data-kinds"] = " ".join(kinds)
+        if hours_locked and "hours_value" in self.fields:
+            # Disabled: the browser cannot change it and Django keeps the
+            # stored value whatever is posted.
+            self.fields["hours_value"].disabled = True
+            self.fields["hours_value"].help_text = HOURS_LOCKED
 
 
 class PostForm(OnceForm):

@@ -150,6 +150,11 @@ def submission_of(*, activity: Activity, user) -> Submission | None:
     return Submission.objects.filter(activity=activity, user=user).prefetch_related("files").first()
 
 
+def activity_has_completions(*, activity: Activity) -> bool:
+    """Has anyone completed it? Then its hours can no longer change. One query."""
+    return activity.participations.filter(completed_at__isnull=False).exists()
+
+
 def observation_questions(*, activity: Activity):
     return list(ObservationQuestion.objects.filter(form__activity=activity).order_by("position"))
 
@@ -170,20 +175,47 @@ class ObservationSummary:
     averages: dict  # question pk -> average score
     choice_counts: dict  # question pk -> {choice: n}
     average_total: float | None
+    spreads: dict = field(default_factory=dict)  # question pk -> (lowest, highest) score
 
     @property
     def per_question(self) -> list:
         return [(q, self.averages.get(q.pk), self.choice_counts.get(q.pk)) for q in self.questions]
 
+    @property
+    def question_rows(self) -> list[tuple]:
+        """[(question, average, (lowest, highest) or None, {choice: n} or None)]."""
+        return [
+            (q, self.averages.get(q.pk), self.spreads.get(q.pk), self.choice_counts.get(q.pk))
+            for q in self.questions
+        ]
+
+    @property
+    def score_questions(self) -> list[tuple]:
+        """[(question, average, lowest, highest)] for the scored questions that
+        have answers, in form order: the bars of the results page."""
+        return [
+            (q, self.averages[q.pk], *self.spreads[q.pk])
+            for q in self.questions
+            if q.kind == ObservationQuestion.Kind.SCORE and q.pk in self.averages
+        ]
+
+    @property
+    def choice_questions(self) -> list[tuple]:
+        """[(question, {choice: n})] for the single-choice questions."""
+        return [(q, self.choice_counts[q.pk]) for q in self.questions if q.pk in self.choice_counts]
+
 
 def observation_summary(*, activity: Activity) -> ObservationSummary:
+    """Every response with its answers in form order, and per question the
+    average and the lowest and highest score (or how often each choice was
+    made). Two queries (questions, responses with their authors)."""
     questions = observation_questions(activity=activity)
     responses = list(
         ObservationResponse.objects.filter(activity=activity)
         .select_related("user")
         .order_by("submitted_at")
     )
-    sums, counts = defaultdict(int), defaultdict(int)
+    scores = defaultdict(list)
     choice_counts = {q.pk: {c: 0 for c in q.choices} for q in questions if q.choices}
     rows = []
     for r in responses:
@@ -193,15 +225,17 @@ def observation_summary(*, activity: Activity) -> ObservationSummary:
             if value in (None, ""):
                 continue
             if q.kind == ObservationQuestion.Kind.SCORE:
-                sums[q.pk] += int(value)
-                counts[q.pk] += 1
+                scores[q.pk].append(int(value))
             elif q.kind == ObservationQuestion.Kind.CHOICE and value in choice_counts[q.pk]:
                 choice_counts[q.pk][value] += 1
-    averages = {pk: round(sums[pk] / counts[pk], 1) for pk in counts}
+    averages = {pk: round(sum(v) / len(v), 1) for pk, v in scores.items()}
+    spreads = {pk: (min(v), max(v)) for pk, v in scores.items()}
     average_total = (
         round(sum(r.total_score for r in responses) / len(responses), 1) if responses else None
     )
-    return ObservationSummary(responses, questions, rows, averages, choice_counts, average_total)
+    return ObservationSummary(
+        responses, questions, rows, averages, choice_counts, average_total, spreads
+    )
 
 
 def evidence_would_credit(*, activity: Activity) -> int:

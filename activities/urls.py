@@ -19,6 +19,11 @@ urlpatterns = [
     path("groups/<int:group_id>/", leader.group_page, name="group"),
     path("groups/<int:group_id>/coverage/", leader.group_coverage, name="coverage"),
     path("groups/<int:group_id>/topics/new/", leader.topic_new, name="topic_new"),
+    path(
+        "groups/<int:group_id>/topics/new/publish/",
+        leader.topic_new_publish,
+        name="topic_new_publish",
+    ),
     path("topics/<int:topic_id>/edit/", leader.topic_edit, name="topic_edit"),
     path("topics/<int:topic_id>/publish/", leader.topic_publish_view, name="topic_publish"),
     path("topics/<int:topic_id>/delete/", leader.topic_delete_view, name="topic_delete"),
@@ -36,6 +41,7 @@ urlpatterns = [
         name="question_delete",
     ),
     path("<int:activity_id>/results/", manage.observation_results, name="observation_results"),
+    path("<int:activity_id>/results.xlsx", manage.observation_export, name="observation_export"),
     path("<int:activity_id>/participants/", manage.designate, name="designate"),
     path(
         "<int:activity_id>/participants/<int:user_id>/remove/",

@@ -17,7 +17,13 @@ from assessment.selectors import (
     teacher_progress,
 )
 from groups.selectors import groups_led_by, school_setup, schools_without_groups
-from hours.selectors import hours_claims_pending, hours_totals
+from hours.charts import hours_progress_chart
+from hours.selectors import (
+    groups_hours_stats,
+    hours_claims_pending,
+    hours_totals,
+    school_hours_stats,
+)
 
 
 def _school_admin(request, grant: Grant) -> dict:
@@ -47,6 +53,7 @@ def _school_admin(request, grant: Grant) -> dict:
         "setup": setup,
         "claims_count": claims,
         "review": review,
+        **_school_progress(school, setup.cycle),
     }
 
 
@@ -66,6 +73,20 @@ def _info_team(request, grant: Grant) -> dict:
         "steps": steps,
         "setup": setup,
         "gate": gate,
+        **_school_progress(school, setup.cycle),
+    }
+
+
+def _school_progress(school, cycle) -> dict:
+    """How the school's teachers stand against 25 hours, as a bar with numbers
+    (one aggregate from the ledger)."""
+    if cycle is None:
+        return {}
+    stats = school_hours_stats(school_id=school.pk, cycle=cycle)
+    return {
+        "cycle": cycle,
+        "progress": [(school.name, stats)],
+        "progress_chart": hours_progress_chart([("全校", stats)]),
     }
 
 
@@ -93,7 +114,12 @@ def _leader(request, grant: Grant) -> dict:
         for group in groups:
             if not cases[group.pk]:
                 steps.append((f"{group.name}：上传典型案例", "assessment:cases"))
-    return {"groups": groups, "steps": steps, "cycle": cycle}
+    context = {"groups": groups, "steps": steps, "cycle": cycle}
+    if cycle and groups:
+        stats = groups_hours_stats(groups=groups, cycle=cycle)
+        rows = [(g.name, stats[g.pk]) for g in groups]
+        context.update(progress=rows, progress_chart=hours_progress_chart(rows))
+    return context
 
 
 def _teacher(request, grant: Grant) -> dict:
@@ -120,7 +146,7 @@ def _teacher(request, grant: Grant) -> dict:
         "steps": steps,
         "totals": totals,
         "board": board,
-        "progress": progress,
+        "path": progress,
         "cycle": cycle,
     }
 

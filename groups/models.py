@@ -37,7 +37,9 @@ class AbilityPoint(models.Model):
         EVALUATION = "学业评价", "学业评价"
         INNOVATION = "融合创新", "融合创新"
 
-    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="points")
+    framework = models.ForeignKey(
+        Framework, verbose_name="能力点框架", on_delete=models.PROTECT, related_name="points"
+    )
     code = models.CharField("编号", max_length=10)
     # Derived from code (ability_point_sort_key); every list of points orders by it.
     sort_key = models.CharField("排序键", max_length=30, editable=False, default="")
@@ -75,7 +77,7 @@ class SchoolSettings(models.Model):
     """Per-school choices for its training set-up."""
 
     school = models.OneToOneField(
-        School, on_delete=models.CASCADE, related_name="training_settings"
+        School, verbose_name="学校", on_delete=models.CASCADE, related_name="training_settings"
     )
     framework = models.ForeignKey(
         Framework, verbose_name="能力点框架", null=True, blank=True, on_delete=models.PROTECT
@@ -98,12 +100,16 @@ class SchoolSettings(models.Model):
 class SchoolTheme(models.Model):
     """校本主题 of a school for a cycle, with its key ability points."""
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="themes")
-    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="themes")
+    school = models.ForeignKey(
+        School, verbose_name="学校", on_delete=models.CASCADE, related_name="themes"
+    )
+    cycle = models.ForeignKey(
+        Cycle, verbose_name="研修周期", on_delete=models.PROTECT, related_name="themes"
+    )
     title = models.CharField("校本主题", max_length=200)
     description = models.TextField("主题说明", blank=True)
     key_points = models.ManyToManyField(AbilityPoint, verbose_name="关键能力点", blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "校本主题"
@@ -118,7 +124,9 @@ class SchoolTheme(models.Model):
 class ResearchGroup(models.Model):
     """教研组: created by the school admin, led by a 教研组长."""
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="research_groups")
+    school = models.ForeignKey(
+        School, verbose_name="学校", on_delete=models.CASCADE, related_name="research_groups"
+    )
     name = models.CharField("教研组名称", max_length=60)
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -131,7 +139,7 @@ class ResearchGroup(models.Model):
     # 研修计划: written in the page, never uploaded (seed 000 §五.1).
     plan = models.TextField("教研组研修计划", blank=True)
     plan_updated_at = models.DateTimeField("研修计划更新时间", null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
     archived_at = models.DateTimeField("归档时间", null=True, blank=True)
 
     class Meta:
@@ -150,11 +158,16 @@ class ResearchGroup(models.Model):
 
 
 class GroupMember(models.Model):
-    group = models.ForeignKey(ResearchGroup, on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_memberships"
+    group = models.ForeignKey(
+        ResearchGroup, verbose_name="教研组", on_delete=models.CASCADE, related_name="members"
     )
-    added_at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="组员",
+        on_delete=models.CASCADE,
+        related_name="group_memberships",
+    )
+    added_at = models.DateTimeField("加入时间", default=timezone.now)
 
     class Meta:
         verbose_name = verbose_name_plural = "教研组成员"
@@ -176,8 +189,12 @@ class SchoolPlan(models.Model):
     plan can be retired but never deleted.
     """
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="plans")
-    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="school_plans")
+    school = models.ForeignKey(
+        School, verbose_name="学校", on_delete=models.CASCADE, related_name="plans"
+    )
+    cycle = models.ForeignKey(
+        Cycle, verbose_name="研修周期", on_delete=models.PROTECT, related_name="school_plans"
+    )
     # 一、基本信息
     stages = models.CharField("所涉学段", max_length=50, blank=True)
     principal = models.CharField("学校负责人", max_length=50, blank=True)
@@ -246,7 +263,9 @@ class TeacherRemoval(models.Model):
     Append-only: written once by groups.services.teacher_remove, never edited.
     """
 
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="removals")
+    school = models.ForeignKey(
+        School, verbose_name="学校", on_delete=models.PROTECT, related_name="removals"
+    )
     teacher = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="被移除教师",

@@ -58,13 +58,13 @@ class HoursEntry(models.Model):
     hours = models.SmallIntegerField("学时")
     # The source (an activity) by generic key: hours sits left of activities and
     # may not import it (DESIGN.md §3).
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.PositiveBigIntegerField()
+    content_type = models.ForeignKey(ContentType, verbose_name="来源类型", on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField("来源编号")
     source = GenericForeignKey("content_type", "object_id")
     # The number of earlier reversals for this teacher and source. The unique
     # constraint below on (teacher, source, kind, generation) is what allows one
     # standing credit at a time while letting a reversed credit be credited again.
-    generation = models.PositiveIntegerField(default=0)
+    generation = models.PositiveIntegerField("第几次计入", default=0)
     # Snapshots taken at credit time, so the ledger reads without touching the source.
     title = models.CharField("来源", max_length=200, blank=True)
     category = models.CharField("活动类型", max_length=30, blank=True)
@@ -127,7 +127,7 @@ class HoursSummary(models.Model):
         Cycle, verbose_name="研修周期", on_delete=models.PROTECT, related_name="+"
     )
     recorded = models.IntegerField("记录学时", default=0)
-    updated_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField("更新时间", default=timezone.now)
 
     class Meta:
         verbose_name = verbose_name_plural = "学时汇总"
@@ -270,7 +270,10 @@ class HoursRegistration(models.Model):
         School, verbose_name="学校", on_delete=models.PROTECT, related_name="+"
     )
     batch = models.ForeignKey(
-        RegistrationBatch, on_delete=models.PROTECT, related_name="registrations"
+        RegistrationBatch,
+        verbose_name="登记批次",
+        on_delete=models.PROTECT,
+        related_name="registrations",
     )
     hours = models.PositiveSmallIntegerField("登记学时")
     recorded = models.PositiveIntegerField("当时记录学时")

@@ -3,8 +3,8 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Least
 
 from accounts.access import staff_of_school
 from accounts.models import SchoolMembership
@@ -220,12 +220,34 @@ def with_hours(qs, *, cycle, user_field: str = "user_id"):
     return _with_hours(qs, cycle=cycle, user_field=user_field)
 
 
+# How the hours lists may be sorted (?sort=): by name (the default), or by
+# recorded hours, fewest or most first; ties by name.
+HOURS_SORTS = {"": "姓名", "hours": "学时从少到多", "-hours": "学时从多到少"}
+
+
+def _sort_by_hours(sort: str) -> tuple[str, ...]:
+    if sort == "hours":
+        return ("hours_recorded",)
+    if sort == "-hours":
+        return ("-hours_recorded",)
+    return ()
+
+
 def school_hours(
-    *, school_id: int, cycle, search: str = "", group_id: int | None = None, below: bool = False
+    *,
+    school_id: int,
+    cycle,
+    search: str = "",
+    group_id: int | None = None,
+    below: bool = False,
+    sort: str = "",
 ):
     """Every active teacher of a school with their hours, for the admin's list
-    and export. One query (plus the paginator's count)."""
+    and export, in name order or by hours (HOURS_SORTS). One query (plus the
+    paginator's count)."""
     qs = _with_hours(staff_of_school(school_id).filter(is_teacher=True), cycle=cycle)
+    if by_hours := _sort_by_hours(sort):
+        qs = qs.order_by(*by_hours, "user__real_name", "pk")
     if search:
         qs = qs.filter(Q(user__real_name__contains=search) | Q(user__phone__contains=search))
     if group_id:
@@ -249,18 +271,111 @@ def group_names_by_user(*, school_id: int, user_ids: Iterable[int] | None = None
     return {k: "、".join(v) for k, v in names.items()}
 
 
-def group_members_hours(*, groups, cycle, below: bool = False):
-    """Members of the given groups with their hours, ordered by group then name;
-    `below`: only those with fewer than 25 recorded hours. One query."""
+def group_members_hours(*, groups, cycle, below: bool = False, sort: str = ""):
+    """Members of the given groups with their hours, ordered by group then name
+    (or by hours within each group, HOURS_SORTS); `below`: only those with fewer
+    than 25 recorded hours. One query."""
     qs = _with_hours(
-        GroupMember.objects.filter(group__in=groups)
-        .select_related("user", "group")
-        .order_by("group__name", "group_id", "user__real_name", "pk"),
-        cycle=cycle,
-    )
+        GroupMember.objects.filter(group__in=groups).select_related("user", "group"), cycle=cycle
+    ).order_by("group__name", "group_id", *_sort_by_hours(sort), "user__real_name", "pk")
     if below:
         qs = qs.filter(hours_recorded__lt=HOURS_CAP)
     return qs
+
+
+# ---- pictures: how a set of teachers stands against 25 -----------------------
+
+# The histogram of counted hours: 0, then steps of five, then the 25 that count.
+HOURS_BUCKETS: list[tuple[int, int | None]] = [
+    (0, 0),
+    (1, 5),
+    (6, 10),
+    (11, 15),
+    (16, 20),
+    (21, HOURS_CAP - 1),
+    (HOURS_CAP, None),
+]
+
+
+@dataclass(frozen=True)
+class HoursStats:
+    """How a set of teachers stands: how many, their average counted hours (each
+    at most 25), how many reached 25, are under way or have not started, and
+    how their counted hours spread over HOURS_BUCKETS."""
+
+    count: int = 0
+    average: float = 0.0
+    complete: int = 0
+    not_started: int = 0
+    buckets: tuple[int, ...] = (0,) * len(HOURS_BUCKETS)
+
+    @property
+    def in_progress(self) -> int:
+        return self.count - self.complete - self.not_started
+
+    @property
+    def cap(self) -> int:
+        return HOURS_CAP
+
+    @property
+    def histogram(self) -> list[tuple[str, int]]:
+        """[(bucket label, teachers)], e.g. ("6–10", 4)."""
+        return [
+            (str(lo) if hi is None or hi == lo else f"{lo}–{hi}", n)
+            for (lo, hi), n in zip(HOURS_BUCKETS, self.buckets, strict=True)
+        ]
+
+
+def _stats_aggregates() -> dict:
+    """Aggregates over rows annotated by _with_hours: counted = min(recorded, 25)."""
+    aggregates = {
+        "n": Count("pk"),
+        "avg": Avg(Least(F("hours_recorded"), Value(HOURS_CAP))),
+        "complete": Count("pk", filter=Q(hours_recorded__gte=HOURS_CAP)),
+        "none": Count("pk", filter=Q(hours_recorded__lte=0)),
+    }
+    for i, (lo, hi) in enumerate(HOURS_BUCKETS):
+        within = Q(hours_recorded__gte=lo) if lo else Q(hours_recorded__lte=0)
+        if lo and hi is not None:
+            within &= Q(hours_recorded__lte=hi)
+        aggregates[f"b{i}"] = Count("pk", filter=within)
+    return aggregates
+
+
+def _stats(row: dict) -> HoursStats:
+    return HoursStats(
+        count=row["n"],
+        average=round(float(row["avg"] or 0), 1),
+        complete=row["complete"],
+        not_started=row["none"],
+        buckets=tuple(row[f"b{i}"] for i in range(len(HOURS_BUCKETS))),
+    )
+
+
+def hours_stats(*, rows) -> HoursStats:
+    """The stats of a list of teachers: `rows` from school_hours() or
+    group_members_hours() (filters kept). One query, whatever the size."""
+    return _stats(rows.order_by().aggregate(**_stats_aggregates()))
+
+
+def hours_stats_by_group(*, rows) -> dict[int, HoursStats]:
+    """{group_id: stats} for rows of group_members_hours(); a group with no
+    (matching) member is absent. One query."""
+    grouped = rows.order_by().values("group_id").annotate(**_stats_aggregates())
+    return {row["group_id"]: _stats(row) for row in grouped}
+
+
+def school_hours_stats(*, school_id: int, cycle) -> HoursStats:
+    """Every active teacher of the school: the school home's picture. One query."""
+    return hours_stats(rows=school_hours(school_id=school_id, cycle=cycle))
+
+
+def groups_hours_stats(*, groups, cycle) -> dict[int, HoursStats]:
+    """{group_id: stats} of the members of each group: the leader home's
+    picture (every group present, empty ones with zeros). One query."""
+    groups = list(groups)
+    stats = hours_stats_by_group(rows=group_members_hours(groups=groups, cycle=cycle))
+    return {g.pk: stats.get(g.pk, HoursStats()) for g in groups}
 
 
 def registration_batch(*, school_id: int, cycle) -> RegistrationBatch | None:

@@ -1,6 +1,8 @@
 """Hours pages: 我的学时 (teacher), 组员学时 (leader), 教师学时 (school admin),
 学时登记进度 (district admin)."""
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -11,9 +13,11 @@ from accounts.roles import Role
 from accounts.selectors import cycle_current
 from groups.selectors import groups_led_by, groups_of_school
 
+from .charts import hours_histogram_chart
 from .exports import group_hours_xlsx, school_hours_xlsx
 from .models import RegistrationBatch
 from .selectors import (
+    HOURS_SORTS,
     NOT_STARTED,
     group_members_hours,
     group_names_by_user,
@@ -23,6 +27,8 @@ from .selectors import (
     hours_entries,
     hours_registration,
     hours_statement,
+    hours_stats,
+    hours_stats_by_group,
     hours_totals,
     registration_batch,
     registration_batches,
@@ -66,16 +72,28 @@ def group_hours(request):
             raise Http404
     shown = [group] if group else groups
     below = request.GET.get("below") == "1"
-    context = {"cycle": cycle, "groups": groups, "group": group, "below": below}
+    sort = _sort(request)
+    context = {
+        "cycle": cycle,
+        "groups": groups,
+        "group": group,
+        "below": below,
+        "sort": sort,
+        "query": _filters(request, "group", "below"),
+    }
     if cycle is None or not groups:
         return render(request, "hours/group_hours.html", {**context, "sections": []})
-    rows = group_members_hours(groups=shown, cycle=cycle, below=below)
+    rows = group_members_hours(groups=shown, cycle=cycle, below=below, sort=sort)
     if request.GET.get("export") == "xlsx":
         return xlsx_response(group_hours_xlsx(rows), "组员学时.xlsx")
     members: dict[int, list] = {g.pk: [] for g in shown}
     for m in rows:
         members[m.group_id].append((m, totals_of(m)))
-    context["sections"] = [(g, members[g.pk]) for g in shown]
+    stats = hours_stats_by_group(rows=rows)
+    context["sections"] = [
+        (g, members[g.pk], stats.get(g.pk), hours_histogram_chart(stats.get(g.pk)), f"hist-{g.pk}")
+        for g in shown
+    ]
     return render(request, "hours/group_hours.html", context)
 
 
@@ -88,6 +106,7 @@ def school_hours_list(request):
     group_id = request.GET.get("group", "")
     group = get_object_or_404(groups, pk=group_id) if group_id.isdigit() else None
     below = request.GET.get("below") == "1"
+    sort = _sort(request)
     context = {
         "school": school,
         "cycle": cycle,
@@ -95,24 +114,44 @@ def school_hours_list(request):
         "search": search,
         "group": group,
         "below": below,
+        "sort": sort,
+        "query": _filters(request, "q", "group", "below"),
     }
     if cycle is None:
         return render(request, "hours/school_hours.html", context)
     rows = school_hours(
-        school_id=school.id, cycle=cycle, search=search, group_id=group and group.pk, below=below
+        school_id=school.id,
+        cycle=cycle,
+        search=search,
+        group_id=group and group.pk,
+        below=below,
+        sort=sort,
     )
     if request.GET.get("export") == "xlsx":
         names = group_names_by_user(school_id=school.id)
         return xlsx_response(school_hours_xlsx(rows, names), f"{school.name}-教师学时.xlsx")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     names = group_names_by_user(school_id=school.id, user_ids=[m.user_id for m in page])
+    stats = hours_stats(rows=rows)
     context.update(
         page=page,
         rows=[(m, totals_of(m), names.get(m.user_id, "")) for m in page],
         total=page.paginator.count,
         batch=registration_batch(school_id=school.id, cycle=cycle),
+        stats=stats,
+        histogram=hours_histogram_chart(stats),
     )
     return render(request, "hours/school_hours.html", context)
+
+
+def _filters(request, *names: str) -> str:
+    """The list's filters as a query string, for sort links and the export."""
+    return urlencode({n: request.GET[n] for n in names if request.GET.get(n)})
+
+
+def _sort(request) -> str:
+    sort = request.GET.get("sort", "")
+    return sort if sort in HOURS_SORTS else ""
 
 
 @role_required(Role.SCHOOL_ADMIN, Role.INFO_TEAM)

@@ -264,12 +264,13 @@ def test_what_each_page_queries(cast, as_user, group, django_assert_num_queries)
     # registration, other schools' credits (one aggregate), claims waiting
     with django_assert_num_queries(request_cost(cast.teacher) + 7):
         teacher.get(MINE)
-    # cycle, the groups led, all their members with hours and registration (subqueries)
-    with django_assert_num_queries(request_cost(cast.teacher2) + 3):
+    # cycle, the groups led, all their members with hours and registration (subqueries),
+    # each group's summary and histogram (one grouped aggregate)
+    with django_assert_num_queries(request_cost(cast.teacher2) + 4):
         leader.get(GROUP)
     # school, cycle, count, one page of teachers with hours, their group names,
-    # the registration batch, the groups for the filter
-    with django_assert_num_queries(request_cost(cast.school_admin) + 7):
+    # the registration batch, the groups for the filter, the summary and histogram
+    with django_assert_num_queries(request_cost(cast.school_admin) + 8):
         admin.get(SCHOOL)
 
 

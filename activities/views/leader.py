@@ -15,6 +15,7 @@ from ..access import (
     groups_led_by,
 )
 from ..forms import ActivityForm, TopicForm
+from ..models import Activity
 from ..services import (
     ActivityError,
     activity_close,
@@ -54,6 +55,18 @@ def group_page(request, group_id):
 
 @role_required(*LEADER_ROLES)
 def topic_new(request, group_id):
+    """保存为草稿: the topic is kept as a draft, to publish later."""
+    return _topic_new(request, group_id, publish=False)
+
+
+@require_POST
+@role_required(*LEADER_ROLES)
+def topic_new_publish(request, group_id):
+    """保存并发布: the same form, published at once, so 添加活动 is there next."""
+    return _topic_new(request, group_id, publish=True)
+
+
+def _topic_new(request, group_id, *, publish: bool):
     group = get_group_for_leader(request.user, group_id)
     points = selectors.school_key_points(school_id=group.school_id, cycle=cycle_current())
     form = TopicForm(request.POST or None, points=points)
@@ -63,9 +76,15 @@ def topic_new(request, group_id):
         except ActivityError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(
-                request, f"研修专题《{topic.title}》已保存，发布后才能在其下发布活动。"
-            )
+            if publish:
+                topic_publish(topic=topic, by=request.user)
+                messages.success(
+                    request, f"研修专题《{topic.title}》已发布，现在可以在其下添加活动。"
+                )
+            else:
+                messages.success(
+                    request, f"研修专题《{topic.title}》已保存为草稿，发布后才能在其下添加活动。"
+                )
             return redirect("activities:group", group.pk)
     return render(
         request, "activities/topic_form.html", {"form": form, "group": group, "points": points}
@@ -140,7 +159,13 @@ def activity_edit(request, activity_id):
     fields = ("title", "description", "held_on", "opens_on", "closes_on")
     initial = {f: getattr(activity, f) for f in fields}
     initial.update(hours_value=activity.hours_value, task_kind=activity.task_kind)
-    form = ActivityForm(request.POST or None, initial=initial, editing=True)
+    # Said before submit, not after: once someone completed it, hours stay.
+    hours_locked = activity.kind == Activity.Kind.OFFLINE and selectors.activity_has_completions(
+        activity=activity
+    )
+    form = ActivityForm(
+        request.POST or None, initial=initial, kind=activity.kind, hours_locked=hours_locked
+    )
     if request.method == "POST" and form.is_valid():
         try:
             data = {k: v for k, v in form.cleaned_data.items() if k != "request_token"}
@@ -153,7 +178,7 @@ def activity_edit(request, activity_id):
     return render(
         request,
         "activities/activity_form.html",
-        {"form": form, "topic": activity.topic, "activity": activity},
+        {"form": form, "topic": activity.topic, "activity": activity, "hours_locked": hours_locked},
     )
 
 
@@ -218,7 +243,15 @@ def school_coverage(request):
     )
 
 
-def _kinds():
-    from ..models import Activity
+# Short column labels for a phone's width (two characters each); the full
+# label stays in the page for screen readers.
+SHORT_KIND_LABELS = {
+    "discussion": "研讨",
+    "homework": "作业",
+    "observation": "评课",
+    "offline": "线下",
+}
 
-    return Activity.Kind.choices
+
+def _kinds():
+    return [(k, label, SHORT_KIND_LABELS.get(k, label)) for k, label in Activity.Kind.choices]

@@ -9,10 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
-from accounts.exports import sandbox
+from accounts.exports import sandbox, xlsx_response
 
 from .. import selectors
 from ..access import get_activity_for_leader, get_evidence_for_leader
+from ..exports import observation_responses_xlsx
 from ..files import homework_zip_file
 from ..forms import DesignateForm, EvidenceForm, ObservationHeaderForm, QuestionForm, VideoForm
 from ..models import ObservationQuestion
@@ -116,9 +117,65 @@ def question_delete(request, activity_id, question_id):
 def observation_results(request, activity_id):
     activity = get_activity_for_leader(request.user, activity_id, write=False)
     summary = selectors.observation_summary(activity=activity)
+    questions = summary.questions
     return render(
-        request, "activities/observation_results.html", {"activity": activity, "s": summary}
+        request,
+        "activities/observation_results.html",
+        {
+            "activity": activity,
+            "s": summary,
+            # each answer beside its question, for the card layout on a phone
+            "responses": [(r, list(zip(questions, a, strict=True))) for r, a in summary.rows],
+            "charts": _results_charts(summary),
+        },
     )
+
+
+@role_required(*LEADER_ROLES)
+def observation_export(request, activity_id):
+    """Every 听课评课表 of the activity as .xlsx."""
+    activity = get_activity_for_leader(request.user, activity_id)
+    summary = selectors.observation_summary(activity=activity)
+    return xlsx_response(observation_responses_xlsx(summary), f"{activity.title}-听课评课表.xlsx")
+
+
+def _results_charts(summary) -> dict:
+    """Chart specs (static/js/charts.js) for the results page: per scored
+    question the average with its lowest–highest whisker; per single-choice
+    question how often each choice was made."""
+    number = {q.pk: n for n, q in enumerate(summary.questions, start=1)}
+    scores = summary.score_questions
+    charts = {"choices": []}
+    if scores:
+        charts["scores"] = {
+            "kind": "bar",
+            "horizontal": True,
+            "unit": "分",
+            "max": max(q.max_score for q, *_ in scores),
+            "categories": [f"{number[q.pk]}. {q.prompt}" for q, *_ in scores],
+            "series": [{"name": "平均分", "data": [avg for _, avg, _, _ in scores]}],
+            "range": {
+                "name": "最低–最高",
+                "low": [low for _, _, low, _ in scores],
+                "high": [high for _, _, _, high in scores],
+            },
+        }
+    for q, counts in summary.choice_questions:
+        if any(counts.values()):
+            charts["choices"].append(
+                (
+                    q,
+                    f"chart-choice-{q.pk}",
+                    {
+                        "kind": "bar",
+                        "horizontal": True,
+                        "unit": "人",
+                        "categories": list(counts),
+                        "series": [{"name": "人数", "data": list(counts.values())}],
+                    },
+                )
+            )
+    return charts
 
 
 @require_POST

@@ -11,8 +11,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0003_password_reset'),
-        ('groups', '0007_schoolsettings_teachers_choose_any_point'),
+        ('accounts', '0004_admin_verbose_names'),
+        ('groups', '0008_schoolsettings_teachers_choose_any_point'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

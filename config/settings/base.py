@@ -29,7 +29,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
-    "axes",
+    "config.apps.AxesConfig",  # django-axes, named in Chinese for the operator's /admin/
     # Ours, in dependency order: an app may import only the apps above it.
     "accounts",
     "groups",
@@ -153,6 +153,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LANGUAGE_CODE = "zh-hans"
+# Chinese for what third-party apps show in /admin/ (django-axes has none).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('groups', '0006_cleared_records'),
+        ('groups', '0007_admin_verbose_names'),
     ]
 
     operations = [

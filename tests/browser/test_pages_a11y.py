@@ -1,0 +1,201 @@
+"""Every role's main pages, as a new user opens them, at 1280×800 and at a
+phone's 375×812 (WeChat): no serious or critical axe-core violation, no
+JavaScript error or Content-Security-Policy violation, every chart drawn; and at 375 px the page never scrolls
+sideways and no table squeezes its text to one or two characters a line (a
+wide table becomes cards, or scrolls inside its own box).
+
+The pages come from config/navigation.py (each role's whole menu), plus each
+role's home, inbox and the detail pages the menu leads to: a page added to a
+menu later is walked without touching this file. The data is the demo
+province (`manage.py demo`): every activity type in every state, posts,
+responses, hours. Screenshots land in test-artifacts/pages/<role>-<page>-<width>.png.
+"""
+
+import importlib
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.test import Client
+from django.urls import reverse
+
+from accounts import demo
+from accounts.management.commands.demo import DEMO_APPS
+from accounts.models import SchoolMembership
+from accounts.roles import Role
+from activities.models import Activity, Topic
+from config.navigation import NAVIGATION, nav_for
+from groups.models import ResearchGroup
+
+from .conftest import ARTIFACTS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = [(1280, 800), (375, 812)]
+SERIOUS = {"serious", "critical"}
+_axe = Axe()  # reads axe.min.js once; injected into each page
+
+
+def demo_load():
+    """The demo province, as `manage.py demo` loads it."""
+    ctx = demo.load()
+    for app in DEMO_APPS:
+        try:
+            module = importlib.import_module(f"{app}.demo")
+        except ModuleNotFoundError:
+            continue
+        module.load(ctx)
+    return ctx
+
+
+def _by_kind(activities) -> list[tuple[str, str]]:
+    """One detail page per activity type (the first published one of each)."""
+    first = {}
+    for a in activities.exclude(status="draft").order_by("pk"):
+        first.setdefault(a.kind, a)
+    return [(f"activity-{k}", reverse("activities:detail", args=[a.pk])) for k, a in first.items()]
+
+
+def key_pages(role: str, ctx) -> list[tuple[str, str]]:
+    """The detail pages the menu leads to, found in the demo data by what they
+    are (not by title: the demo may change)."""
+    school = ctx.school
+    if role == Role.OPERATOR:
+        return [
+            ("admin", reverse("admin:index")),
+            ("admin-schools", reverse("admin:accounts_school_changelist")),
+        ]
+    if role == Role.SCHOOL_ADMIN:
+        teacher = SchoolMembership.objects.active().filter(school=school, is_teacher=True).first()
+        group = ResearchGroup.objects.filter(school=school, archived_at__isnull=True).first()
+        return [
+            ("roster-import", reverse("accounts:roster_import")),
+            ("teacher-edit", reverse("accounts:teacher_edit", args=[teacher.pk])),
+            ("group-detail", reverse("groups:detail", args=[group.pk])),
+            ("group-edit", reverse("groups:edit", args=[group.pk])),
+            ("theme-edit", reverse("groups:theme_edit")),
+            ("hours-by-hours", reverse("hours:school") + "?sort=-hours"),
+        ]
+    if role == Role.INFO_TEAM:
+        return [("plan-edit", reverse("groups:plan_edit"))]
+    if role == Role.LEADER:
+        group = ResearchGroup.objects.filter(leader=ctx.users["leader"], archived_at__isnull=True)
+        group = group.first()
+        activities = Activity.objects.filter(group=group)
+        observation = activities.filter(kind="observation").exclude(status="draft").first()
+        offline = activities.filter(kind="offline").exclude(status="draft").first()
+        topic = Topic.objects.filter(group=group, status="published").first()
+        return [
+            ("group-detail", reverse("groups:detail", args=[group.pk])),
+            ("group-plan", reverse("groups:group_plan", args=[group.pk])),
+            ("member-add", reverse("groups:member_add", args=[group.pk])),
+            ("group-activities", reverse("activities:group", args=[group.pk])),
+            ("group-coverage", reverse("activities:coverage", args=[group.pk])),
+            ("topic-new", reverse("activities:topic_new", args=[group.pk])),
+            ("activity-new", reverse("activities:activity_new", args=[topic.pk])),
+            ("activity-edit", reverse("activities:activity_edit", args=[offline.pk])),
+            ("results", reverse("activities:observation_results", args=[observation.pk])),
+            *_by_kind(activities),
+        ]
+    if role == Role.TEACHER:
+        teacher = ctx.users["teacher"]
+        return [
+            *_by_kind(Activity.objects.filter(group__members__user=teacher)),
+            ("password", reverse("accounts:password_change")),
+        ]
+    return []
+
+
+def pages_for(role: str, ctx) -> list[tuple[str, str]]:
+    menu = [(name.replace(":", "-"), reverse(name)) for _, name in nav_for(role)]
+    return [("home", "/"), *menu, ("inbox", reverse("accounts:inbox")), *key_pages(role, ctx)]
+
+
+def _context_for(browser, live_server, user, viewport):
+    """A browser context as `user`, at `viewport`, in Chinese (as in WeChat)."""
+    client = Client()
+    client.force_login(user)
+    width, height = viewport
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    context.add_init_script(WATCH_CSP)
+    return context
+
+
+# Anything the Content-Security-Policy blocks (an inline script or handler, a
+# script from elsewhere) is a page that does not work as written.
+WATCH_CSP = """window.__csp = [];
+document.addEventListener("securitypolicyviolation", (e) =>
+  window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "inline")));"""
+
+
+# A table "collapsed to one character per line": a text of 4+ characters in a
+# visible table cell laid out with fewer than 3 characters per line.
+SQUEEZED = """() => {
+  const bad = [];
+  for (const cell of document.querySelectorAll("table th, table td")) {
+    if (!cell.getClientRects().length) continue;
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent.replace(/\\s+/g, "");
+      if (text.length < 4) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const lines = new Set([...range.getClientRects()].filter((r) => r.width > 1)
+        .map((r) => Math.round(r.top))).size;
+      if (lines && text.length / lines < 3) bad.push(text.slice(0, 24));
+    }
+  }
+  return bad;
+}"""
+
+# Every chart on the page was drawn (static/js/charts.js with the vendored ECharts).
+UNDRAWN = """() => [...document.querySelectorAll("[data-chart]")]
+  .filter((el) => !el.querySelector("canvas") || el.offsetHeight < 40)
+  .map((el) => el.getAttribute("data-chart"))"""
+
+
+def walk(page, errors: list, url: str, shot: str, *, phone: bool) -> list[str]:
+    """Open one page; return what is wrong with it. `errors` collects the
+    page's JavaScript errors (a listener on the page)."""
+    errors.clear()
+    response = page.goto(url)
+    if response is None or response.status != 200:
+        return [f"{url}: HTTP {response and response.status}"]
+    page.wait_for_load_state("load")
+    page.screenshot(path=shot, full_page=True)
+    problems = [f"{url}: JavaScript error: {e}" for e in errors]
+    problems += [f"{url}: blocked by the CSP: {v}" for v in page.evaluate("window.__csp")]
+    for v in _axe.run(page).response["violations"]:
+        if v["impact"] in SERIOUS:
+            targets = ", ".join(str(n["target"]) for n in v["nodes"][:3])
+            problems.append(f"{url}: axe {v['impact']} {v['id']} ({v['help']}) at {targets}")
+    problems += [f"{url}: chart #{c} not drawn" for c in page.evaluate(UNDRAWN)]
+    if phone:
+        wide = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        if wide[0] > wide[1]:
+            problems.append(f"{url}: page scrolls sideways at {wide[1]} px ({wide[0]} px wide)")
+        for text in page.evaluate(SQUEEZED):
+            problems.append(f"{url}: table text squeezed to under 3 characters a line: {text}")
+    return problems
+
+
+@pytest.mark.parametrize("role", list(NAVIGATION))
+def test_every_main_page_of_the_role_reads_well_at_desktop_and_phone_width(
+    role, live_server, browser
+):
+    ctx = demo_load()
+    pages = pages_for(role, ctx)
+    (ARTIFACTS / "pages").mkdir(parents=True, exist_ok=True)
+    problems = []
+    for viewport in WIDTHS:
+        context = _context_for(browser, live_server, ctx.users[role], viewport)
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
+        for name, url in pages:
+            shot = str(ARTIFACTS / "pages" / f"{role}-{name}-{viewport[0]}.png")
+            problems += walk(page, errors, live_server.url + url, shot, phone=viewport[0] < 576)
+        context.close()
+    assert not problems, "\n".join(problems)
