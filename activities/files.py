@@ -17,7 +17,21 @@ from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 
 from accounts.exports import sandbox
 
+KB = 1024
 MB = 1024 * 1024
+
+
+def size_text(n: int, unit: str = "MB") -> str:
+    """A file's size as a message shows it: "2.0 MB", or "2049.0 KB" for a limit
+    set in KB (seed 001: 不超过 2048kb), where MB would round 2049 KB to 2.0.
+    In KB, a size the one decimal cannot show exactly also gives its bytes, so
+    one byte over 2048 KB reads "2048.0 KB（2097153 字节）", not "2048.0 KB"."""
+    if unit != "KB":
+        return f"{n / MB:.1f} MB"
+    text = f"{n / KB:.1f} KB"
+    if round(n / KB, 1) * KB != n:
+        text += f"（{n} 字节）"
+    return text
 
 
 @dataclass(frozen=True)
@@ -26,6 +40,11 @@ class UploadPolicy:
     extensions: frozenset[str]
     max_bytes: int
     video_max_bytes: int = 0
+    # The unit limits are stated in: "MB", or "KB" where the rule is written in KB.
+    unit: str = "MB"
+
+    def limit_text(self, limit: int) -> str:
+        return f"{limit // (KB if self.unit == 'KB' else MB)} {self.unit}"
 
     def limit_for(self, ext: str) -> int:
         if ext in VIDEO_EXTS and self.video_max_bytes:
@@ -39,6 +58,8 @@ class UploadPolicy:
     def widget_attrs(self) -> dict:
         """What static/js/uploads.js needs to check a file before uploading it."""
         attrs = {"accept": self.accept, "data-max-bytes": self.max_bytes}
+        if self.unit == "KB":
+            attrs["data-size-unit"] = "KB"
         if self.video_max_bytes:
             attrs["data-video-max-bytes"] = self.video_max_bytes
         return attrs
@@ -46,7 +67,7 @@ class UploadPolicy:
     @property
     def help_text(self) -> str:
         exts = "、".join(sorted(self.extensions))
-        text = f"允许的格式：{exts}；单个文件不超过 {self.max_bytes // MB} MB"
+        text = f"允许的格式：{exts}；单个文件不超过 {self.limit_text(self.max_bytes)}"
         if self.video_max_bytes:
             text += f"，视频不超过 {self.video_max_bytes // MB} MB"
         return text + "。"
@@ -98,7 +119,8 @@ def check_upload(upload, policy: UploadPolicy) -> str:
     limit = policy.limit_for(ext)
     if upload.size > limit:
         raise UploadRefused(
-            f"“{name}”有 {upload.size / MB:.1f} MB，超过了 {limit // MB} MB 的上限。"
+            f"“{name}”有 {size_text(upload.size, policy.unit)}，"
+            f"超过了 {policy.limit_text(limit)} 的上限。"
         )
     if upload.size == 0:
         raise UploadRefused(f"“{name}”是空文件。")

@@ -7,6 +7,15 @@ from accounts.models import School, SchoolMembership
 from accounts.roles import Grant, Role
 from accounts.selectors import cycle_current, school_counts, schools_with_counts
 from activities.selectors import coverage_for_groups, teacher_board
+from assessment.selectors import (
+    cases_of_groups,
+    evaluation_gate,
+    evaluations_to_assess,
+    groups_without_case,
+    leader_evaluation_count,
+    review_counts,
+    teacher_progress,
+)
 from groups.selectors import groups_led_by, school_setup, schools_without_groups
 from hours.charts import hours_progress_chart
 from hours.selectors import (
@@ -29,12 +38,21 @@ def _school_admin(request, grant: Grant) -> dict:
     claims = hours_claims_pending(school_id=school.pk).count()
     if claims:
         steps.insert(0, (f"确认 {claims} 条组长本人的学时", "activities:claims"))
+    review = None
+    if setup.cycle is not None:
+        review = review_counts(school_id=school.pk, cycle=setup.cycle)
+        if review.waiting > 0:
+            steps.append((f"研修考核：{review.waiting} 位教师已完成，待考核", "assessment:review"))
+        missing = groups_without_case(school_id=school.pk, cycle=setup.cycle).count()
+        if missing and setup.progress.group_count:
+            steps.append((f"{missing} 个教研组尚未上传典型案例", "assessment:school_cases"))
     return {
         "school": school,
         "counts": counts,
         "steps": steps,
         "setup": setup,
         "claims_count": claims,
+        "review": review,
         **_school_progress(school, setup.cycle),
     }
 
@@ -43,11 +61,18 @@ def _info_team(request, grant: Grant) -> dict:
     school = School.objects.get(pk=grant.school_id)
     setup = school_setup(school=school, with_lists=False)
     steps = [("填写校本研修方案（两案）", "groups:plan_edit")] if setup.plan is None else []
+    gate = None
+    if setup.cycle is not None:
+        waiting = evaluations_to_assess(school_id=school.pk, cycle=setup.cycle)
+        if waiting:
+            steps.append((f"能力点测评：{waiting} 份材料待测评", "assessment:register"))
+        gate = evaluation_gate(school=school, cycle=setup.cycle)
     return {
         "school": school,
         "counts": school_counts(school),
         "steps": steps,
         "setup": setup,
+        "gate": gate,
         **_school_progress(school, setup.cycle),
     }
 
@@ -79,6 +104,16 @@ def _leader(request, grant: Grant) -> dict:
                     "activities:leading",
                 )
             )
+    if cycle is not None:
+        to_check = leader_evaluation_count(
+            user=request.user, school_id=grant.school_id, cycle=cycle
+        )
+        if to_check:
+            steps.append((f"查看 {to_check} 份组员能力点测评材料", "assessment:leader_evaluations"))
+        cases = cases_of_groups(groups=groups, cycle=cycle)
+        for group in groups:
+            if not cases[group.pk]:
+                steps.append((f"{group.name}：上传典型案例", "assessment:cases"))
     context = {"groups": groups, "steps": steps, "cycle": cycle}
     if cycle and groups:
         stats = groups_hours_stats(groups=groups, cycle=cycle)
@@ -93,9 +128,14 @@ def _teacher(request, grant: Grant) -> dict:
     )
     cycle = cycle_current()
     totals = hours_totals(teacher=request.user, cycle=cycle) if cycle else None
+    progress = teacher_progress(teacher=request.user, cycle=cycle) if cycle else None
     board = teacher_board(user=request.user)
     steps = []
-    if board.open:
+    step = progress and progress.next_step
+    if step is not None and step.key != "hours":  # hours: the activities step below
+        steps.append((f"下一步：{step.label}（{step.figure}）", step.url_name))
+    # At 25 counted hours more activities add nothing to the review.
+    if board.open and not (totals and totals.complete):
         steps.append((f"参加 {len(board.open)} 个开放中的研修活动", "activities:mine"))
     unread = unread_for(request)
     if unread:
@@ -106,6 +146,7 @@ def _teacher(request, grant: Grant) -> dict:
         "steps": steps,
         "totals": totals,
         "board": board,
+        "path": progress,
         "cycle": cycle,
     }
 

@@ -20,6 +20,9 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("教师学时", "hours:school"),
         ("研修覆盖", "activities:school_coverage"),
         ("组长学时确认", "activities:claims"),
+        ("研修考核", "assessment:review"),
+        ("能力点测评", "assessment:register"),
+        ("典型案例", "assessment:school_cases"),
     ],
     Role.INFO_TEAM: [
         ("两案", "groups:plan"),
@@ -27,17 +30,22 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("校本主题", "groups:theme"),
         ("教师学时", "hours:school"),
         ("研修覆盖", "activities:school_coverage"),
+        ("能力点测评", "assessment:register"),
+        ("典型案例", "assessment:school_cases"),
     ],
     Role.LEADER: [
         ("我的教研组", "groups:mine"),
         ("研修专题与活动", "activities:leading"),
         ("校本主题", "groups:theme"),
         ("组员学时", "hours:group"),
+        ("组员测评", "assessment:leader_evaluations"),
+        ("典型案例", "assessment:cases"),
     ],
     Role.TEACHER: [
         ("我的教研组", "groups:mine"),
         ("研修活动", "activities:mine"),
         ("我的学时", "hours:mine"),
+        ("我的研修", "assessment:mine"),
     ],
 }
 

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("hours.urls")),
     path("", include("groups.urls")),
     path("activities/", include("activities.urls")),
+    path("", include("assessment.urls")),
 ]

@@ -120,7 +120,7 @@ class AbilityPointAdmin(admin.ModelAdmin):
 
 @admin.register(SchoolSettings)
 class SchoolSettingsAdmin(admin.ModelAdmin):
-    list_display = ("school", "framework", "one_activity_per_day")
+    list_display = ("school", "framework", "one_activity_per_day", "teachers_choose_any_point")
     list_select_related = ("school", "framework")
     search_fields = ("school__name",)
     autocomplete_fields = ("school",)

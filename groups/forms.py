@@ -97,6 +97,11 @@ class SchoolSettingsForm(forms.Form):
         required=False,
         help_text="省工程办提示：绝对不能出现一个教研组一天有两个研修活动（建议保持开启）。",
     )
+    teachers_choose_any_point = forms.BooleanField(
+        label="教师可选校本关键能力点以外的能力点",
+        required=False,
+        help_text="不勾选时，教师只能在本校校本主题的关键能力点中选择自己的能力点（至少 3 个）。",
+    )
 
 
 class SchoolPlanForm(forms.ModelForm):

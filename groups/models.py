@@ -84,6 +84,11 @@ class SchoolSettings(models.Model):
     )
     # Seed 003 §8: a group must not hold two activities on one day; a school may opt out.
     one_activity_per_day = models.BooleanField("同一教研组一天只能有一个研修活动", default=True)
+    # Seed 001 / DESIGN §2: teachers choose their 3+ points "normally among the
+    # school's key points"; a school may let them choose others of its framework.
+    teachers_choose_any_point = models.BooleanField(
+        "教师可选校本关键能力点以外的能力点", default=False
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "学校研修设置"

@@ -144,7 +144,12 @@ def group_plan_save(*, group: ResearchGroup, plan: str, by: User) -> None:
 
 @transaction.atomic
 def school_settings_save(
-    *, school: School, framework: Framework, one_activity_per_day: bool, by: User
+    *,
+    school: School,
+    framework: Framework,
+    one_activity_per_day: bool,
+    by: User,
+    teachers_choose_any_point: bool = False,
 ) -> SchoolSettings:
     in_use = AbilityPoint.objects.filter(schooltheme__school=school).exclude(framework=framework)
     if in_use.exists():
@@ -153,7 +158,11 @@ def school_settings_save(
         )
     obj, _ = SchoolSettings.objects.update_or_create(
         school=school,
-        defaults={"framework": framework, "one_activity_per_day": one_activity_per_day},
+        defaults={
+            "framework": framework,
+            "one_activity_per_day": one_activity_per_day,
+            "teachers_choose_any_point": teachers_choose_any_point,
+        },
     )
     return obj
 

@@ -48,6 +48,7 @@ def settings_edit(request):
     initial = {
         "framework": current.framework,
         "one_activity_per_day": current.one_activity_per_day,
+        "teachers_choose_any_point": current.teachers_choose_any_point,
     }
     form = SchoolSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

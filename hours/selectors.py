@@ -27,6 +27,7 @@ __all__ = [
     "hours_totals_for",
     "hours_entries",
     "hours_registration",
+    "with_hours",
 ]
 
 
@@ -210,6 +211,13 @@ def _with_hours(qs, *, cycle, user_field: str = "user_id"):
     return qs.annotate(
         hours_recorded=Coalesce(Subquery(recorded), 0), hours_registered=Subquery(registered)
     )
+
+
+def with_hours(qs, *, cycle, user_field: str = "user_id"):
+    """For apps to the right (the school review): rows pointing at a teacher,
+    annotated with `hours_recorded` and `hours_registered` for `cycle` in the
+    same query. Read them back with totals_of(row)."""
+    return _with_hours(qs, cycle=cycle, user_field=user_field)
 
 
 # How the hours lists may be sorted (?sort=): by name (the default), or by

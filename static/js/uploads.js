@@ -6,6 +6,12 @@
   var VIDEO = ["mp4", "m4v", "mov", "webm"];
 
   function mb(bytes) { return (bytes / 1048576).toFixed(bytes < 10485760 ? 1 : 0) + " MB"; }
+  // Limits written in KB (提升总结: 2048 KB) are shown in KB, precisely.
+  function kb(bytes) {
+    var text = (bytes / 1024).toFixed(1) + " KB";
+    // One byte over 2048 KB still reads 2048.0 KB: give the bytes then.
+    return Number((bytes / 1024).toFixed(1)) * 1024 === bytes ? text : text + "（" + bytes + " 字节）";
+  }
 
   function problem(input, file) {
     var name = file.name, dot = name.lastIndexOf(".");
@@ -19,7 +25,9 @@
     var limit = Number(input.dataset.maxBytes);
     if (VIDEO.indexOf(ext) >= 0 && input.dataset.videoMaxBytes) limit = Number(input.dataset.videoMaxBytes);
     if (limit && file.size > limit) {
-      return "“" + name + "”有 " + mb(file.size) + "，超过了 " + mb(limit) + " 的上限，请压缩后再上传。";
+      var size = input.dataset.sizeUnit === "KB" ? kb : mb;
+      var max = input.dataset.sizeUnit === "KB" ? (limit / 1024) + " KB" : mb(limit);
+      return "“" + name + "”有 " + size(file.size) + "，超过了 " + max + " 的上限，请压缩后再上传。";
     }
     return "";
   }

@@ -68,6 +68,9 @@ def test_every_roles_pages_load_with_no_csp_violation(
 ):
     s, discussion, homework, offline, observation = world
     membership = SchoolMembership.objects.get(user=cast.teacher)
+    from assessment.services import point_choices_save
+
+    point_choices_save(teacher=s.member, school=cast.school, cycle=cast.cycle, points=s.points)
     activity_pages = [reverse("activities:detail", args=[a.pk]) for a in world[1:]]
     roles = [
         (
@@ -78,6 +81,9 @@ def test_every_roles_pages_load_with_no_csp_violation(
                 reverse("hours:mine"),
                 reverse("accounts:inbox"),
                 reverse("accounts:password_change"),
+                reverse("assessment:mine"),
+                reverse("assessment:points"),
+                reverse("assessment:evaluation", args=[s.points[0].pk]),
                 *activity_pages,
             ],
         ),
@@ -90,6 +96,8 @@ def test_every_roles_pages_load_with_no_csp_violation(
                 reverse("activities:observation_results", args=[observation.pk]),
                 reverse("hours:group"),
                 reverse("groups:detail", args=[s.group.pk]),
+                reverse("assessment:leader_evaluations"),
+                reverse("assessment:cases"),
                 *activity_pages,
             ],
         ),
@@ -107,9 +115,17 @@ def test_every_roles_pages_load_with_no_csp_violation(
                 reverse("groups:settings"),
                 reverse("hours:school"),
                 reverse("groups:removals"),
+                reverse("assessment:review"),
+                reverse("assessment:review_teacher", args=[membership.pk]),
+                reverse("assessment:school_cases"),
+                reverse("assessment:register"),
+                reverse("hours:teacher_remove", args=[membership.pk]),
             ],
         ),
-        (cast.info_team, ["/", reverse("groups:plan")]),
+        (
+            cast.info_team,
+            ["/", reverse("groups:plan"), reverse("assessment:register")],
+        ),
         (
             cast.district_admin,
             ["/", reverse("accounts:district_schools"), reverse("hours:district")],

@@ -23,6 +23,7 @@ from accounts.management.commands.demo import DEMO_APPS
 from accounts.models import SchoolMembership
 from accounts.roles import Role
 from activities.models import Activity, Topic
+from assessment.models import AbilityEvaluation, PointChoice, TeacherReview
 from config.navigation import NAVIGATION, nav_for
 from groups.models import ResearchGroup
 
@@ -74,9 +75,16 @@ def key_pages(role: str, ctx) -> list[tuple[str, str]]:
             ("group-edit", reverse("groups:edit", args=[group.pk])),
             ("theme-edit", reverse("groups:theme_edit")),
             ("hours-by-hours", reverse("hours:school") + "?sort=-hours"),
+            ("review-complete", reverse("assessment:review") + "?completion=complete"),
+            ("review-teacher", reverse("assessment:review_teacher", args=[_reviewed(school)])),
+            ("remove-confirm", reverse("hours:teacher_remove", args=[teacher.pk])),
         ]
     if role == Role.INFO_TEAM:
-        return [("plan-edit", reverse("groups:plan_edit"))]
+        evaluation = AbilityEvaluation.objects.filter(school=school, status="viewed").first()
+        return [
+            ("plan-edit", reverse("groups:plan_edit")),
+            ("evaluation", reverse("assessment:evaluation_detail", args=[evaluation.pk])),
+        ]
     if role == Role.LEADER:
         group = ResearchGroup.objects.filter(leader=ctx.users["leader"], archived_at__isnull=True)
         group = group.first()
@@ -95,14 +103,34 @@ def key_pages(role: str, ctx) -> list[tuple[str, str]]:
             ("activity-edit", reverse("activities:activity_edit", args=[offline.pk])),
             ("results", reverse("activities:observation_results", args=[observation.pk])),
             *_by_kind(activities),
+            ("evaluations-all", reverse("assessment:leader_evaluations") + "?show=all"),
+            ("evaluation-check", reverse("assessment:leader_evaluation", args=[_to_check(group)])),
         ]
     if role == Role.TEACHER:
         teacher = ctx.users["teacher"]
         return [
             *_by_kind(Activity.objects.filter(group__members__user=teacher)),
             ("password", reverse("accounts:password_change")),
+            ("points", reverse("assessment:points")),
+            ("evaluation", reverse("assessment:evaluation", args=[_chosen(teacher)])),
         ]
     return []
+
+
+def _reviewed(school) -> int:
+    """A teacher of the school whose review was decided (the panel shows its history)."""
+    review = TeacherReview.objects.filter(school=school).order_by("pk").first()
+    return SchoolMembership.objects.active().get(user_id=review.teacher_id, school=school).pk
+
+
+def _to_check(group) -> int:
+    """An evaluation of one of the group's members, submitted for the leader."""
+    members = group.members.values("user_id")
+    return AbilityEvaluation.objects.filter(teacher_id__in=members, status="submitted").first().pk
+
+
+def _chosen(teacher) -> int:
+    return PointChoice.objects.filter(teacher=teacher).order_by("pk").first().point_id
 
 
 def pages_for(role: str, ctx) -> list[tuple[str, str]]:

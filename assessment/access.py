@@ -1,0 +1,143 @@
+"""Who may see which teacher materials: one "visible to" queryset per model,
+and the get_* helpers every view and download calls first.
+
+- A teacher sees their own materials, nobody else's.
+- A group leader sees the evaluations of the members of the live groups they
+  lead (never their own: nobody checks themselves), and their groups' cases.
+- The school admin and the info team see everything of their own school.
+Anything outside answers 404, exactly like a missing object. Cleared rows (a
+调岗 removal) are visible to nobody.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from accounts.models import SchoolMembership
+from groups.models import GroupMember, ResearchGroup
+
+from .models import (
+    AbilityEvaluation,
+    AbilitySummary,
+    EvaluationEvidence,
+    ImprovementPlan,
+    TypicalCase,
+)
+
+NOT_LEADER = "只有本组的教研组长可以进行此操作。"
+
+
+def _staff_school_ids(user):
+    """Schools where the user is school admin or on the info team."""
+    return (
+        SchoolMembership.objects.active()
+        .filter(user=user)
+        .filter(Q(is_school_admin=True) | Q(is_info_team=True))
+        .values("school_id")
+    )
+
+
+def _admin_school_ids(user):
+    return (
+        SchoolMembership.objects.active()
+        .filter(user=user, is_school_admin=True)
+        .values("school_id")
+    )
+
+
+def _led_groups(user):
+    return ResearchGroup.objects.filter(leader=user, archived_at__isnull=True)
+
+
+def _own_or_school(user) -> Q:
+    return Q(teacher=user) | Q(school_id__in=_staff_school_ids(user))
+
+
+def plans_visible_to(user):
+    return ImprovementPlan.objects.filter(_own_or_school(user)).select_related("teacher", "cycle")
+
+
+def summaries_visible_to(user):
+    return AbilitySummary.objects.filter(_own_or_school(user)).select_related("teacher", "point")
+
+
+def evaluations_visible_to(user):
+    led = _led_groups(user)
+    members = GroupMember.objects.filter(group__in=led).exclude(user=user).values("user_id")
+    return AbilityEvaluation.objects.filter(
+        _own_or_school(user) | Q(teacher_id__in=members, school_id__in=led.values("school_id"))
+    ).select_related("teacher", "point", "cycle")
+
+
+def evidence_visible_to(user):
+    return EvaluationEvidence.objects.filter(
+        evaluation__in=evaluations_visible_to(user).values("pk")
+    ).select_related("evaluation__teacher")
+
+
+def cases_visible_to(user):
+    return TypicalCase.objects.filter(
+        Q(group__in=_led_groups(user)) | Q(group__school_id__in=_staff_school_ids(user))
+    ).select_related("group", "uploaded_by")
+
+
+def get_plan_for(user, plan_id: int) -> ImprovementPlan:
+    return get_object_or_404(plans_visible_to(user), pk=plan_id)
+
+
+def get_summary_for(user, summary_id: int) -> AbilitySummary:
+    return get_object_or_404(summaries_visible_to(user), pk=summary_id)
+
+
+def get_evidence_for(user, item_id: int) -> EvaluationEvidence:
+    return get_object_or_404(evidence_visible_to(user), pk=item_id)
+
+
+def get_case_for(user, case_id: int) -> TypicalCase:
+    return get_object_or_404(cases_visible_to(user), pk=case_id)
+
+
+def get_evaluation_for_leader(user, evaluation_id: int) -> AbilityEvaluation:
+    """An evaluation of a member of a group the user leads, submitted at least
+    once; 404 for anything else (a draft is still the teacher's own)."""
+    led = _led_groups(user)
+    members = GroupMember.objects.filter(group__in=led).exclude(user=user).values("user_id")
+    qs = (
+        AbilityEvaluation.objects.filter(
+            teacher_id__in=members, school_id__in=led.values("school_id")
+        )
+        .exclude(status=AbilityEvaluation.Status.DRAFT)
+        .select_related("teacher", "point", "cycle")
+    )
+    return get_object_or_404(qs, pk=evaluation_id)
+
+
+def get_evaluation_for_school(grant, evaluation_id: int) -> AbilityEvaluation:
+    """An evaluation of the grant's own school (info team, school admin)."""
+    qs = AbilityEvaluation.objects.filter(school_id=grant.school_id).select_related(
+        "teacher", "point", "cycle", "assessed_by", "viewed_by"
+    )
+    return get_object_or_404(qs, pk=evaluation_id)
+
+
+def get_case_for_school(grant, case_id: int) -> TypicalCase:
+    qs = TypicalCase.objects.filter(group__school_id=grant.school_id).select_related("group")
+    return get_object_or_404(qs, pk=case_id)
+
+
+def get_case_for_leader(user, case_id: int) -> TypicalCase:
+    """A case of a group the user leads; a case of their school they do not
+    lead: 403; anything else: 404."""
+    case = get_object_or_404(
+        TypicalCase.objects.select_related("group").filter(
+            Q(group__in=_led_groups(user)) | Q(group__school_id__in=_staff_school_ids(user))
+        ),
+        pk=case_id,
+    )
+    if case.group.leader_id != user.pk:
+        raise PermissionDenied(NOT_LEADER)
+    return case
+
+
+def get_led_group(user, group_id: int) -> ResearchGroup:
+    return get_object_or_404(_led_groups(user).select_related("school"), pk=group_id)

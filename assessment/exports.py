@@ -1,0 +1,44 @@
+"""Excel exports of the review table and the evaluation register, through the
+one writer (accounts.exports). Each writes the same cells as its page, from
+the same row functions; ID numbers only masked."""
+
+from accounts.exports import xlsx_bytes
+
+from .selectors import (
+    REGISTER_HEADER,
+    REVIEW_HEADER,
+    RegisterLine,
+    progress_of,
+    review_cells,
+)
+
+
+def review_xlsx(rows, group_names: dict[int, str]) -> bytes:
+    """`rows`: review_teachers(); one line per teacher, numbered like the page."""
+    return xlsx_bytes(
+        "研修考核",
+        ["序号", *REVIEW_HEADER],
+        (
+            [n, *review_cells(m, progress_of(m), group_names.get(m.user_id, ""))]
+            for n, m in enumerate(rows.iterator(chunk_size=2000), start=1)
+        ),
+    )
+
+
+def register_xlsx(choices, evaluations: dict, group_names: dict[int, str]) -> bytes:
+    """`choices`: register_choices(); `evaluations`: evaluations_for()."""
+    return xlsx_bytes(
+        "测评结果登记表",
+        ["序号", *REGISTER_HEADER],
+        (
+            [
+                n,
+                *RegisterLine(
+                    c,
+                    evaluations.get((c.teacher_id, c.point_id)),
+                    group_names.get(c.teacher_id, ""),
+                ).cells(),
+            ]
+            for n, c in enumerate(choices.iterator(chunk_size=2000), start=1)
+        ),
+    )

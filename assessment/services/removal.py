@@ -1,0 +1,79 @@
+"""调岗移除 in assessment: the removed teacher's plan, point choices, summaries,
+evaluations (with their evidence) and review no longer count or show anywhere
+(DESIGN §2: "Clear means the teacher's hours, participations, plan and
+summaries no longer count or show").
+
+As in activities, clearing is structural: each row is archived into the
+removal's audit trail (groups.ClearedRecord: its fields as JSON, its stored
+files named and left in storage for the operator) and then deleted. Kept: the
+typical cases, which belong to the group, not to the teacher who uploaded one.
+
+Registered in AssessmentConfig.ready(), so every removal (the page, a command,
+the demo) runs it, under groups' lock on the teacher's place — the same lock
+every write of these materials takes (services.common.lock_place).
+"""
+
+from accounts.models import SchoolMembership
+from groups.removal import Clearer, Clearing
+
+from ..models import (
+    AbilityEvaluation,
+    AbilitySummary,
+    EvaluationEvidence,
+    ImprovementPlan,
+    PointChoice,
+    ReviewDecision,
+    TeacherReview,
+)
+from ..selectors import teacher_materials_preview
+
+
+def _rows(place: SchoolMembership) -> dict:
+    mine = {"teacher_id": place.user_id, "school_id": place.school_id}
+    evaluations = AbilityEvaluation.objects.filter(**mine)
+    reviews = TeacherReview.objects.filter(**mine)
+    # Children before their parents: each is archived while it still exists.
+    return {
+        "review_decisions": ReviewDecision.objects.filter(review__in=reviews),
+        "reviews": reviews,
+        "evidence": EvaluationEvidence.objects.filter(evaluation__in=evaluations),
+        "evaluations": evaluations,
+        "summaries": AbilitySummary.objects.filter(**mine),
+        "point_choices": PointChoice.objects.filter(**mine),
+        "plans": ImprovementPlan.objects.filter(**mine),
+    }
+
+
+def _files(row) -> list[str]:
+    return [row.file.name] if row.file else []
+
+
+WITH_FILES = {"evidence", "summaries", "plans"}
+
+
+def teacher_materials_clear(clearing: Clearing) -> dict:
+    """Archive and delete the teacher's materials made in this school; the
+    counts go into the audit row under "assessment"."""
+    counts = {}
+    for key, qs in _rows(clearing.place).items():
+        rows = list(qs.order_by("pk"))
+        counts[key] = clearing.archive(rows, files=_files if key in WITH_FILES else None)
+        qs.model.objects.filter(pk__in=[r.pk for r in rows]).delete()
+    return {"assessment": counts}
+
+
+def teacher_materials_lines(place: SchoolMembership) -> list[str]:
+    """The confirmation page's line about what this app clears."""
+    n = teacher_materials_preview(membership=place)
+    if not any(n.values()):
+        return ["研修材料：暂无个人提升计划、能力点、提升总结或测评材料"]
+    return [
+        f"研修材料：个人提升计划 {n['plans']} 份、所选能力点 {n['point_choices']} 个、"
+        f"提升总结 {n['summaries']} 份、能力点测评 {n['evaluations']} 项"
+        "将归档到移除记录，不再显示、不再计入"
+    ]
+
+
+REMOVAL_CLEARER = Clearer(
+    name="assessment", clear=teacher_materials_clear, preview=teacher_materials_lines
+)

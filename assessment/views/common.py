@@ -1,0 +1,54 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from accounts.selectors import cycle_current
+from groups.selectors import groups_of_school
+
+
+def refuse(request, exc: ValidationError) -> None:
+    """Show a service's refusal as the page's error message."""
+    messages.error(request, "；".join(exc.messages))
+
+
+def form_errors(form) -> str:
+    return "；".join(e for errors in form.errors.values() for e in errors)
+
+
+def safe_next(request) -> str:
+    """`next` from the form or the query string, if it is a path on this site."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
+
+
+def back_to(request, default: str, *args):
+    """Redirect to the page the form came from (`next`, on this site only)."""
+    return redirect(safe_next(request) or reverse(default, args=args))
+
+
+def current_cycle(request):
+    """The running cycle, or None with a message saying why nothing can be done."""
+    cycle = cycle_current()
+    if cycle is None:
+        messages.warning(request, "省工程办尚未设置研修周期。")
+    return cycle
+
+
+def group_filter(request, school_id: int):
+    """The school's groups for a filter (one query) and the one chosen in
+    ?group=, taken from that list; a group of another school answers 404."""
+    groups = list(groups_of_school(school_id=school_id))
+    group_id = request.GET.get("group", "")
+    if not group_id:
+        return groups, None
+    group = next((g for g in groups if str(g.pk) == group_id), None)
+    if group is None:
+        raise Http404
+    return groups, group
