@@ -16,6 +16,7 @@ import filetype
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 
 from accounts.exports import sandbox
+from accounts.sizes import too_big_message
 
 MB = 1024 * 1024
 
@@ -97,9 +98,7 @@ def check_upload(upload, policy: UploadPolicy) -> str:
         raise UploadRefused(f"“{name}”的格式不被接受。{policy.help_text}")
     limit = policy.limit_for(ext)
     if upload.size > limit:
-        raise UploadRefused(
-            f"“{name}”有 {upload.size / MB:.1f} MB，超过了 {limit // MB} MB 的上限。"
-        )
+        raise UploadRefused(too_big_message(what=f"“{name}”", size=upload.size, limit=limit))
     if upload.size == 0:
         raise UploadRefused(f"“{name}”是空文件。")
     upload.seek(0)
