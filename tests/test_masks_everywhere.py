@@ -10,6 +10,7 @@ and .zip answers are unpacked and every part read, and so is the one-time
 password .xlsx a page carries as a data: URL."""
 
 import base64
+import html
 import io
 import re
 import zipfile
@@ -76,7 +77,8 @@ def _parts(label: str, data: bytes):
                 yield f"{label}!{info.filename}", info.filename
                 yield from _parts(f"{label}!{info.filename}", archive.read(info))
         return
-    text = data.decode("utf-8", errors="replace")
+    # XML parts (a sheet, a .docx) may write text as character references.
+    text = html.unescape(data.decode("utf-8", errors="replace"))
     yield label, text
     # A download carried inside the page (the one-time password .xlsx).
     for m in re.finditer(r"data:[\w/.+-]+;base64,([A-Za-z0-9+/=]+)", text):
