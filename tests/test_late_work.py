@@ -34,8 +34,14 @@ def open_work(s, as_user):
     ahead; the member joined three of them while they were open, and a
     colleague posted a view the member could like."""
     t = fa.topic(s)
-    acts = {k: fa.activity(s, k, t=t) for k in ("discussion", "homework", "observation")}
-    acts["unjoined"] = fa.activity(s, "discussion", t=t, title="还没参与的研讨")
+    # Held on the last few days (one a day), so that each is open from 10 days
+    # ago to 10 days ahead: the same closing date for all.
+    days = iter(fa.today() - datetime.timedelta(days=n) for n in range(4))
+    acts = {
+        k: fa.activity(s, k, t=t, held_on=next(days))
+        for k in ("discussion", "homework", "observation")
+    }
+    acts["unjoined"] = fa.activity(s, "discussion", t=t, held_on=next(days), title="还没参与的研讨")
     member = as_user(s.member)
     for k in ("discussion", "homework", "observation"):
         assert member.post(reverse("activities:join", args=[acts[k].pk])).status_code == 302
