@@ -17,6 +17,9 @@ from django.shortcuts import get_object_or_404
 from .models import Region, RegionRole, School, SchoolMembership, User
 from .roles import Grant, Role
 
+# What role_required answers (403) to a person without any of the view's roles.
+ROLE_REFUSAL = "你的账号没有访问此页面的角色。"
+
 
 def role_required(*roles: Role):
     def decorator(view):
@@ -31,7 +34,7 @@ def role_required(*roles: Role):
             else:
                 grant = next((g for r in roles if (g := access.grant(r))), None)
             if grant is None:
-                raise PermissionDenied("你的账号没有访问此页面的角色。")
+                raise PermissionDenied(ROLE_REFUSAL)
             request.grant = grant
             return view(request, *args, **kwargs)
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 from openpyxl import load_workbook
 
+from .sizes import too_big_message
+
 MB = 1024 * 1024
 log = logging.getLogger("xiaoben")
 
@@ -129,9 +131,11 @@ def _count_tags(head: bytes, member) -> tuple[int, int]:
 
 
 def _check_package(file, limits: XlsxLimits) -> None:
-    if _size_of(file) > limits.max_bytes:
+    size = _size_of(file)
+    if size > limits.max_bytes:
         raise XlsxError(
-            f"文件超过 {limits.max_bytes // MB} MB，请删去多余的工作表、图片或格式后重试。"
+            too_big_message(what="文件", size=size, limit=limits.max_bytes)
+            + "请删去多余的工作表、图片或格式后重试。"
         )
     try:
         archive = zipfile.ZipFile(file)

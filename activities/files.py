@@ -16,22 +16,7 @@ import filetype
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 
 from accounts.exports import sandbox
-
-KB = 1024
-MB = 1024 * 1024
-
-
-def size_text(n: int, unit: str = "MB") -> str:
-    """A file's size as a message shows it: "2.0 MB", or "2049.0 KB" for a limit
-    set in KB (seed 001: 不超过 2048kb), where MB would round 2049 KB to 2.0.
-    In KB, a size the one decimal cannot show exactly also gives its bytes, so
-    one byte over 2048 KB reads "2048.0 KB（2097153 字节）", not "2048.0 KB"."""
-    if unit != "KB":
-        return f"{n / MB:.1f} MB"
-    text = f"{n / KB:.1f} KB"
-    if round(n / KB, 1) * KB != n:
-        text += f"（{n} 字节）"
-    return text
+from accounts.sizes import MB, limit_text, too_big_message
 
 
 @dataclass(frozen=True)
@@ -44,7 +29,7 @@ class UploadPolicy:
     unit: str = "MB"
 
     def limit_text(self, limit: int) -> str:
-        return f"{limit // (KB if self.unit == 'KB' else MB)} {self.unit}"
+        return limit_text(limit, self.unit)
 
     def limit_for(self, ext: str) -> int:
         if ext in VIDEO_EXTS and self.video_max_bytes:
@@ -119,8 +104,7 @@ def check_upload(upload, policy: UploadPolicy) -> str:
     limit = policy.limit_for(ext)
     if upload.size > limit:
         raise UploadRefused(
-            f"“{name}”有 {size_text(upload.size, policy.unit)}，"
-            f"超过了 {policy.limit_text(limit)} 的上限。"
+            too_big_message(what=f"“{name}”", size=upload.size, limit=limit, unit=policy.unit)
         )
     if upload.size == 0:
         raise UploadRefused(f"“{name}”是空文件。")

@@ -63,6 +63,9 @@ class ActivityForm(OnceForm):
         label="学时（线下活动，1–10）",
         required=False,
         widget=forms.NumberInput(attrs={"min": 1, "max": Activity.OFFLINE_MAX_HOURS}),
+        # The range (1 to 10) is the service's rule (services.topics._hours_for),
+        # checked whatever the form; the form only turns non-numbers away.
+        error_messages={"invalid": "线下活动学时须为 1 到 10 之间的整数。"},
         help_text=(
             "教学研讨 2 学时、研修作业 5 学时、听课评课 5 学时为固定值；"
             "线下活动由组长设定，最多 10 学时。"

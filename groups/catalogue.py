@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from accounts.roster import RowError
+from accounts.sizes import too_big_message
 from accounts.xlsx import XlsxError, XlsxLimits, cell_text, xlsx_rows
 
 from .models import AbilityPoint, Framework
@@ -116,7 +117,7 @@ def _raw_rows(name: str, file) -> Iterator[tuple[int, tuple | list]]:
             size = file.tell()
             file.seek(0)
         if size > MAX_BYTES:
-            raise CatalogueFileError(f"文件超过 {MAX_BYTES // (1024 * 1024)} MB。")
+            raise CatalogueFileError(too_big_message(what="文件", size=size, limit=MAX_BYTES))
         return _csv_rows(file)
     return xlsx_rows(file, limits=LIMITS)
 

@@ -25,7 +25,12 @@ def test_teacher_sees_open_done_and_remaining(s, as_user):
     services.post_create(activity=done, user=s.member, body="这是我的观点，信息技术很有帮助。")
     offline = fa.activity(s, "offline", t=t, hours=4, title="等材料的线下活动")
     services.participants_designate(activity=offline, by=s.leader, users=[s.member])
-    later = fa.today() + datetime.timedelta(days=20)
+    # A day after the open period, not one the activities above happened to take
+    # (fa.activity picks free days at random: one a day per group).
+    taken = set(s.group.activities.values_list("held_on", flat=True))
+    later = next(
+        d for n in range(20, 60) if (d := fa.today() + datetime.timedelta(days=n)) not in taken
+    )
     fa.activity(s, "discussion", t=t, held_on=later, opens_on=later, title="下周的研讨")
     fa.activity(s, "discussion", t=t, publish=False, title="草稿活动")
 

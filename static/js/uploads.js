@@ -5,13 +5,13 @@
   "use strict";
   var VIDEO = ["mp4", "m4v", "mov", "webm"];
 
-  function mb(bytes) { return (bytes / 1048576).toFixed(bytes < 10485760 ? 1 : 0) + " MB"; }
-  // Limits written in KB (提升总结: 2048 KB) are shown in KB, precisely.
-  function kb(bytes) {
-    var text = (bytes / 1024).toFixed(1) + " KB";
-    // One byte over 2048 KB still reads 2048.0 KB: give the bytes then.
-    return Number((bytes / 1024).toFixed(1)) * 1024 === bytes ? text : text + "（" + bytes + " 字节）";
+  // Said the way the server says it (accounts/sizes.py): the rule's unit, then
+  // the exact bytes, so one byte over a limit is visible.
+  var UNITS = { KB: 1024, MB: 1048576 };
+  function sizeText(bytes, unit) {
+    return (bytes / UNITS[unit]).toFixed(1) + " " + unit + "（" + bytes.toLocaleString("en-US") + " 字节）";
   }
+  function limitText(bytes, unit) { return Math.floor(bytes / UNITS[unit]) + " " + unit; }
 
   function problem(input, file) {
     var name = file.name, dot = name.lastIndexOf(".");
@@ -25,9 +25,8 @@
     var limit = Number(input.dataset.maxBytes);
     if (VIDEO.indexOf(ext) >= 0 && input.dataset.videoMaxBytes) limit = Number(input.dataset.videoMaxBytes);
     if (limit && file.size > limit) {
-      var size = input.dataset.sizeUnit === "KB" ? kb : mb;
-      var max = input.dataset.sizeUnit === "KB" ? (limit / 1024) + " KB" : mb(limit);
-      return "“" + name + "”有 " + size(file.size) + "，超过了 " + max + " 的上限，请压缩后再上传。";
+      var unit = input.dataset.sizeUnit === "KB" ? "KB" : "MB";
+      return "“" + name + "”有 " + sizeText(file.size, unit) + "，超过了 " + limitText(limit, unit) + " 的上限，请压缩后再上传。";
     }
     return "";
   }

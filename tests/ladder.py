@@ -1,0 +1,152 @@
+"""The permission ladder of every URL of the project, as data.
+
+Each URL name maps to the roles its view lets in (the roles given to
+accounts.access.role_required, or everyone signed in, or the public).
+tests/test_ladder_all_views.py walks every URL pattern Django knows and, for
+each, checks against this table:
+
+- anonymous → the login page (or the public answer given here);
+- every role in accounts.roles.Role that is not listed → 403 (the role gate's
+  own refusal), and a signed-in person with no role at all → 403;
+- every listed role held in another school (or district) → 404 for this
+  school's objects (when the URL names one), exactly like a missing object;
+- every listed role held here → let through the role gate (the object check
+  that follows may still answer 403 or 404).
+
+A URL whose name is not below fails the test until someone adds it: a new view
+must say who may use it. See README.md, "Development", "Who may do what".
+"""
+
+from dataclasses import dataclass, field
+
+from accounts.roles import Role
+
+R = Role
+
+
+@dataclass(frozen=True)
+class Rung:
+    roles: frozenset = frozenset()  # the roles let in
+    method: str = "get"  # how the page is used (POST-only actions: "post")
+    # Which world object (tests/world.py) a URL keyword names, where the default
+    # (world.DEFAULT_OBJECTS) is not the right kind of thing.
+    objects: dict = field(default_factory=dict)
+    signed_in: bool = False  # every signed-in person, with or without a role
+    public: int | None = None  # the status anonymous people get (no login needed)
+    # Another school's people find this school's objects missing (404). False
+    # only where the URL names no object of a school.
+    scoped: bool = True
+
+
+def roles(*rs: Role) -> frozenset:
+    return frozenset(rs)
+
+
+SCHOOL_ADMIN = roles(R.SCHOOL_ADMIN)
+SCHOOL_WIDE = roles(R.SCHOOL_ADMIN, R.INFO_TEAM)
+SCHOOL_ROLES = roles(R.SCHOOL_ADMIN, R.INFO_TEAM, R.LEADER, R.TEACHER)
+DISTRICT = roles(R.DISTRICT_ADMIN, R.OPERATOR)
+# activities/views/common.py: who may reach the pages at all; the real check
+# is per object (activities.access: leader of the group, member of it).
+MEMBER = roles(R.TEACHER, R.LEADER)
+LEADER = roles(R.LEADER, R.TEACHER, R.SCHOOL_ADMIN)
+VIEWER = roles(R.TEACHER, R.LEADER, R.SCHOOL_ADMIN, R.INFO_TEAM, R.OPERATOR)
+
+SIGNED_IN = Rung(signed_in=True)
+
+
+def post(allowed: frozenset, **kw) -> Rung:
+    return Rung(roles=allowed, method="post", **kw)
+
+
+LADDER: dict[str, Rung] = {
+    # config
+    "home": SIGNED_IN,
+    "healthz": Rung(public=200),
+    # accounts
+    "accounts:login": Rung(public=200),
+    "accounts:logout": Rung(public=302, method="post"),
+    "accounts:password_change": SIGNED_IN,
+    "accounts:role_switch": Rung(signed_in=True, method="post"),
+    "accounts:roster": Rung(SCHOOL_ADMIN),
+    "accounts:teacher_create": Rung(SCHOOL_ADMIN),
+    "accounts:teacher_edit": Rung(SCHOOL_ADMIN),
+    "accounts:teacher_password_reset": post(SCHOOL_ADMIN),
+    "accounts:roster_import": Rung(SCHOOL_ADMIN),
+    "accounts:roster_passwords_reissue": post(SCHOOL_ADMIN),
+    "accounts:roster_template": Rung(SCHOOL_ADMIN),
+    "accounts:district_schools": Rung(DISTRICT),
+    "accounts:inbox": SIGNED_IN,
+    "accounts:inbox_read": Rung(signed_in=True, method="post"),
+    # hours
+    "hours:mine": Rung(roles(R.TEACHER)),
+    "hours:group": Rung(roles(R.LEADER)),
+    "hours:school": Rung(SCHOOL_WIDE),
+    "hours:school_registration": Rung(SCHOOL_WIDE),
+    "hours:district": Rung(DISTRICT),
+    # 调岗移除: the school admin only (never the group leader, issue 16 §5).
+    "hours:teacher_remove": Rung(SCHOOL_ADMIN),
+    # groups
+    "groups:list": Rung(SCHOOL_WIDE),
+    "groups:create": Rung(SCHOOL_ADMIN),
+    "groups:edit": Rung(SCHOOL_ADMIN),
+    "groups:archive": post(SCHOOL_ADMIN),
+    "groups:mine": Rung(roles(R.LEADER, R.TEACHER)),
+    "groups:detail": Rung(SCHOOL_ROLES),
+    "groups:member_add": Rung(roles(R.LEADER)),
+    "groups:member_remove": post(roles(R.LEADER)),
+    "groups:group_plan": Rung(roles(R.LEADER)),
+    "groups:settings": Rung(SCHOOL_ADMIN),
+    "groups:theme": Rung(SCHOOL_ROLES),
+    "groups:theme_edit": Rung(SCHOOL_ADMIN),
+    "groups:plan": Rung(SCHOOL_ROLES),
+    "groups:plan_edit": Rung(SCHOOL_WIDE),
+    "groups:plan_export": Rung(SCHOOL_ROLES),
+    "groups:removals": Rung(SCHOOL_ADMIN),  # 调岗移除's search and audit list
+    "groups:district_removals": Rung(DISTRICT),
+    # activities: teacher
+    "activities:mine": Rung(MEMBER),
+    "activities:detail": Rung(VIEWER),
+    "activities:join": post(MEMBER),
+    "activities:enter": post(MEMBER),
+    "activities:post_new": post(MEMBER),
+    "activities:like": post(MEMBER),
+    "activities:homework_submit": post(MEMBER, objects={"activity_id": "homework"}),
+    "activities:observation_submit": post(MEMBER, objects={"activity_id": "observation"}),
+    # activities: leader
+    "activities:leading": Rung(LEADER),
+    "activities:group": Rung(LEADER),
+    "activities:coverage": Rung(LEADER),
+    "activities:topic_new": Rung(LEADER),
+    "activities:topic_edit": Rung(LEADER),
+    "activities:topic_publish": post(LEADER),
+    "activities:topic_delete": post(LEADER),
+    "activities:activity_new": Rung(LEADER),
+    "activities:activity_edit": Rung(LEADER),
+    "activities:activity_publish": post(LEADER),
+    "activities:activity_close": post(LEADER),
+    "activities:activity_delete": post(LEADER),
+    "activities:video_set": post(LEADER, objects={"activity_id": "observation"}),
+    "activities:form_header": post(LEADER, objects={"activity_id": "observation"}),
+    "activities:question_add": post(LEADER, objects={"activity_id": "observation"}),
+    "activities:question_delete": post(LEADER, objects={"activity_id": "observation"}),
+    "activities:observation_results": Rung(LEADER, objects={"activity_id": "observation"}),
+    "activities:designate": post(LEADER, objects={"activity_id": "offline"}),
+    "activities:undesignate": post(LEADER, objects={"activity_id": "offline"}),
+    "activities:evidence_add": post(LEADER, objects={"activity_id": "offline"}),
+    "activities:evidence_withdraw": post(LEADER),
+    "activities:homework_zip": Rung(LEADER, objects={"activity_id": "homework"}),
+    # activities: school
+    "activities:school_coverage": Rung(SCHOOL_WIDE),
+    "activities:claims": Rung(SCHOOL_ADMIN),
+    "activities:claim_confirm": post(SCHOOL_ADMIN),
+    "activities:claim_reject": post(SCHOOL_ADMIN),
+    # activities: files, served only after the access helper
+    "activities:video_stream": Rung(VIEWER, objects={"activity_id": "observation"}),
+    "activities:homework_file": Rung(VIEWER),
+    "activities:evidence_file": Rung(VIEWER),
+}
+
+# The Django admin (admin:*) is the operator's: AdminSite.admin_view wraps every
+# one of its pages but the login, and sends everyone else to the admin login.
+ADMIN_PUBLIC = {"admin:login"}
