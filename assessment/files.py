@@ -1,15 +1,8 @@
 """Upload rules and download names of teacher materials. The checking itself is
 activities.files.check_upload (the one checker); these are its policies."""
 
-from activities.files import (
-    DOC_EXTS,
-    IMAGE_EXTS,
-    KB,
-    LESSON_VIDEO,
-    MB,
-    VIDEO_EXTS,
-    UploadPolicy,
-)
+from accounts.sizes import KB, MB
+from activities.files import DOC_EXTS, IMAGE_EXTS, LESSON_VIDEO, VIDEO_EXTS, UploadPolicy
 
 WORD_OR_PDF = frozenset({"doc", "docx", "pdf"})
 
