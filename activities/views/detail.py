@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.access import role_required
 
-from .. import selectors
+from .. import selectors, selectors_checkin
 from ..access import get_activity_for, is_leader, is_member
 from ..forms import (
     DesignateForm,
@@ -97,6 +97,10 @@ def _offline(activity, user, *, member, leader) -> dict:
         )
         ctx["leader_refusal"] = window_refusal(activity=activity, teacher=user, by_leader=True)
         ctx["evidence_too_early"] = timezone.localdate() < activity.held_on
+        ctx["checkin_sheet"] = selectors_checkin.checkin_sheet_of(activity=activity)
+        ctx["checkin_today"] = timezone.localdate() == activity.held_on
+    if member:
+        ctx["my_checkin"] = selectors_checkin.checkin_of(activity=activity, user=user)
     return ctx
 
 
