@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import checkin, detail, files, leader, manage, member, school
+from .views import checkin, detail, files, leader, manage, member, moments, school
 
 app_name = "activities"
 
@@ -70,6 +70,9 @@ urlpatterns = [
     path("<int:activity_id>/checkin/sheet/", checkin.sheet, name="checkin_sheet"),
     path("<int:activity_id>/checkin/sheet.xlsx", checkin.sheet_xlsx, name="checkin_sheet_xlsx"),
     path("<int:activity_id>/checkin/evidence/", checkin.evidence, name="checkin_evidence"),
+    # 听课评课: comments pinned to moments of the video (issue 14)
+    path("<int:activity_id>/comments/", moments.comment_new, name="video_comment_add"),
+    path("<int:activity_id>/results.xlsx", moments.observation_export, name="observation_export"),
     # school
     path("school/coverage/", leader.school_coverage, name="school_coverage"),
     path("school/claims/", school.claims, name="claims"),

@@ -55,7 +55,9 @@ def offline(s):
 
 
 def scan_url(activity, when=None) -> str:
-    return reverse("activities:checkin_scan", args=[checkin_token(activity_id=activity.pk, now=when)])
+    return reverse(
+        "activities:checkin_scan", args=[checkin_token(activity_id=activity.pk, now=when)]
+    )
 
 
 def open_checkin(s, activity):
@@ -86,12 +88,16 @@ def test_the_screen_shows_the_code_of_the_current_token_url(s, offline):
     with time_machine.travel(at(10, 0, 5), tick=False):
         open_checkin(s, offline)
         leader = login(s.leader)
-        assert "开始扫码签到" not in text(leader.get(reverse("activities:detail", args=[offline.pk])))
+        assert "开始扫码签到" not in text(
+            leader.get(reverse("activities:detail", args=[offline.pk]))
+        )
         part = text(leader.get(reverse("activities:checkin_code", args=[offline.pk])))
         screen = text(leader.get(reverse("activities:checkin_screen", args=[offline.pk])))
         expected = segno.make(f"http://testserver{scan_url(offline)}", error="m", micro=False)
     # The SVG drawn is exactly the QR code of the scan URL with this slot's token.
-    path = re.search(r'<path[^>]* d="([^"]+)"', expected.svg_inline(omitsize=True, border=2)).group(1)
+    path = re.search(r'<path[^>]* d="([^"]+)"', expected.svg_inline(omitsize=True, border=2)).group(
+        1
+    )
     assert path in part and path in screen
     assert 'hx-trigger="every 30s"' in screen and 'hx-trigger="every 3s"' in screen
     # Thirty seconds later the screen draws another code.
@@ -111,7 +117,9 @@ def test_a_designated_member_checks_in_once(s, offline):
     assert first.status_code == 200
     assert "签到成功" in text(first) and "14:32" in text(first)
     row = CheckIn.objects.get(activity=offline, user=s.member)
-    assert row.method == "scan" and timezone.localtime(row.checked_in_at).strftime("%H:%M") == "14:32"
+    assert (
+        row.method == "scan" and timezone.localtime(row.checked_in_at).strftime("%H:%M") == "14:32"
+    )
     # A second scan (a minute later, a new code) says when; nothing more is stored.
     with time_machine.travel(at(14, 33, 40), tick=False):
         second = member.get(scan_url(offline))
@@ -175,7 +183,9 @@ def test_a_member_not_designated_is_told_and_the_leader_designates_them_on_the_s
     listing = text(leader.get(reverse("activities:checkin_list", args=[offline.pk])))
     assert "赵老师" in listing and "未指定" in listing and "指定参与" in listing
     leader.post(reverse("activities:checkin_designate", args=[offline.pk, extra.pk]))
-    assert Participation.objects.filter(activity=offline, user=extra, designated_by=s.leader).exists()
+    assert Participation.objects.filter(
+        activity=offline, user=extra, designated_by=s.leader
+    ).exists()
     listing = text(leader.get(reverse("activities:checkin_list", args=[offline.pk])))
     assert "未指定" not in listing
 
@@ -238,7 +248,17 @@ def test_the_leader_checks_someone_in_by_hand_with_a_reason(s, offline):
 def _sheet_rows(content: bytes) -> list[tuple]:
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     header = [c.value for c in sheet[1]]
-    assert header[:9] == ["序号", "学校", "教研组", "活动", "活动日期", "姓名", "学科", "签到时间", "签到方式"]
+    assert header[:9] == [
+        "序号",
+        "学校",
+        "教研组",
+        "活动",
+        "活动日期",
+        "姓名",
+        "学科",
+        "签到时间",
+        "签到方式",
+    ]
     assert header[-1] == "签名"
     return [row for row in sheet.iter_rows(min_row=2, values_only=True)]
 
@@ -256,7 +276,9 @@ def test_closing_produces_a_sheet_whose_rows_equal_the_check_ins(s, cast, offlin
     closed = leader.post(reverse("activities:checkin_close", args=[offline.pk]))
     assert closed["Location"] == reverse("activities:checkin_sheet", args=[offline.pk])
     assert CheckInSheet.objects.get(activity=offline).closed_by == s.leader
-    rows = _sheet_rows(leader.get(reverse("activities:checkin_sheet_xlsx", args=[offline.pk])).content)
+    rows = _sheet_rows(
+        leader.get(reverse("activities:checkin_sheet_xlsx", args=[offline.pk])).content
+    )
     check_ins = list(CheckIn.objects.filter(activity=offline).order_by("checked_in_at"))
     assert [(r[5], r[7]) for r in rows] == [
         (c.user.real_name, timezone.localtime(c.checked_in_at).strftime("%H:%M")) for c in check_ins
@@ -272,7 +294,7 @@ def test_closing_produces_a_sheet_whose_rows_equal_the_check_ins(s, cast, offlin
     assert rows[1][8].startswith("组长代签") and "手机没电" in rows[1][8]
     # The printable page shows the same people, with a column to sign.
     page = text(leader.get(reverse("activities:checkin_sheet", args=[offline.pk])))
-    assert "线下研修活动签到表" in page and "签名" in page and 'data-print' in page
+    assert "线下研修活动签到表" in page and "签名" in page and "data-print" in page
     assert page.index("李老师") < page.index("王老师")
 
 
@@ -293,7 +315,9 @@ def test_adding_the_sheet_as_evidence_credits_exactly_the_designated_members_onc
     assert "已指定但未签到（1 人）" in body and "钱老师" in body
     leader.post(reverse("activities:checkin_undesignate", args=[offline.pk, absent.pk]))
     assert not Participation.objects.filter(activity=offline, user=absent).exists()
-    form = leader.get(reverse("activities:checkin_sheet", args=[offline.pk])).context["evidence_form"]
+    form = leader.get(reverse("activities:checkin_sheet", args=[offline.pk])).context[
+        "evidence_form"
+    ]
     assert "将为 2 名指定组员计入 4 学时" in form.fields["confirm_credit"].label
     token = form.initial["request_token"]
     url = reverse("activities:checkin_evidence", args=[offline.pk])
@@ -320,9 +344,11 @@ def test_the_leaders_own_check_in_credit_waits_for_the_school_admin(s, offline):
     leader = login(s.leader)
     leader.get(scan_url(offline))
     leader.post(reverse("activities:checkin_close", args=[offline.pk]))
-    token = leader.get(reverse("activities:checkin_sheet", args=[offline.pk])).context[
-        "evidence_form"
-    ].initial["request_token"]
+    token = (
+        leader.get(reverse("activities:checkin_sheet", args=[offline.pk]))
+        .context["evidence_form"]
+        .initial["request_token"]
+    )
     leader.post(
         reverse("activities:checkin_evidence", args=[offline.pk]),
         {"request_token": token, "confirm_credit": 3},
@@ -335,7 +361,9 @@ def test_the_sheet_goes_in_as_evidence_only_once_check_in_is_closed(s, offline):
     open_checkin(s, offline)
     leader = login(s.leader)
     response = leader.post(
-        reverse("activities:checkin_evidence", args=[offline.pk]), {"confirm_credit": 2}, follow=True
+        reverse("activities:checkin_evidence", args=[offline.pk]),
+        {"confirm_credit": 2},
+        follow=True,
     )
     assert "请先结束签到" in text(response)
     assert not Evidence.objects.exists()
@@ -343,13 +371,23 @@ def test_the_sheet_goes_in_as_evidence_only_once_check_in_is_closed(s, offline):
 
 # Who may do what --------------------------------------------------------------
 
-LEADER_GETS = ["checkin_screen", "checkin_code", "checkin_list", "checkin_sheet", "checkin_sheet_xlsx"]
+LEADER_GETS = [
+    "checkin_screen",
+    "checkin_code",
+    "checkin_list",
+    "checkin_sheet",
+    "checkin_sheet_xlsx",
+]
 LEADER_POSTS = ["checkin_open", "checkin_close", "checkin_manual", "checkin_evidence"]
 
 
 def _urls(activity, user):
-    urls = [(name, reverse(f"activities:{name}", args=[activity.pk]), "get") for name in LEADER_GETS]
-    urls += [(name, reverse(f"activities:{name}", args=[activity.pk]), "post") for name in LEADER_POSTS]
+    urls = [
+        (name, reverse(f"activities:{name}", args=[activity.pk]), "get") for name in LEADER_GETS
+    ]
+    urls += [
+        (name, reverse(f"activities:{name}", args=[activity.pk]), "post") for name in LEADER_POSTS
+    ]
     for name in ("checkin_designate", "checkin_undesignate"):
         urls.append((name, reverse(f"activities:{name}", args=[activity.pk, user.pk]), "post"))
     return urls
@@ -385,9 +423,10 @@ def test_an_archived_group_takes_no_check_in(s, cast, offline):
     group_archive(group=s.group, by=cast.school_admin)
     assert "该教研组已归档" in text(login(s.member).get(scan_url(offline)))
     assert not CheckIn.objects.exists()
-    assert login(s.leader).get(
-        reverse("activities:checkin_screen", args=[offline.pk])
-    ).status_code == 403
+    assert (
+        login(s.leader).get(reverse("activities:checkin_screen", args=[offline.pk])).status_code
+        == 403
+    )
 
 
 def test_the_screen_and_its_list_cost_the_same_queries_at_3_and_20_check_ins(

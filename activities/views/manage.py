@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import role_required
 from accounts.exports import sandbox
 
-from .. import selectors
+from .. import selectors, selectors_moments
 from ..access import get_activity_for_leader, get_evidence_for_leader
 from ..files import homework_zip_file
 from ..forms import DesignateForm, EvidenceForm, ObservationHeaderForm, QuestionForm, VideoForm
@@ -117,7 +117,14 @@ def observation_results(request, activity_id):
     activity = get_activity_for_leader(request.user, activity_id, write=False)
     summary = selectors.observation_summary(activity=activity)
     return render(
-        request, "activities/observation_results.html", {"activity": activity, "s": summary}
+        request,
+        "activities/observation_results.html",
+        {
+            "activity": activity,
+            "s": summary,
+            # issue 14: the moments of the video most commented on
+            "hotspots": selectors_moments.video_comment_hotspots(activity=activity),
+        },
     )
 
 
