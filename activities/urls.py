@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import checkin, detail, files, leader, manage, member, moments, school
+from .views import checkin, consistency, detail, files, leader, manage, member, moments, school
 
 app_name = "activities"
 
@@ -73,6 +73,13 @@ urlpatterns = [
     # 听课评课: comments pinned to moments of the video (issue 14)
     path("<int:activity_id>/comments/", moments.comment_new, name="video_comment_add"),
     path("<int:activity_id>/results.xlsx", moments.observation_export, name="observation_export"),
+    # 方案与实施一致性 (issue 14); the acceptance checklist links to "consistency"
+    path("school/consistency/", consistency.school_page, name="consistency"),
+    path(
+        "groups/<int:group_id>/consistency/",
+        consistency.group_page,
+        name="group_consistency",
+    ),
     # school
     path("school/coverage/", leader.school_coverage, name="school_coverage"),
     path("school/claims/", school.claims, name="claims"),

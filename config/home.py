@@ -6,6 +6,7 @@ from accounts.context_processors import unread_for
 from accounts.models import School, SchoolMembership
 from accounts.roles import Grant, Role
 from accounts.selectors import cycle_current, school_counts, schools_with_counts
+from activities.consistency import school_consistency_count
 from activities.selectors import coverage_for_groups, teacher_board
 from groups.selectors import groups_led_by, school_setup, schools_without_groups
 from hours.selectors import hours_claims_pending, hours_totals
@@ -29,6 +30,7 @@ def _school_admin(request, grant: Grant) -> dict:
         "steps": steps,
         "setup": setup,
         "claims_count": claims,
+        "consistency_count": school_consistency_count(school_id=school.pk, cycle=setup.cycle),
     }
 
 
@@ -36,7 +38,13 @@ def _info_team(request, grant: Grant) -> dict:
     school = School.objects.get(pk=grant.school_id)
     setup = school_setup(school=school, with_lists=False)
     steps = [("填写校本研修方案（两案）", "groups:plan_edit")] if setup.plan is None else []
-    return {"school": school, "counts": school_counts(school), "steps": steps, "setup": setup}
+    return {
+        "school": school,
+        "counts": school_counts(school),
+        "steps": steps,
+        "setup": setup,
+        "consistency_count": school_consistency_count(school_id=school.pk, cycle=setup.cycle),
+    }
 
 
 def _leader(request, grant: Grant) -> dict:

@@ -19,6 +19,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("调岗移除", "groups:removals"),
         ("教师学时", "hours:school"),
         ("研修覆盖", "activities:school_coverage"),
+        ("计划一致性", "activities:consistency"),
         ("组长学时确认", "activities:claims"),
     ],
     Role.INFO_TEAM: [
@@ -27,6 +28,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("校本主题", "groups:theme"),
         ("教师学时", "hours:school"),
         ("研修覆盖", "activities:school_coverage"),
+        ("计划一致性", "activities:consistency"),
     ],
     Role.LEADER: [
         ("我的教研组", "groups:mine"),
