@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils import timezone
 
-from groups.models import ResearchGroup, SchoolPlan, SchoolPlanPoint
+from groups.models import ResearchGroup, SchoolPlan, SchoolPlanPoint, SchoolTheme
 from groups.months import month_label, month_last_day, plan_months
 
 from .models import Activity, Status, Topic
@@ -289,9 +289,9 @@ def group_consistency(*, group: ResearchGroup, cycle) -> GroupReport:
 
 def school_consistency(*, school_id: int, cycle) -> SchoolReport:
     """The school's 两案 against what its live groups published, then each
-    group's plan against its own: seven queries for any size (plan, its
-    points, groups, the groups' plan points, topics + their points,
-    activities)."""
+    group's plan against its own: eight queries for any size (plan, its
+    points, the theme's key points, groups, the groups' plan points, topics +
+    their points, activities)."""
     today = timezone.localdate()
     plan = SchoolPlan.objects.filter(school_id=school_id, cycle=cycle).first()
     groups = list(
@@ -368,8 +368,23 @@ def _school_plan(report: Report, *, plan, groups, published: _Published, cycle, 
         )
     else:
         aimed = {p.pk for t in topics for p in t.key_points.all()}
+        # Topics may only aim at the theme's key points (activities.services).
+        key = set(
+            SchoolTheme.key_points.through.objects.filter(
+                schooltheme__school_id=plan.school_id, schooltheme__cycle=cycle
+            ).values_list("abilitypoint_id", flat=True)
+        )
         for point in points:
-            if point.pk not in aimed:
+            if point.pk not in aimed and point.pk not in key:
+                report.findings.append(
+                    Finding(
+                        "plan_point_without_topic",
+                        f"两案中的能力点 {point.code} {point.name} 不是校本主题的关键能力点，"
+                        "各组的研修专题不能针对它：请在校本主题中加入它，或从两案中删去。",
+                        _plan_links() + [("校本主题", reverse("groups:theme"))],
+                    )
+                )
+            elif point.pk not in aimed:
                 report.findings.append(
                     Finding(
                         "plan_point_without_topic",

@@ -19,6 +19,7 @@ from groups.services import group_plan_save, school_plan_save
 from . import factories as f
 from . import factories_activities as fa
 from .conftest import login
+from .factories_groups import points as catalogue_points
 
 pytestmark = pytest.mark.django_db
 
@@ -447,3 +448,15 @@ def test_the_page_and_the_home_cost_the_same_queries_at_5_and_20_groups(
         admin.get(reverse("home"))
     assert len(large.groups) == len(small.groups) + 15
     assert large.total > small.total > 0
+
+
+def test_a_plan_point_outside_the_theme_says_no_topic_can_aim_at_it(s, cast):
+    build(s, cast)
+    [outside] = catalogue_points("B2")
+    school_plan(cast, [*s.points[:2], outside])
+    finding = report(cast).school.findings[0]
+    assert finding.kind == "plan_point_without_topic"
+    assert "B2" in finding.message and "不是校本主题的关键能力点" in finding.message
+    assert ("校本主题", reverse("groups:theme")) in finding.links
+    school_plan(cast, s.points[:2])
+    assert kinds_of(report(cast)) == []
