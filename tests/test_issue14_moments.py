@@ -168,6 +168,9 @@ def test_another_groups_member_can_neither_read_nor_comment(s, cast, lesson):
     )
     anonymous = comment(Client(), lesson, "01:00", "x")
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+    export = Client().get(reverse("activities:observation_export", args=[lesson.pk]))
+    assert export.status_code == 302 and "/accounts/login/" in export["Location"]
+    assert admin.get(reverse("activities:observation_export", args=[lesson.pk])).status_code == 403
 
 
 def test_comments_are_escaped(s, lesson):
