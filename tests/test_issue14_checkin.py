@@ -463,3 +463,37 @@ def test_the_screen_and_its_list_cost_the_same_queries_at_3_and_20_check_ins(
     for url in urls:
         with django_assert_num_queries(counts[url]):
             leader.get(url)
+
+
+def test_the_code_stops_polling_once_check_in_is_closed(s, offline):
+    open_checkin(s, offline)
+    leader = login(s.leader)
+    leader.post(reverse("activities:checkin_close", args=[offline.pk]))
+    response = leader.get(reverse("activities:checkin_code", args=[offline.pk]))
+    assert response.status_code == 286  # htmx stops polling on this status
+    assert "签到已结束" in text(response) and "<svg" not in text(response)
+
+
+def test_a_removed_teacher_s_check_ins_and_comments_go_to_the_audit_trail(s, cast, offline):
+    from accounts.models import SchoolMembership
+    from activities.models import VideoComment
+    from groups.models import ClearedRecord
+    from groups.services import teacher_remove
+
+    open_checkin(s, offline)
+    login(s.member).get(scan_url(offline))
+    lesson = fa.activity(s, "observation")
+    p = services.participation_join(activity=lesson, user=s.member)
+    services.participation_enter(participation=p)
+    services.video_comment_add(activity=lesson, user=s.member, second=30, body="调岗前的评论")
+    place = SchoolMembership.objects.active().get(user=s.member, school=cast.school)
+    removal = teacher_remove(membership=place, by=cast.school_admin, reason="调岗")
+    assert removal.cleared["activities"]["check_ins"] == 1
+    assert removal.cleared["activities"]["video_comments"] == 1
+    assert not CheckIn.objects.filter(user=s.member).exists()
+    assert not VideoComment.objects.filter(author=s.member).exists()
+    kept = {r.model: r for r in ClearedRecord.objects.filter(removal=removal)}
+    assert kept["activities.videocomment"].data["body"] == "调岗前的评论"
+    assert kept["activities.checkin"].data["method"] == "scan"
+    page = text(login(s.leader).get(reverse("activities:checkin_list", args=[offline.pk])))
+    assert "李老师" not in page
