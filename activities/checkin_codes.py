@@ -18,6 +18,12 @@ SLOT_SECONDS = 30
 _SALT = "activities.checkin"
 _VALUE = re.compile(r"^(\d+)\.(\d+)$")
 
+INVALID = "签到二维码无效：请用手机扫描组长屏幕上正在显示的签到二维码。"
+EXPIRED = (
+    "签到二维码已过期（二维码每 30 秒更新一次，照片或转发的二维码不能签到）。"
+    "请扫描组长屏幕上正在显示的二维码。"
+)
+
 
 class CheckInCodeRefused(Exception):
     """A token that is forged, mangled or too old; the message says so in Chinese."""
@@ -32,13 +38,6 @@ def checkin_token(*, activity_id: int, now=None) -> str:
     return signing.Signer(salt=_SALT).sign(f"{activity_id}.{_slot(now)}")
 
 
-INVALID = "签到二维码无效：请用手机扫描组长屏幕上正在显示的签到二维码。"
-EXPIRED = (
-    "签到二维码已过期（二维码每 30 秒更新一次，照片或转发的二维码不能签到）。"
-    "请扫描组长屏幕上正在显示的二维码。"
-)
-
-
 def checkin_token_read(token: str, *, now=None) -> int:
     """The activity id of a genuine token that is current at `now` (its own
     slot or the next). Forged or too old: CheckInCodeRefused."""
@@ -50,6 +49,7 @@ def checkin_token_read(token: str, *, now=None) -> int:
     if not match:
         raise CheckInCodeRefused(INVALID)
     activity_id, slot = int(match.group(1)), int(match.group(2))
-    if slot not in (_slot(now), _slot(now) - 1):
+    current = _slot(now)
+    if slot not in (current, current - 1):
         raise CheckInCodeRefused(EXPIRED)
     return activity_id

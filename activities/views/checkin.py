@@ -32,7 +32,7 @@ from ..services import (
     participant_undesignate,
     participants_designate,
 )
-from ..sheets import checkin_method_label, checkin_sheet_xlsx
+from ..sheets import checkin_sheet_xlsx
 from .common import LEADER_ROLES, MEMBER_ROLES, form_errors, run_service
 
 # A member who scans while logged out logs in first; the scan they made in time
@@ -68,7 +68,6 @@ def _screen_context(request, activity: Activity) -> dict:
         "board": board,
         "is_today": timezone.localdate() == activity.held_on,
         "manual_form": ManualCheckInForm(members=_members_not_checked_in(activity)),
-        "method_label": checkin_method_label,
     }
 
 
