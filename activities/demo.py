@@ -5,13 +5,21 @@ carries the key points its title is about (微课助力课堂: A3; 评价量规�
 A13 and G2); every date lies inside the cycle. The leader is designated on the
 offline activities too, so their own hours wait in the school admin's queue.
 Idempotent: skipped when the group already has topics. Runs after the groups
-and hours demos (DEMO_APPS order)."""
+and hours demos (DEMO_APPS order).
+
+Issue 14: an offline activity today with 扫码签到 open and three members
+checked in (the demo teacher can scan the code on the leader's screen); the
+听课评课 lesson video uploaded (a short clip), with comments pinned to its
+moments; and each other group's first topic, aimed at the point its plan names,
+so the consistency page finds only what groups.demo put in the 两案 on purpose."""
 
 import datetime
+from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from groups.demo import GROUP_POINTS
 from groups.models import GroupMember, ResearchGroup, SchoolTheme
 
 from . import services
@@ -54,6 +62,39 @@ def _answers(activity, n):
     return out
 
 
+LESSON_VIDEO = Path(__file__).resolve().parent / "demo_data" / "lesson.webm"
+MOMENTS = [
+    (20, "导入用一段 1 分钟的微课，学生马上被吸引住了。"),
+    (65, "这里的追问很好：让学生说出判断的理由。"),
+    (72, "同意，追问之后学生用量规的语言在评价。"),
+    (78, "建议这里给学生 30 秒独立思考再讨论。"),
+    (150, "小结时可以让学生自己用思维导图梳理。"),
+]
+OTHER_TOPICS = {
+    "数学组": "微课讲解数学易错题",
+    "英语组": "英语口语表达评价量规",
+    "科学组": "科学实验微课设计",
+    "艺体组": "艺体课堂表现性评价量规",
+    "信息技术组": "多技术融合环境下的集体教研",
+}
+
+
+def _other_groups(ctx, points) -> None:
+    """Each other group has published its first topic, on its plan's point."""
+    for group in ResearchGroup.objects.filter(
+        school_id=ctx.school.pk, name__in=OTHER_TOPICS, archived_at__isnull=True
+    ).select_related("leader"):
+        if group.leader is None or Topic.objects.filter(group=group).exists():
+            continue
+        topic = services.topic_create(
+            group=group,
+            by=group.leader,
+            title=OTHER_TOPICS[group.name],
+            key_points=[points[code] for code in GROUP_POINTS[group.name]],
+        )
+        services.topic_publish(topic=topic, by=group.leader)
+
+
 def load(ctx) -> None:
     group = _group(ctx)
     if group is None or Topic.objects.filter(group=group).exists():
@@ -63,6 +104,7 @@ def load(ctx) -> None:
     points = {p.code: p for p in theme.key_points.all()} if theme else {}
     if not {"A3", "A13", "G2"} <= set(points):
         return
+    _other_groups(ctx, points)
     demo_teacher = ctx.users.get("teacher")
     members = [m.user for m in GroupMember.objects.filter(group=group).select_related("user")]
     others = [u for u in members if u != demo_teacher and u != leader]
@@ -147,9 +189,20 @@ def load(ctx) -> None:
         subject_grade="语文 / 三年级",
         taught_on=day(-6),
     )
+    services.observation_video_set(
+        activity=observe,
+        by=leader,
+        upload=SimpleUploadedFile(
+            "秋天的雨-课堂实录.webm", LESSON_VIDEO.read_bytes(), "video/webm"
+        ),
+    )
     for n, user in enumerate(others[:2]):
         services.participation_join(activity=observe, user=user)
         services.observation_submit(activity=observe, user=user, raw_answers=_answers(observe, n))
+    # Comments pinned to moments of the video (others' show to a member once
+    # their own form is in; the leader sees all).
+    for n, (second, body) in enumerate(MOMENTS):
+        services.video_comment_add(activity=observe, user=others[n % 2], second=second, body=body)
 
     # 线下活动 with evidence: everyone designated is completed.
     offline = make(rubric, "offline", "集体备课：作文评价量规", -7, -7, -7, hours_value=5)
@@ -171,6 +224,18 @@ def load(ctx) -> None:
     # 线下活动 still waiting for evidence.
     waiting = make(rubric, "offline", "同课异构：量规在习作讲评中的应用", 3, 3, 3, hours_value=3)
     services.participants_designate(activity=waiting, by=leader, users=members)
+
+    # 线下活动 today, 扫码签到 open: the leader and two members have scanned the
+    # code; the demo teacher has not yet.
+    today_offline = make(rubric, "offline", "集体备课：量规评价课例研讨", 0, 0, 0, hours_value=3)
+    services.participants_designate(activity=today_offline, by=leader, users=members)
+    services.checkin_open(activity=today_offline, by=leader)
+    now = timezone.now()
+    for n, user in enumerate([leader, *others][:3]):
+        scanned = now - datetime.timedelta(minutes=12 - 3 * n)
+        if timezone.localdate(scanned) != today:  # loaded just after midnight
+            scanned = now
+        services.checkin_scan(activity=today_offline, user=user, at=scanned)
 
     # A closed homework and a draft.
     closed = make(rubric, "homework", "量规试用后的教学反思", -40, -45, -30, task_kind="reflection")

@@ -383,3 +383,106 @@ class Evidence(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.original_name}"
+
+
+class CheckInSheet(models.Model):
+    """扫码签到 of a 线下活动 on its day: the leader opens it (the screen shows a
+    QR code that changes every 30 seconds) and closes it, which makes the 签到表
+    final. Reopened the same day if closed too early."""
+
+    activity = models.OneToOneField(
+        Activity, on_delete=models.CASCADE, related_name="checkin_sheet"
+    )
+    opened_at = models.DateTimeField("开始签到时间", default=timezone.now)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField("结束签到时间", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "扫码签到"
+
+    def __str__(self):
+        return f"签到 · {self.activity}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class CheckIn(models.Model):
+    """One person's 签到 at a 线下活动: by scanning the leader's code, or by the
+    leader's hand with a reason (a phone that broke), which the row keeps."""
+
+    class Method(models.TextChoices):
+        SCAN = "scan", "扫码"
+        MANUAL = "manual", "组长代签"
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="check_ins")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="check_ins"
+    )
+    checked_in_at = models.DateTimeField("签到时间", default=timezone.now)
+    method = models.CharField("签到方式", max_length=8, choices=Method.choices)
+    # 组长代签: who did it and why.
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField("代签原因", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "签到记录"
+        ordering = ["checked_in_at", "pk"]
+        constraints = [
+            # Once per person and activity, whatever is scanned twice or at once.
+            models.UniqueConstraint(fields=["activity", "user"], name="check_in_once"),
+            models.CheckConstraint(
+                name="check_in_manual_has_reason",
+                condition=Q(method="scan") | (Q(method="manual") & ~Q(reason="")),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} 签到 {self.activity}"
+
+
+class VideoComment(models.Model):
+    """A comment pinned to a moment (in seconds) of a 听课评课 lesson video."""
+
+    MAX_SECOND = 4 * 3600  # a lesson video is under an hour; four is generous
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="video_comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="video_comments"
+    )
+    second = models.PositiveIntegerField("视频时间点（秒）")
+    body = models.TextField("评论")
+    created_at = models.DateTimeField(default=timezone.now)
+    request_token = REQUEST_TOKEN()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "视频时间点评论"
+        ordering = ["second", "created_at", "pk"]
+        indexes = [models.Index(fields=["activity", "second"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "request_token"], name="video_comment_created_once_per_form"
+            ),
+            models.CheckConstraint(
+                name="video_comment_second_range",
+                condition=Q(second__gte=0, second__lte=4 * 3600),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.moment} · {self.body[:20]}"
+
+    @property
+    def moment(self) -> str:
+        """The moment as people read it: 12:30."""
+        from .moments import moment_label
+
+        return moment_label(self.second)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import detail, files, leader, manage, member, school
+from .views import checkin, consistency, detail, files, leader, manage, member, moments, school
 
 app_name = "activities"
 
@@ -55,6 +55,36 @@ urlpatterns = [
         name="evidence_withdraw",
     ),
     path("<int:activity_id>/homework.zip", manage.homework_zip, name="homework_zip"),
+    # 扫码签到 (issue 14)
+    path("checkin/<str:token>/", checkin.scan, name="checkin_scan"),
+    path("<int:activity_id>/checkin/", checkin.screen, name="checkin_screen"),
+    path("<int:activity_id>/checkin/open/", checkin.open_, name="checkin_open"),
+    path("<int:activity_id>/checkin/close/", checkin.close, name="checkin_close"),
+    path("<int:activity_id>/checkin/code/", checkin.code, name="checkin_code"),
+    path("<int:activity_id>/checkin/list/", checkin.board, name="checkin_list"),
+    path("<int:activity_id>/checkin/manual/", checkin.manual, name="checkin_manual"),
+    path(
+        "<int:activity_id>/checkin/designate/<int:user_id>/",
+        checkin.designate,
+        name="checkin_designate",
+    ),
+    path(
+        "<int:activity_id>/checkin/undesignate/<int:user_id>/",
+        checkin.undesignate,
+        name="checkin_undesignate",
+    ),
+    path("<int:activity_id>/checkin/sheet/", checkin.sheet, name="checkin_sheet"),
+    path("<int:activity_id>/checkin/sheet.xlsx", checkin.sheet_xlsx, name="checkin_sheet_xlsx"),
+    path("<int:activity_id>/checkin/evidence/", checkin.evidence, name="checkin_evidence"),
+    # 听课评课: comments pinned to moments of the video (issue 14)
+    path("<int:activity_id>/comments/", moments.comment_new, name="video_comment_add"),
+    # 方案与实施一致性 (issue 14); the acceptance checklist links to "consistency"
+    path("school/consistency/", consistency.school_page, name="consistency"),
+    path(
+        "groups/<int:group_id>/consistency/",
+        consistency.group_page,
+        name="group_consistency",
+    ),
     # school
     path("school/coverage/", leader.school_coverage, name="school_coverage"),
     path("school/claims/", school.claims, name="claims"),

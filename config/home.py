@@ -6,6 +6,7 @@ from accounts.context_processors import unread_for
 from accounts.models import School, SchoolMembership
 from accounts.roles import Grant, Role
 from accounts.selectors import cycle_current, school_counts, schools_with_counts
+from activities.consistency import school_consistency_count
 from activities.selectors import coverage_for_groups, teacher_board
 from assessment.selectors import (
     cases_of_groups,
@@ -54,6 +55,7 @@ def _school_admin(request, grant: Grant) -> dict:
         "claims_count": claims,
         "review": review,
         **_school_progress(school, setup.cycle),
+        "consistency_count": school_consistency_count(school_id=school.pk, cycle=setup.cycle),
     }
 
 
@@ -73,6 +75,7 @@ def _info_team(request, grant: Grant) -> dict:
         "steps": steps,
         "setup": setup,
         "gate": gate,
+        "consistency_count": school_consistency_count(school_id=school.pk, cycle=setup.cycle),
         **_school_progress(school, setup.cycle),
     }
 

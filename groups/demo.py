@@ -1,5 +1,16 @@
 """Demo data for the school's training set-up: settings, theme, plan, six groups
-with leaders and members (and teachers in no group), one 调岗 removal."""
+with leaders and members (and teachers in no group), one 调岗 removal.
+
+The 两案 and the group plans agree with what the groups do (activities.demo),
+except in two places the consistency page (方案与实施一致性) finds: the 两案
+names B1 跨学科学习活动设计, which is not a key point of the theme, so no
+group's topic aims at it; and its last schedule row reads "学期末", a time
+with no month to check. Months are written relative to today, as every other
+demo date is."""
+
+import datetime
+
+from django.utils import timezone
 
 from accounts.models import SchoolMembership
 
@@ -12,6 +23,7 @@ from .models import (
     SchoolTheme,
     TeacherRemoval,
 )
+from .months import month_key
 from .services import (
     group_create,
     group_member_add,
@@ -30,6 +42,40 @@ GROUPS = {
     "艺体组": ("音乐", "美术", "体育"),
     "信息技术组": ("信息技术",),
 }
+
+
+# What each group's plan aims at (the demo topics of activities.demo agree).
+GROUP_POINTS = {
+    "语文组": ("A3", "A13", "G2"),
+    "数学组": ("A3",),
+    "英语组": ("A13",),
+    "科学组": ("A3",),
+    "艺体组": ("A13",),
+    "信息技术组": ("G2",),
+}
+
+
+def _month(days: int) -> tuple[int, int]:
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return day.year, day.month
+
+
+def _label(days: int) -> str:
+    year, month = _month(days)
+    return f"{year}年{month}月"
+
+
+def _group_schedule(name: str) -> list[dict]:
+    """语文组 has been at work since the cycle began; the others start now."""
+    if name == "语文组":
+        rows = [
+            (-40, "量规试用与教学反思"),
+            (-7, "集体备课、微课研讨与听评课"),
+            (35, "同课异构展示"),
+        ]
+    else:
+        rows = [(0, "发布研修专题，组织第一次教学研讨"), (35, "听课评课与研修作业")]
+    return [{"month": month_key(_month(days)), "content": content} for days, content in rows]
 
 
 def load(ctx) -> None:
@@ -77,6 +123,10 @@ def load(ctx) -> None:
                     "线下集体备课与同课异构 2 次、教学反思作业 1 次；\n"
                     "3. 每月第二周周三下午为固定教研时间。"
                 ),
+                points=AbilityPoint.objects.filter(
+                    framework=framework, code__in=GROUP_POINTS[name]
+                ),
+                schedule=_group_schedule(name),
                 by=group.leader or admin,
             )
     leader = leaders["语文组"]
@@ -119,15 +169,29 @@ def load(ctx) -> None:
             ],
             points=[
                 {"point": p, "reason": "结合学校多媒体教学环境，教师需求最集中。"} for p in keys
+            ]
+            + [
+                {
+                    "point": AbilityPoint.objects.get(framework=framework, code="B1"),
+                    "reason": "学校正在建设智慧课室，鼓励跨学科学习活动设计。",
+                }
             ],
             schedule=[
-                {"when": "9 月", "content": "制定两案，组建教研组", "owner": "赵校长"},
                 {
-                    "when": "10 月—次年 5 月",
+                    "when": _label(-40),
+                    "content": "制定两案，组建教研组，启动校本研修",
+                    "owner": "赵校长",
+                },
+                {
+                    "when": f"{_label(-10)}—{_label(120)}",
                     "content": "各教研组开展研修活动，开发典型案例",
                     "owner": "各教研组长",
                 },
-                {"when": "6 月", "content": "能力点测评，整校推进验收", "owner": "信息化管理团队"},
+                {
+                    "when": "学期末",
+                    "content": "能力点测评，整校推进验收",
+                    "owner": "信息化管理团队",
+                },
             ],
             by=admin,
         )

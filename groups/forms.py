@@ -51,10 +51,23 @@ class MemberAddForm(forms.Form):
 class GroupPlanForm(forms.Form):
     plan = forms.CharField(
         label="教研组研修计划",
-        widget=forms.Textarea(attrs={"rows": 16}),
+        widget=forms.Textarea(attrs={"rows": 12}),
         help_text="写明研修专题、研修活动安排（时间、类型、学时）及对应的关键能力点。",
         error_messages={"required": "研修计划不能为空。"},
     )
+    points = forms.ModelMultipleChoiceField(
+        label="本组针对的能力点",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="勾选本组研修专题要针对的能力点，平台据此检查计划与实施是否一致。",
+        error_messages={"invalid_choice": "所选能力点不在本校的能力点框架中。"},
+    )
+
+    def __init__(self, *args, school, chosen: list[int] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["points"].queryset = ability_points_for(school=school, include=chosen)
+        self.fields["points"].label_from_instance = lambda p: f"{p.code} {p.name}"
 
 
 class PointMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -206,11 +219,43 @@ class ScheduleRowForm(RowForm):
     owner = forms.CharField(label="负责人", max_length=60, required=False)
 
 
+class GroupScheduleRowForm(RowForm):
+    """One month of a group plan's schedule (stored as "2026-09")."""
+
+    month = forms.CharField(
+        label="月份",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "如 2026-09"}),
+    )
+    content = forms.CharField(label="安排内容", max_length=500, required=False)
+
+    def clean(self):
+        from accounts.selectors import cycle_current
+
+        from .months import month_key, plan_months
+
+        data = super().clean()
+        when, content = data.get("month", "").strip(), data.get("content", "").strip()
+        if not when and not content:
+            return data
+        cycle = cycle_current()
+        if cycle is None:
+            raise forms.ValidationError("平台尚未设置研修周期，暂不能填写按月安排。")
+        months = plan_months(when, starts_on=cycle.starts_on, ends_on=cycle.ends_on)
+        if not months or len(months) != 1:
+            self.add_error("month", "请填写一个月份，如 2026-09。")
+        else:
+            data["month"] = month_key(months[0])
+        return data
+
+
 TeamFormSet = forms.formset_factory(TeamRowForm, extra=0, can_delete=True)
 PointFormSet = forms.formset_factory(
     PointRowForm, formset=BasePointFormSet, extra=0, can_delete=True
 )
 ScheduleFormSet = forms.formset_factory(ScheduleRowForm, extra=0, can_delete=True)
+GroupScheduleFormSet = forms.formset_factory(GroupScheduleRowForm, extra=0, can_delete=True)
 
 
 def formset_rows(formset) -> list[dict]:

@@ -139,6 +139,13 @@ class ResearchGroup(models.Model):
     # 研修计划: written in the page, never uploaded (seed 000 §五.1).
     plan = models.TextField("教研组研修计划", blank=True)
     plan_updated_at = models.DateTimeField("研修计划更新时间", null=True, blank=True)
+    # The plan's light structure beside its text, so it can be checked against
+    # what the group publishes (activities.consistency): the points it targets
+    # and its schedule by month, [{"month": "2026-09", "content": "..."}].
+    plan_points = models.ManyToManyField(
+        "AbilityPoint", verbose_name="计划针对的能力点", blank=True, related_name="+"
+    )
+    plan_schedule = models.JSONField("按月安排", default=list, blank=True)
     created_at = models.DateTimeField("创建时间", default=timezone.now)
     archived_at = models.DateTimeField("归档时间", null=True, blank=True)
 

@@ -134,12 +134,68 @@ def group_member_remove(*, member: GroupMember, by: User) -> None:
     member.delete()
 
 
-def group_plan_save(*, group: ResearchGroup, plan: str, by: User) -> None:
-    """The leader writes the group's 研修计划 in the page (seed 000 §五.1)."""
+@transaction.atomic
+def group_plan_save(
+    *,
+    group: ResearchGroup,
+    plan: str,
+    by: User,
+    points: Iterable[AbilityPoint] | None = None,
+    schedule: Iterable[dict] | None = None,
+) -> None:
+    """The leader writes the group's 研修计划 in the page (seed 000 §五.1), and
+    beside the text its light structure: the ability points it targets and its
+    schedule by month ({"month", "content"} rows; the month as "2026-09"),
+    which activities.consistency checks against what the group publishes.
+    `points`/`schedule` None: left as they are."""
     _require_live(group)
     group.plan = plan.strip()
     group.plan_updated_at = timezone.now()
-    group.save(update_fields=["plan", "plan_updated_at"])
+    fields = ["plan", "plan_updated_at"]
+    if schedule is not None:
+        group.plan_schedule = _group_schedule_rows(schedule)
+        fields.append("plan_schedule")
+    if points is not None:
+        group.plan_points.set(_group_plan_points(group=group, points=points))
+    group.save(update_fields=fields)
+
+
+def _group_plan_points(*, group: ResearchGroup, points: Iterable[AbilityPoint]) -> list:
+    """Points of the school's framework; a retired one only if already chosen."""
+    points = list(points)
+    framework = school_settings_for(school=group.school).framework
+    kept = set(group.plan_points.values_list("pk", flat=True))
+    for point in points:
+        if framework is None or point.framework_id != framework.pk:
+            raise ValidationError(f"能力点“{point}”不在本校的能力点框架中。")
+        if point.retired and point.pk not in kept:
+            raise ValidationError(f"能力点“{point}”已停用，不能再选用。")
+    return points
+
+
+def _group_schedule_rows(rows: Iterable[dict]) -> list[dict]:
+    """Each row one calendar month (stored "2026-09") and what happens then."""
+    from accounts.selectors import cycle_current
+
+    from .months import month_key, plan_months
+
+    cycle = cycle_current()
+    clean = []
+    for row in rows:
+        when = str(row.get("month") or "").strip()
+        content = str(row.get("content") or "").strip()
+        if not when and not content:
+            continue
+        today = timezone.localdate()
+        months = plan_months(
+            when,
+            starts_on=cycle.starts_on if cycle else today,
+            ends_on=cycle.ends_on if cycle else today,
+        )
+        if not months or len(months) != 1:
+            raise ValidationError(f"“{when or content}”：每行请填写一个月份，如 2026-09。")
+        clean.append({"month": month_key(months[0]), "content": content[:500]})
+    return sorted(clean, key=lambda r: r["month"])
 
 
 @transaction.atomic

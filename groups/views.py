@@ -12,7 +12,7 @@ from accounts.roles import Role
 
 from .access import get_group_for, get_group_for_admin, get_group_for_leader
 from .exports import group_list_xlsx
-from .forms import GroupForm, GroupPlanForm, MemberAddForm
+from .forms import GroupForm, GroupPlanForm, GroupScheduleFormSet, MemberAddForm, formset_rows
 from .models import GroupMember
 from .selectors import (
     GROUP_STATUS_FILTERS,
@@ -171,10 +171,34 @@ def member_remove(request, group_id: int, member_id: int):
 
 @role_required(Role.LEADER)
 def group_plan_edit(request, group_id: int):
+    """The plan's text, and beside it the points it targets and its months."""
     group = get_group_for_leader(request.grant, request.user, group_id)
-    form = GroupPlanForm(request.POST or None, initial={"plan": group.plan})
-    if request.method == "POST" and form.is_valid():
-        group_plan_save(group=group, plan=form.cleaned_data["plan"], by=request.user)
-        messages.success(request, "研修计划已保存。")
-        return redirect("groups:detail", group_id=group.pk)
-    return render(request, "groups/group_plan_form.html", {"group": group, "form": form})
+    chosen = [p.pk for p in group.plan_points.all()]
+    data = request.POST or None
+    form = GroupPlanForm(
+        data, initial={"plan": group.plan, "points": chosen}, school=group.school, chosen=chosen
+    )
+    # A post without the schedule table (not from this page) leaves it as it is.
+    posted = data is not None and "schedule-TOTAL_FORMS" in data
+    schedule = GroupScheduleFormSet(
+        data if posted else None, initial=group.plan_schedule, prefix="schedule"
+    )
+    if request.method == "POST" and form.is_valid() and (not posted or schedule.is_valid()):
+        try:
+            group_plan_save(
+                group=group,
+                plan=form.cleaned_data["plan"],
+                points=form.cleaned_data["points"],
+                schedule=formset_rows(schedule) if posted else None,
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "研修计划已保存。")
+            return redirect("groups:detail", group_id=group.pk)
+    return render(
+        request,
+        "groups/group_plan_form.html",
+        {"group": group, "form": form, "schedule": schedule},
+    )

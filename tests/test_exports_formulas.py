@@ -97,3 +97,38 @@ def test_new_teachers_password_slip(cast, as_user):
     )
     slip = response.context["slip"]
     assert_no_formula(base64.b64decode(slip.split(",", 1)[1]))
+
+
+def test_checkin_sheet_export(cast, as_user, evil):
+    """Issue 14: the 签到表 names the school, the group and the people as text."""
+    from django.utils import timezone
+
+    from activities import services
+    from activities.models import CheckIn
+
+    from . import factories_activities as fa
+
+    s = fa.group_setup(cast, group_name="组")
+    a = fa.activity(s, "offline", held_on=timezone.localdate(), hours=2, title=EVIL)
+    services.checkin_open(activity=a, by=s.leader)
+    CheckIn.objects.create(
+        activity=a, user=cast.teacher2, method="manual", by=s.leader, reason=EVIL
+    )
+    response = as_user(s.leader).get(reverse("activities:checkin_sheet_xlsx", args=[a.pk]))
+    assert_no_formula(response.content)
+
+
+def test_observation_export_with_moment_comments(cast, as_user, evil):
+    """Issue 14: the responses and the comments pinned to moments of the video."""
+    from activities import services
+    from activities.models import VideoComment
+
+    from . import factories_activities as fa
+
+    s = fa.group_setup(cast, group_name="组")
+    a = fa.activity(s, "observation")
+    services.participation_join(activity=a, user=cast.teacher2)  # 王老师 is named EVIL
+    services.observation_submit(activity=a, user=cast.teacher2, raw_answers=fa.answers_for(a))
+    VideoComment.objects.create(activity=a, author=cast.teacher, second=75, body=EVIL)
+    response = as_user(s.leader).get(reverse("activities:observation_export", args=[a.pk]))
+    assert_no_formula(response.content)

@@ -1,5 +1,12 @@
 """Writes for topics and activities, split by subdomain. Import from here."""
 
+from .checkin import (
+    checkin_close,
+    checkin_manual,
+    checkin_open,
+    checkin_scan,
+    checkin_sheet_evidence,
+)
 from .common import ActivityError
 from .completion import (
     participation_complete,
@@ -9,6 +16,7 @@ from .completion import (
 )
 from .discussion import like_toggle, post_create
 from .homework import homework_submit
+from .moments import video_comment_add
 from .notifications import notify_group_members
 from .observation import (
     observation_form_update,
@@ -37,6 +45,11 @@ from .topics import (
 
 __all__ = [
     "ActivityError",
+    "checkin_close",
+    "checkin_manual",
+    "checkin_open",
+    "checkin_scan",
+    "checkin_sheet_evidence",
     "activity_close",
     "activity_create",
     "activity_delete",
@@ -63,4 +76,5 @@ __all__ = [
     "topic_delete",
     "topic_publish",
     "topic_update",
+    "video_comment_add",
 ]

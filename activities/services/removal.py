@@ -6,7 +6,8 @@ Clearing is structural: each row is archived into the removal's audit trail
 storage) and then deleted, so no later list, count, join, annotation, export
 or zip can forget to leave it out. Cleared: participations (joins, designations,
 completions), posts with the likes they received, homework submissions with
-their files, observation responses. Kept: what belongs to others or to the
+their files, observation responses, check-ins (扫码签到) and comments pinned to
+moments of lesson videos. Kept: what belongs to others or to the
 group (topics and activities the teacher created as leader, evidence they
 uploaded, likes they gave to colleagues' posts — a like belongs to the post it
 praises, and removing it would change another teacher's post).
@@ -16,7 +17,16 @@ Registered in ActivitiesConfig.ready(), so every removal runs it.
 
 from groups.removal import Clearer, Clearing
 
-from ..models import Like, ObservationResponse, Participation, Post, Submission, SubmissionFile
+from ..models import (
+    CheckIn,
+    Like,
+    ObservationResponse,
+    Participation,
+    Post,
+    Submission,
+    SubmissionFile,
+    VideoComment,
+)
 
 
 def _rows(user_id: int, school_id: int) -> dict:
@@ -33,6 +43,8 @@ def _rows(user_id: int, school_id: int) -> dict:
         "submissions": submissions,
         "submission_files": SubmissionFile.objects.filter(submission__in=submissions),
         "observation_responses": ObservationResponse.objects.filter(user_id=user_id, **in_school),
+        "check_ins": CheckIn.objects.filter(user_id=user_id, **in_school),
+        "video_comments": VideoComment.objects.filter(author_id=user_id, **in_school),
     }
 
 
@@ -46,6 +58,8 @@ def _clear_activities(clearing: Clearing) -> dict:
         "submission_files",
         "submissions",
         "observation_responses",
+        "check_ins",
+        "video_comments",
         "participations",
     ):
         qs = rows[key].order_by("pk")
@@ -58,12 +72,14 @@ def _clear_activities(clearing: Clearing) -> dict:
 def _preview_activities(place) -> list[str]:
     rows = _rows(place.user_id, place.school_id)
     n = {k: rows[k].count() for k in ("participations", "posts", "submissions")}
-    n["observation_responses"] = rows["observation_responses"].count()
+    for key in ("observation_responses", "check_ins", "video_comments"):
+        n[key] = rows[key].count()
     if not any(n.values()):
         return ["研修活动：暂无活动记录"]
     return [
         f"研修活动：{n['participations']} 条活动参与（含指定参与）、{n['posts']} 条研讨观点、"
-        f"{n['submissions']} 份研修作业、{n['observation_responses']} 份听课评课表"
+        f"{n['submissions']} 份研修作业、{n['observation_responses']} 份听课评课表、"
+        f"{n['check_ins']} 条签到、{n['video_comments']} 条视频评论"
         "将归档到移除记录，不再显示、不再计入"
     ]
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.access import role_required
 
-from .. import selectors
+from .. import selectors, selectors_checkin, selectors_moments
 from ..access import get_activity_for, is_leader, is_member
 from ..forms import (
     DesignateForm,
@@ -16,7 +16,8 @@ from ..forms import (
     QuestionForm,
     VideoForm,
 )
-from ..models import Activity
+from ..forms_moments import VideoCommentForm
+from ..models import Activity, VideoComment
 from ..window import cycle_last_day, window_refusal
 from .common import VIEWER_ROLES
 
@@ -43,6 +44,7 @@ def activity_detail(request, activity_id):
         "entered": bool(participation and participation.entered_at),
     }
     ctx.update(KIND_CONTEXT[activity.kind](activity, user, member=member, leader=leader))
+    ctx["start_at"] = _start_at(request)
     return render(request, "activities/detail.html", ctx)
 
 
@@ -70,6 +72,7 @@ def _observation(activity, user, *, member, leader) -> dict:
     ctx = {"questions": selectors.observation_questions(activity=activity), "form_header": header}
     if member:
         ctx["my_response"] = selectors.observation_response_of(activity=activity, user=user)
+    ctx.update(moments_context(activity, user, member=member, leader=leader))
     if leader:
         header_fields = ("lesson_title", "teacher_name", "subject_grade", "taught_on")
         ctx["video_form"] = VideoForm(initial={"video_url": activity.video_url})
@@ -79,6 +82,25 @@ def _observation(activity, user, *, member, leader) -> dict:
         ctx["question_form"] = QuestionForm()
         ctx["response_count"] = selectors.observation_response_count(activity=activity)
     return ctx
+
+
+def moments_context(activity, user, *, member, leader) -> dict:
+    """Comments pinned to moments of the video: the leader reads all, a member
+    their own and, once their form is in, everyone's; others none."""
+    if not (member or leader):
+        return {}
+    return {
+        "moments": selectors_moments.video_comments_for(
+            activity=activity, user=user, leader=leader
+        ),
+        "comment_form": VideoCommentForm() if member else None,
+    }
+
+
+def _start_at(request) -> int | None:
+    """?t=750 opens the page with the video at that moment (a hotspot link)."""
+    value = request.GET.get("t", "")
+    return int(value) if value.isdigit() and int(value) <= VideoComment.MAX_SECOND else None
 
 
 def _offline(activity, user, *, member, leader) -> dict:
@@ -97,6 +119,10 @@ def _offline(activity, user, *, member, leader) -> dict:
         )
         ctx["leader_refusal"] = window_refusal(activity=activity, teacher=user, by_leader=True)
         ctx["evidence_too_early"] = timezone.localdate() < activity.held_on
+        ctx["checkin_sheet"] = selectors_checkin.checkin_sheet_of(activity=activity)
+        ctx["checkin_today"] = timezone.localdate() == activity.held_on
+    if member:
+        ctx["my_checkin"] = selectors_checkin.checkin_of(activity=activity, user=user)
     return ctx
 
 

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 from accounts.access import role_required
 from accounts.exports import sandbox, xlsx_response
 
-from .. import selectors
+from .. import selectors, selectors_moments
 from ..access import get_activity_for_leader, get_evidence_for_leader
-from ..exports import observation_responses_xlsx
+from ..exports import observation_xlsx
 from ..files import homework_zip_file
 from ..forms import DesignateForm, EvidenceForm, ObservationHeaderForm, QuestionForm, VideoForm
 from ..models import ObservationQuestion
@@ -127,16 +127,21 @@ def observation_results(request, activity_id):
             # each answer beside its question, for the card layout on a phone
             "responses": [(r, list(zip(questions, a, strict=True))) for r, a in summary.rows],
             "charts": _results_charts(summary),
+            # the moments of the video most commented on
+            "hotspots": selectors_moments.video_comment_hotspots(activity=activity),
         },
     )
 
 
 @role_required(*LEADER_ROLES)
 def observation_export(request, activity_id):
-    """Every 听课评课表 of the activity as .xlsx."""
-    activity = get_activity_for_leader(request.user, activity_id)
-    summary = selectors.observation_summary(activity=activity)
-    return xlsx_response(observation_responses_xlsx(summary), f"{activity.title}-听课评课表.xlsx")
+    """Every 听课评课表 of the activity and every moment comment, as .xlsx."""
+    activity = get_activity_for_leader(request.user, activity_id, write=False)
+    content = observation_xlsx(
+        summary=selectors.observation_summary(activity=activity),
+        comments=selectors_moments.video_comments_all(activity=activity),
+    )
+    return xlsx_response(content, f"{activity.title}-听课评课.xlsx")
 
 
 def _results_charts(summary) -> dict:
