@@ -81,7 +81,7 @@ def test_a_too_large_or_wrong_file_is_refused_before_uploading(
         ],
     )
     feedback = page.locator(".upload-feedback")
-    assert "超过了 5.0 MB 的上限" in feedback.inner_text()
+    assert "有 6.0 MB（6,291,456 字节），超过了 5 MB 的上限" in feedback.inner_text()
     assert page.eval_on_selector("input[type=file]", "el => el.files.length") == 0
     page.screenshot(path=screenshot_path("roster-import-too-large"), full_page=True)
 
