@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from accounts.models import Cycle
 from accounts.selectors import cycle_current
-from groups.models import ResearchGroup, SchoolSettings
+from groups.models import ResearchGroup
+from groups.selectors import one_activity_per_day
 
 from ..models import Activity, ObservationForm, Status, Topic
 from ..selectors import school_key_points
@@ -101,12 +102,7 @@ def _same_day_clash(
     Saving a draft checks every activity (a draft claims its day); publishing
     checks only published ones, so of two drafts left on one day while the rule
     was off, the first to be published wins and the other is refused."""
-    rule = (
-        SchoolSettings.objects.filter(school_id=group.school_id)
-        .values_list("one_activity_per_day", flat=True)
-        .first()
-    )
-    if rule is False:
+    if not one_activity_per_day(school_id=group.school_id):
         return None
     others = Activity.objects.filter(group=group, held_on=held_on).exclude(pk=exclude_pk)
     if published_only:

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
 from accounts.selectors import cycle_current
+from groups.selectors import one_activity_per_day
 
 from .. import selectors
 from ..access import (
@@ -150,7 +151,15 @@ def activity_new(request, topic_id):
         else:
             messages.success(request, f"活动《{activity.title}》已保存为草稿。")
             return redirect("activities:detail", activity.pk)
-    return render(request, "activities/activity_form.html", {"form": form, "topic": topic})
+    return render(
+        request,
+        "activities/activity_form.html",
+        {
+            "form": form,
+            "topic": topic,
+            "one_a_day": one_activity_per_day(school_id=topic.group.school_id),
+        },
+    )
 
 
 @role_required(*LEADER_ROLES)
@@ -178,7 +187,13 @@ def activity_edit(request, activity_id):
     return render(
         request,
         "activities/activity_form.html",
-        {"form": form, "topic": activity.topic, "activity": activity, "hours_locked": hours_locked},
+        {
+            "form": form,
+            "topic": activity.topic,
+            "activity": activity,
+            "hours_locked": hours_locked,
+            "one_a_day": one_activity_per_day(school_id=activity.group.school_id),
+        },
     )
 
 
