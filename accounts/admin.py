@@ -1,11 +1,47 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group, Permission
 
 from .models import Cycle, PasswordReset, Region, RegionRole, School, SchoolMembership, User
 
+# Django stores a model's four permissions with English names made at migrate
+# time ("Can change 研修周期"); the operator reads them in Chinese.
+PERMISSION_VERBS = {"add": "可添加", "change": "可修改", "delete": "可删除", "view": "可查看"}
+
+
+def permission_label(permission: Permission) -> str:
+    """ "人员与学校 | 研修周期 | 可修改研修周期" for Django's default permissions;
+    a custom permission keeps the name it was given."""
+    model = permission.content_type.model_class()
+    verb = permission.codename.split("_", 1)[0]
+    if model is None or permission.codename != f"{verb}_{model._meta.model_name}":
+        return str(permission)
+    if verb not in PERMISSION_VERBS:
+        return str(permission)
+    return f"{permission.content_type} | {PERMISSION_VERBS[verb]}{model._meta.verbose_name}"
+
+
+class ChinesePermissionsMixin:
+    """Permission choices (users' and groups') labelled in Chinese."""
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.remote_field.model is Permission:
+            field.label_from_instance = permission_label
+        return field
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(ChinesePermissionsMixin, BaseGroupAdmin):
+    pass
+
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ChinesePermissionsMixin, BaseUserAdmin):
     list_display = ("username", "real_name", "phone", "masked_id_number", "is_staff")
     search_fields = ("username", "real_name", "phone")
     fieldsets = BaseUserAdmin.fieldsets + (
