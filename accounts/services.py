@@ -159,6 +159,12 @@ def teacher_update(*, membership: SchoolMembership, data: TeacherData) -> bool:
         return False  # no transaction: a re-imported roster is mostly unchanged rows
     if changed_user and not person_within_school(school_id=membership.school_id, user=user):
         raise PersonBeyondSchool()
+    if "phone" in changed_user and user.username == user.phone:
+        # Teachers log in with their phone: a login made from the old number
+        # moves with it, so the old number no longer logs in and is free for
+        # its real owner (attack report 1 §6).
+        user_fields["username"] = data.phone
+        changed_user.append("username")
     for f in changed_user:
         setattr(user, f, user_fields[f])
     for f in changed_place:
