@@ -82,12 +82,14 @@ class SchoolMembershipAdmin(admin.ModelAdmin):
         "is_info_team",
         "is_teacher",
         "is_full_time",
+        "joined_at",
+        "added_by",
         "removed_at",
     )
     list_filter = ("is_school_admin", "is_info_team", "is_full_time")
     search_fields = ("user__real_name", "user__phone", "school__name")
-    list_select_related = ("user", "school")
-    raw_id_fields = ("user", "school")
+    list_select_related = ("user", "school", "added_by")
+    raw_id_fields = ("user", "school", "added_by")
 
 
 @admin.register(RegionRole)

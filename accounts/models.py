@@ -148,6 +148,16 @@ class SchoolMembership(models.Model):
     stage = models.CharField("学段", max_length=20, blank=True)
     joined_at = models.DateTimeField("加入时间", default=timezone.now)
     removed_at = models.DateTimeField("移除时间", null=True, blank=True)
+    # Who placed the person in the school (添加教师, a roster import): the audit
+    # of who attached whom. Empty for places made by the operator or the demo.
+    added_by = models.ForeignKey(
+        "User",
+        verbose_name="添加人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="places_added",
+    )
 
     objects = ActiveMembershipQuerySet.as_manager()
 

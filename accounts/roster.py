@@ -256,7 +256,7 @@ def _check(school: School, rows: list[_Row], errors: list[RowError]) -> _Plan:
     return plan
 
 
-def roster_import(*, school: School, uploaded) -> ImportResult:
+def roster_import(*, school: School, uploaded, by: User | None = None) -> ImportResult:
     """Checks every row, then imports all of them in one transaction, or none.
 
     Two imports of the same file at once (a double click, a retried upload):
@@ -266,7 +266,7 @@ def roster_import(*, school: School, uploaded) -> ImportResult:
     for attempt in (1, 2):
         try:
             with transaction.atomic():
-                return _import(school, parsed)
+                return _import(school, parsed, by)
         except IntegrityError as exc:
             if attempt == 2:
                 raise RosterFileError(
@@ -275,7 +275,7 @@ def roster_import(*, school: School, uploaded) -> ImportResult:
     raise AssertionError("unreachable")
 
 
-def _import(school: School, parsed: list[tuple[int, dict]]) -> ImportResult:
+def _import(school: School, parsed: list[tuple[int, dict]], by: User | None) -> ImportResult:
     result = ImportResult()
     rows = []
     for number, cells in parsed:
@@ -290,7 +290,7 @@ def _import(school: School, parsed: list[tuple[int, dict]]) -> ImportResult:
         return result
     if not rows:
         raise RosterFileError("文件中没有教师数据。")
-    added = teachers_add(school=school, rows=plan.new)
+    added = teachers_add(school=school, rows=plan.new, by=by)
     result.passwords = added.passwords
     result.created = len(added.passwords)
     result.attached = len(added.existing)

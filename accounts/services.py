@@ -62,12 +62,15 @@ def _new_user(data: TeacherData, password: str) -> User:
 
 
 @transaction.atomic
-def teachers_add(*, school: School, rows: list[TeacherData]) -> TeachersAdded:
+def teachers_add(
+    *, school: School, rows: list[TeacherData], by: User | None = None
+) -> TeachersAdded:
     """Adds teachers to the school: new people get an account with a random
     initial password; people already on the platform (transferred, no place
     and no role anywhere else) are attached with their own name, phone and
-    password unchanged, since the school's data must never overwrite them.
-    A few queries for any number of rows (a roster import).
+    password unchanged, since the school's data must never overwrite them, and
+    are told so in their inbox. Each place records who added it (`by`). A few
+    queries for any number of rows (a roster import).
 
     Raises PersonBeyondSchool for anyone the school may not attach, and
     IntegrityError when another request added the same person meanwhile."""
@@ -87,9 +90,13 @@ def teachers_add(*, school: School, rows: list[TeacherData]) -> TeachersAdded:
                 is_full_time=d.is_full_time,
                 subject=d.subject,
                 stage=d.stage,
+                added_by=by,
             )
             for d in rows
         ]
+    )
+    _tell_transferred(
+        school=school, users=[known[d.id_number] for d in rows if d.id_number in known], by=by
     )
     return TeachersAdded(
         memberships=memberships,
@@ -98,12 +105,28 @@ def teachers_add(*, school: School, rows: list[TeacherData]) -> TeachersAdded:
     )
 
 
-def teacher_add(*, school: School, data: TeacherData) -> TeachersAdded | None:
+def _tell_transferred(*, school: School, users: list[User], by: User | None) -> None:
+    """A person already on the platform learns that a school placed them on its
+    roster (attack report 1 §7): moving someone is never silent."""
+    who = f"（操作人：{by.display_name}）" if by is not None else ""
+    notify(
+        users=users,
+        message=(
+            f"{school.name}于 {timezone.localtime():%Y-%m-%d %H:%M} 将你加入了本校教师名单{who}。"
+            "你的账号、姓名、手机号和密码不变。如有疑问，请联系该校管理员。"
+        ),
+        kind="school_joined",
+    )
+
+
+def teacher_add(
+    *, school: School, data: TeacherData, by: User | None = None
+) -> TeachersAdded | None:
     """Adds one teacher (see teachers_add). Returns None when the same person
     was added to the school by a request running at the same moment (a double
     click): the first request's page shows the password, this one adds nothing."""
     try:
-        return teachers_add(school=school, rows=[data])
+        return teachers_add(school=school, rows=[data], by=by)
     except IntegrityError:
         if (
             SchoolMembership.objects.active()

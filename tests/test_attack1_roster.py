@@ -63,3 +63,52 @@ def test_a_staff_login_name_that_is_not_the_phone_stays(cast, as_user):
     )
     cast.teacher.refresh_from_db()
     assert (cast.teacher.phone, cast.teacher.username) == ("13712349993", username)
+
+
+# ---- §7: a person moved into a school is told, and who did it is kept -------------------
+
+
+def test_a_person_added_by_id_number_is_told_and_the_place_records_who_added_them(cast, as_user):
+    from accounts.models import Notification, SchoolMembership
+
+    from . import factories as f
+
+    moved = f.person("调入的老师")  # on the platform, placed nowhere (removed by a former school)
+    response = _add_teacher(
+        as_user(cast.school_admin), name="调入的老师", phone=moved.phone, id_number=moved.id_number
+    )
+    assert response.status_code == 302
+    place = SchoolMembership.objects.get(user=moved, removed_at__isnull=True)
+    assert (place.school, place.added_by) == (cast.school, cast.school_admin)
+    notice = Notification.objects.get(user=moved, kind="school_joined")
+    assert f"{cast.school.name}于" in notice.message
+    assert "将你加入了本校教师名单（操作人：赵校管）" in notice.message
+
+
+def test_a_person_moved_in_by_a_roster_import_is_told_too(cast, as_user):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    from accounts.models import Notification, SchoolMembership
+
+    from . import factories as f
+
+    moved = f.person("导入调入的老师")
+    fresh = ["新老师", "13712340077", make_id_number(9077), "语文", "小学", "是"]
+    book = Workbook()
+    book.active.append(["姓名", "手机号", "身份证号", "学科", "学段", "是否专任教师"])
+    book.active.append([moved.real_name, moved.phone, moved.id_number, "数学", "小学", "是"])
+    book.active.append(fresh)
+    out = io.BytesIO()
+    book.save(out)
+    response = as_user(cast.school_admin).post(
+        reverse("accounts:roster_import"), {"file": SimpleUploadedFile("名单.xlsx", out.getvalue())}
+    )
+    assert "导入完成" in response.content.decode()
+    places = SchoolMembership.objects.filter(school=cast.school, added_by=cast.school_admin)
+    assert set(places.values_list("user__real_name", flat=True)) == {"导入调入的老师", "新老师"}
+    assert Notification.objects.filter(user=moved, kind="school_joined").count() == 1
+    # A brand-new person gets an initial password from the admin, not a notice.
+    assert not Notification.objects.filter(user__real_name="新老师").exists()

@@ -12,9 +12,7 @@ from . import factories_activities as fa
 pytestmark = pytest.mark.django_db
 
 
-def test_withdrawn_evidence_is_gone_for_members_and_kept_for_leader_and_school_admin(
-    cast, as_user
-):
+def test_withdrawn_evidence_is_gone_for_members_and_kept_for_leader_and_school_admin(cast, as_user):
     s = fa.group_setup(cast)
     a = fa.activity(s, "offline", hours=2)
     kept = services.evidence_add(

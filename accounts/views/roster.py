@@ -58,7 +58,7 @@ def teacher_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.teacher_data()
         try:
-            added = teacher_add(school=school, data=data)
+            added = teacher_add(school=school, data=data, by=request.user)
         except PersonBeyondSchool as exc:  # became so since the form was checked
             form.add_error("id_number", str(exc))
         else:
@@ -144,7 +144,9 @@ def roster_import_view(request):
     result = None
     if request.method == "POST" and form.is_valid():
         try:
-            result = roster_import(school=school, uploaded=form.cleaned_data["file"])
+            result = roster_import(
+                school=school, uploaded=form.cleaned_data["file"], by=request.user
+            )
         except RosterFileError as exc:
             form.add_error("file", str(exc))
         else:
