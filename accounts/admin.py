@@ -3,7 +3,16 @@ from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group, Permission
 
-from .models import Cycle, PasswordReset, Region, RegionRole, School, SchoolMembership, User
+from .models import (
+    Cycle,
+    IdNumberRefusal,
+    PasswordReset,
+    Region,
+    RegionRole,
+    School,
+    SchoolMembership,
+    User,
+)
 
 # Django stores a model's four permissions with English names made at migrate
 # time ("Can change 研修周期"); the operator reads them in Chinese.
@@ -106,6 +115,25 @@ class PasswordResetAdmin(admin.ModelAdmin):
     list_display = ("user", "by", "school", "at")
     list_select_related = ("user", "by", "school")
     search_fields = ("user__real_name", "by__real_name", "school__name")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IdNumberRefusal)
+class IdNumberRefusalAdmin(admin.ModelAdmin):
+    """The audit of ID numbers schools were refused (attack report 1 §1): read-only."""
+
+    list_display = ("at", "school", "by", "masked_id_number", "via")
+    list_filter = ("via",)
+    list_select_related = ("school", "by")
+    search_fields = ("school__name", "by__real_name")
 
     def has_add_permission(self, request):
         return False

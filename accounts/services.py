@@ -10,7 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .access import BEYOND_SCHOOL_MESSAGE, people_beyond_school, person_within_school
-from .models import PasswordReset, School, SchoolMembership, User
+from .idnumbers import mask_id_number
+from .models import IdNumberRefusal, PasswordReset, School, SchoolMembership, User
 from .notices import notify
 from .passwords import password_generate, password_hash_initial
 
@@ -20,6 +21,67 @@ class PersonBeyondSchool(Exception):
 
     def __init__(self, message: str = BEYOND_SCHOOL_MESSAGE):
         super().__init__(message)
+
+
+# ---- the ID-number oracle (attack report 1 §1) ---------------------------------------
+#
+# "This number belongs to someone the school may not touch" cannot go unsaid:
+# ID numbers are unique and an outsider may not be attached. But each such
+# answer tells that the number exists on the platform, so a school gets a small
+# number of them a day; beyond it nothing is checked at all that day.
+
+ID_REFUSALS_PER_DAY = 10
+ID_CHECKS_SPENT = (
+    "今天本校已多次填写不由本校管理的人员的身份证号，为保护个人信息，今天不能再按身份证号"
+    "添加、修改或导入教师。请明天再试；如确需办理，请联系区县教育局管理员（教育局）。"
+)
+
+
+@dataclass(frozen=True)
+class IdScreen:
+    # Nothing may be said about any of the numbers today (the budget is used up,
+    # or these numbers would exceed it): the caller refuses as a whole.
+    spent: bool = False
+    # The numbers that belong to people the school may not touch; each refusal
+    # is recorded. Within the budget the caller may say so, row by row.
+    beyond: frozenset[str] = frozenset()
+
+
+def _day_start():
+    return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+@transaction.atomic
+def id_numbers_screen(*, school: School, by: User | None, id_numbers, via: str) -> IdScreen:
+    """Before a roster form or import says anything about ID numbers: count
+    and record the ones it would refuse because they belong to someone the
+    school may not touch (people_beyond_school, not its own teachers). The
+    whole set is judged before anything is reported, so the answer never
+    depends on the order of the rows.
+
+    Why the lock: the school row is locked while counting and recording, so
+    twenty requests at once cannot each find budget left."""
+    list(School.objects.select_for_update().filter(pk=school.pk).values_list("pk"))
+    used = IdNumberRefusal.objects.filter(school=school, at__gte=_day_start()).count()
+    if used >= ID_REFUSALS_PER_DAY:
+        return IdScreen(spent=True)
+    holders = dict(
+        User.objects.filter(id_number__in=set(id_numbers)).values_list("pk", "id_number")
+    )
+    own = set(
+        SchoolMembership.objects.active()
+        .filter(school=school, user_id__in=holders)
+        .values_list("user_id", flat=True)
+    )
+    beyond = people_beyond_school(school_id=school.pk, user_ids=holders) - own
+    refused = frozenset(holders[pk] for pk in beyond)
+    IdNumberRefusal.objects.bulk_create(
+        [
+            IdNumberRefusal(school=school, by=by, masked_id_number=mask_id_number(n), via=via)
+            for n in sorted(refused)
+        ]
+    )
+    return IdScreen(spent=used + len(refused) > ID_REFUSALS_PER_DAY, beyond=refused)
 
 
 @dataclass

@@ -8,6 +8,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.DISTRICT_ADMIN: [
         ("学校", "accounts:district_schools"),
         ("调岗移除记录", "groups:district_removals"),
+        ("身份证号拒绝记录", "accounts:district_id_refusals"),
         ("学时登记", "hours:district"),
     ],
     Role.EXPERT: [],

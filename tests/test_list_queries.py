@@ -531,3 +531,29 @@ def test_district_schools_export(world, fixed):
         grow,
         lambda p: p.count("导出学校"),
     )
+
+
+def test_district_id_refusals(world, fixed):
+    """Attack report 1 §1: the audit of ID numbers the district's schools were refused."""
+    from accounts.models import IdNumberRefusal
+
+    cast = world.cast
+    IdNumberRefusal.objects.create(
+        school=cast.school, by=cast.school_admin, masked_id_number="440402*******", via="import"
+    )
+
+    def grow():
+        for i in range(10):
+            school = f.school(cast.district, f"拒绝记录学校{i}")
+            IdNumberRefusal.objects.create(
+                school=school, by=cast.school_admin, masked_id_number="440402*******", via="form"
+            )
+
+    # + the region (the scope), the count, one page of rows (school, actor)
+    fixed(
+        login(cast.district_admin),
+        reverse("accounts:district_id_refusals"),
+        REQUEST + UNREAD + 3,
+        grow,
+        lambda p: p.count("拒绝记录学校"),
+    )

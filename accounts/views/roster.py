@@ -54,7 +54,7 @@ def roster_list(request):
 @role_required(Role.SCHOOL_ADMIN)
 def teacher_create(request):
     school = get_school_for(request.grant, request.grant.school_id)
-    form = TeacherForm(request.POST or None, school=school)
+    form = TeacherForm(request.POST or None, school=school, by=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.teacher_data()
         try:
@@ -90,7 +90,9 @@ def teacher_create(request):
 @role_required(Role.SCHOOL_ADMIN)
 def teacher_edit(request, membership_id: int):
     membership = get_staff_member(request.grant, membership_id)
-    form = TeacherForm(request.POST or None, school=membership.school, membership=membership)
+    form = TeacherForm(
+        request.POST or None, school=membership.school, by=request.user, membership=membership
+    )
     if request.method == "POST" and form.is_valid():
         if teacher_update(membership=membership, data=form.teacher_data()):
             messages.success(request, f"已保存 {membership.user.real_name} 的信息。")
