@@ -60,3 +60,24 @@ def window_refusal(
     if not by_leader and today < activity.opens_on:
         return f"该活动将于 {_d(activity.opens_on)} 开放。"
     return None
+
+
+def cycle_ended_refusal(
+    *, cycle, doing: str, activity: Activity | None = None, teacher=None, today=None
+) -> str | None:
+    """Why nothing more happens in `cycle` today: after the cycle ends nothing
+    is credited or reversed through its activities and nothing new is created
+    in it (DESIGN §2 Time); None while it runs. `doing` says what is refused
+    ("确认学时", "新建研修专题"). With an activity and a teacher, that teacher's
+    own last day counts (cycle_last_day: an extension moves it for them only).
+
+    For what window_refusal does not cover: confirming a claim, creating and
+    publishing topics and activities."""
+    today = today or timezone.localdate()
+    if activity is not None:
+        last = cycle_last_day(activity=activity, teacher=teacher)
+    else:
+        last = cycle.ends_on
+    if today > last:
+        return f"研修周期“{cycle.name}”已于 {_d(last)} 结束，不能再{doing}。"
+    return None

@@ -7,6 +7,7 @@ from .checkin import (
     checkin_scan,
     checkin_sheet_evidence,
 )
+from .claims import claim_confirm
 from .common import ActivityError
 from .completion import (
     participation_complete,
@@ -55,6 +56,7 @@ __all__ = [
     "activity_delete",
     "activity_publish",
     "activity_update",
+    "claim_confirm",
     "evidence_add",
     "evidence_withdraw",
     "homework_submit",

@@ -15,7 +15,7 @@ from hours.services import hours_reverse, teacher_place_lock
 from ..files import EVIDENCE, UploadRefused, check_upload
 from ..models import Activity, Evidence, Participation
 from ..selectors import evidence_would_credit
-from ..window import closed_on, window_refusal
+from ..window import window_refusal
 from .common import ActivityError, create_once, require_kind, require_live_group, require_window
 from .completion import participation_complete, participations_uncomplete
 
@@ -25,14 +25,12 @@ def _require_leader_window(activity: Activity, by) -> None:
     require_window(activity, by, by_leader=True)
 
 
-def _require_not_closed(activity: Activity) -> None:
-    # Withdrawing and undesignating correct a record (they never credit), so
-    # only an archived group or a closed activity stops them.
+def _require_not_closed(activity: Activity, teacher) -> None:
+    # Withdrawing and undesignating correct a record, and may reverse credits:
+    # an archived group, a closed activity or the cycle's end (for `teacher`,
+    # whose hours would change) stops them (activities.window).
     require_live_group(activity.group)
-    if activity.status == "closed":
-        raise ActivityError(
-            f"该活动已于 {closed_on(activity):%Y-%m-%d} 结束，参与组员和佐证材料不能再修改。"
-        )
+    require_window(activity, teacher, by_leader=True)
 
 
 def _has_evidence(activity: Activity) -> bool:
@@ -151,7 +149,7 @@ def evidence_withdraw(*, evidence: Evidence, by) -> int:
     if evidence.withdrawn_at is not None:
         return 0
     activity = evidence.activity
-    _require_not_closed(activity)
+    _require_not_closed(activity, by)
     evidence.withdrawn_at = timezone.now()
     evidence.withdrawn_by = by
     evidence.save(update_fields=["withdrawn_at", "withdrawn_by"])
@@ -171,7 +169,7 @@ def participant_undesignate(*, activity: Activity, by, user) -> bool:
     ledger reverses that one credit (with the leader as actor and the reason),
     the other participants keep theirs. Returns True if a credit was reversed."""
     require_kind(activity, Activity.Kind.OFFLINE)
-    _require_not_closed(activity)
+    _require_not_closed(activity, user)
     participation = (
         Participation.objects.select_for_update(of=("self",))  # not the user row
         .filter(activity=activity, user=user)

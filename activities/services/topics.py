@@ -12,6 +12,7 @@ from groups.selectors import one_activity_per_day
 
 from ..models import Activity, ObservationForm, Status, Topic
 from ..selectors import school_key_points
+from ..window import cycle_ended_refusal
 from .common import ActivityError, create_once, require_live_group
 from .notifications import notify_group_members
 from .observation import observation_form_default
@@ -29,6 +30,13 @@ def _cycle_for(day: datetime.date) -> Cycle:
     if cycle is None:
         raise ActivityError("平台尚未设置研修周期，暂不能安排活动。")
     return cycle
+
+
+def _require_cycle_running(cycle: Cycle, doing: str) -> None:
+    # After the cycle ends nothing new is created in it (activities.window).
+    refusal = cycle_ended_refusal(cycle=cycle, doing=doing)
+    if refusal:
+        raise ActivityError(refusal)
 
 
 def _check_points(*, group, cycle, key_points) -> list:
@@ -61,6 +69,7 @@ def topic_create(
     topic the first request made."""
     require_live_group(group)
     cycle = _cycle_for(timezone.localdate())
+    _require_cycle_running(cycle, "新建研修专题")
     points = _check_points(group=group, cycle=cycle, key_points=key_points)
     topic, created = create_once(
         Topic,
@@ -88,6 +97,7 @@ def topic_publish(*, topic: Topic, by) -> Topic:
     require_live_group(topic.group)
     if topic.is_published:
         return topic
+    _require_cycle_running(topic.cycle, "发布研修专题")
     topic.status = Status.PUBLISHED
     topic.published_at = timezone.now()
     topic.save(update_fields=["status", "published_at"])
@@ -178,6 +188,7 @@ def activity_create(
         raise ActivityError("请选择活动类型。")
     group = topic.group
     require_live_group(group)
+    _require_cycle_running(topic.cycle, "新建研修活动")
     hours = _hours_for(kind, hours_value)
     _check_dates(cycle=topic.cycle, held_on=held_on, opens_on=opens_on, closes_on=closes_on)
     _lock_group(group)
@@ -292,6 +303,7 @@ def activity_publish(*, activity: Activity, by) -> Activity:
     activity.refresh_from_db(fields=["status", "held_on"])
     if activity.status == Status.PUBLISHED:
         return activity
+    _require_cycle_running(activity.cycle, "发布研修活动")
     _refuse_clash(
         group=activity.group, held_on=activity.held_on, exclude_pk=activity.pk, published_only=True
     )

@@ -122,8 +122,11 @@ def topic_edit(request, topic_id):
 @role_required(*LEADER_ROLES)
 def topic_publish_view(request, topic_id):
     topic = get_topic_for_leader(request.user, topic_id)
-    topic_publish(topic=topic, by=request.user)
-    messages.success(request, f"研修专题《{topic.title}》已发布。")
+    run_service(
+        request,
+        lambda: topic_publish(topic=topic, by=request.user),
+        success=f"研修专题《{topic.title}》已发布。",
+    )
     return redirect("activities:group", topic.group_id)
 
 
