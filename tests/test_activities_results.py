@@ -68,12 +68,8 @@ def chart_data(body: str, element_id: str) -> dict:
 def test_each_scored_question_shows_its_average_and_spread(s, as_user, answered):
     body = as_user(s.leader).get(results(answered)).content.decode()
     # In words (the table every reader gets)...
-    assert (
-        '平均 <strong>8.5</strong> / 10（最低 7，最高 10）' in body
-    )
-    assert (
-        '平均 <strong>8.0</strong> / 10（最低 8，最高 8）' in body
-    )
+    assert "平均 <strong>8.5</strong> / 10（最低 7，最高 10）" in body
+    assert "平均 <strong>8.0</strong> / 10（最低 8，最高 8）" in body
     # ...and as bars: the averages, with a lowest–highest whisker each.
     chart = chart_data(body, "chart-scores")
     assert chart["series"][0]["data"] == [8.5, 8.0, 7.5, 3.5, 1.5]
