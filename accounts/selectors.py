@@ -70,3 +70,14 @@ def id_refusals_visible_to(grant: Grant):
     if grant.role == Role.DISTRICT_ADMIN:
         return qs.filter(school__in=schools_visible_to(grant).values("pk"))
     return qs.none()
+
+
+def places_joined_on(*, school_id: int, user_ids) -> dict:
+    """{user id: the day (Asia/Shanghai) their active place in the school began},
+    for those of `user_ids` who hold one. One query."""
+    rows = (
+        SchoolMembership.objects.active()
+        .filter(school_id=school_id, user_id__in=list(user_ids))
+        .values_list("user_id", "joined_at")
+    )
+    return {uid: timezone.localdate(joined) for uid, joined in rows}

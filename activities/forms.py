@@ -77,10 +77,22 @@ class ActivityForm(OnceForm):
         required=False,
     )
 
-    def __init__(self, *args, kind: str | None = None, hours_locked: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        kind: str | None = None,
+        hours_locked: bool = False,
+        date_locked: str = "",
+        **kwargs,
+    ):
         """`kind`: the type of the activity being edited (it can no longer
-        change); `hours_locked`: someone has completed it, so its hours stay."""
+        change); `hours_locked`: someone has completed it, so its hours stay;
+        `date_locked`: why its date stays (evidence or credits stand), shown
+        beside the read-only date (the service refuses a changed one)."""
         super().__init__(*args, **kwargs)
+        if date_locked:
+            self.fields["held_on"].widget.attrs["readonly"] = True
+            self.fields["held_on"].help_text = date_locked
         if kind is not None:
             del self.fields["kind"]
         elif self.is_bound:
@@ -165,6 +177,9 @@ class DesignateForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "请至少选择一名组员。"},
     )
+    # Once evidence stands, designating credits at once: the confirmation page
+    # (activities/designate_confirm.html) sends the number the leader ticked.
+    confirm_credit = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)

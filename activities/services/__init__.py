@@ -27,12 +27,14 @@ from .observation import (
     observation_video_set,
 )
 from .offline import (
+    CreditUnconfirmed,
     evidence_add,
     evidence_withdraw,
     participant_undesignate,
     participants_designate,
 )
 from .topics import (
+    DATE_LOCKED,
     activity_close,
     activity_create,
     activity_delete,
@@ -46,6 +48,7 @@ from .topics import (
 
 __all__ = [
     "ActivityError",
+    "DATE_LOCKED",
     "checkin_close",
     "checkin_manual",
     "checkin_open",
@@ -57,6 +60,7 @@ __all__ = [
     "activity_publish",
     "activity_update",
     "claim_confirm",
+    "CreditUnconfirmed",
     "evidence_add",
     "evidence_withdraw",
     "homework_submit",

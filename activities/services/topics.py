@@ -11,7 +11,7 @@ from groups.models import ResearchGroup
 from groups.selectors import one_activity_per_day
 
 from ..models import Activity, ObservationForm, Status, Topic
-from ..selectors import school_key_points
+from ..selectors import activity_date_locked, school_key_points
 from ..window import cycle_ended_refusal
 from .common import ActivityError, create_once, require_live_group
 from .notifications import notify_group_members
@@ -219,6 +219,13 @@ def activity_create(
     return activity
 
 
+# Said on the edit page beside the date, and as the refusal of a changed date.
+DATE_LOCKED = (
+    "该活动已上传佐证材料或已有组员计入学时，活动日期（{day}）不能再修改："
+    "佐证材料证明活动在这一天已经开展。"
+)
+
+
 @transaction.atomic
 def activity_update(
     *,
@@ -242,6 +249,8 @@ def activity_update(
     ):
         raise ActivityError("已有教师完成此活动，不能再修改学时。")
     _check_dates(cycle=activity.cycle, held_on=held_on, opens_on=opens_on, closes_on=closes_on)
+    if held_on != activity.held_on and activity_date_locked(activity=activity):
+        raise ActivityError(DATE_LOCKED.format(day=f"{activity.held_on:%Y-%m-%d}"))
     if held_on != activity.held_on:
         _lock_group(activity.group)
         _refuse_clash(group=activity.group, held_on=held_on, exclude_pk=activity.pk)

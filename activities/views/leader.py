@@ -18,6 +18,7 @@ from ..access import (
 from ..forms import ActivityForm, TopicForm
 from ..models import Activity
 from ..services import (
+    DATE_LOCKED,
     ActivityError,
     activity_close,
     activity_create,
@@ -175,8 +176,17 @@ def activity_edit(request, activity_id):
     hours_locked = activity.kind == Activity.Kind.OFFLINE and selectors.activity_has_completions(
         activity=activity
     )
+    date_locked = (
+        DATE_LOCKED.format(day=f"{activity.held_on:%Y-%m-%d}")
+        if selectors.activity_date_locked(activity=activity)
+        else ""
+    )
     form = ActivityForm(
-        request.POST or None, initial=initial, kind=activity.kind, hours_locked=hours_locked
+        request.POST or None,
+        initial=initial,
+        kind=activity.kind,
+        hours_locked=hours_locked,
+        date_locked=date_locked,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -195,6 +205,7 @@ def activity_edit(request, activity_id):
             "topic": activity.topic,
             "activity": activity,
             "hours_locked": hours_locked,
+            "date_locked": date_locked,
             "one_a_day": one_activity_per_day(school_id=activity.group.school_id),
         },
     )
