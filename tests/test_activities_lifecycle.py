@@ -52,7 +52,7 @@ class TestClosing:
         member.post(reverse("activities:join", args=[discussion.pk]))
         member.post(
             reverse("activities:post_new", args=[discussion.pk]),
-            {"body": "分层作业让每个学生都有收获，效果明显。"},
+            {**fa.once(), "body": "分层作业让每个学生都有收获，效果明显。"},
         )
         assert recorded(cast, s.member) == 2 + 6
         leader = as_user(s.leader)

@@ -43,3 +43,24 @@ def test_twenty_simultaneous_probes_get_at_most_the_days_ten_answers(cast):
     assert sum(SPENT in a and BEYOND not in a for a in answers) == 10
     assert IdNumberRefusal.objects.filter(school=cast.school).count() == 10
     assert not User.objects.filter(real_name__startswith="试探").exists()
+
+
+def test_twenty_simultaneous_posts_without_the_forms_token_store_nothing(cast):
+    from activities.models import Post
+
+    from . import factories_activities as fa
+
+    s = fa.group_setup(cast)
+    a = fa.activity(s, "discussion")
+    client = login(s.member)
+    client.post(reverse("activities:join", args=[a.pk]))
+    url = reverse("activities:post_new", args=[a.pk])
+    data = {"body": "没有表单令牌、同时发送二十次的同一条观点"}  # the tester's requests
+
+    def send():
+        response = login(s.member).post(url, data, follow=True)
+        return " ".join(str(m) for m in response.context["messages"])
+
+    answers = run_at_once(*[send] * N)
+    assert all("页面已过期，请刷新后再提交" in a for a in answers)
+    assert not Post.objects.filter(activity=a).exists()

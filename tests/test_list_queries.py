@@ -343,7 +343,8 @@ def test_offline_page_with_participants_and_evidence(world, fixed):
 
     def grow():
         made = joined_members(world, 10, "线下老师")
-        services.participants_designate(activity=a, by=leader, users=made)
+        # Evidence stands: the leader confirms the ten credits (attack report 1 §2).
+        services.participants_designate(activity=a, by=leader, users=made, confirmed=len(made))
         for i in range(5):
             services.evidence_add(
                 activity=a,

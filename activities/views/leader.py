@@ -102,7 +102,7 @@ def topic_edit(request, topic_id):
         "description": topic.description,
         "key_points": topic.key_points.all(),
     }
-    form = TopicForm(request.POST or None, initial=initial, points=points)
+    form = TopicForm(request.POST or None, initial=initial, points=points, once=False)
     if request.method == "POST" and form.is_valid():
         try:
             data = {k: v for k, v in form.cleaned_data.items() if k != "request_token"}
@@ -187,6 +187,7 @@ def activity_edit(request, activity_id):
         kind=activity.kind,
         hours_locked=hours_locked,
         date_locked=date_locked,
+        once=False,
     )
     if request.method == "POST" and form.is_valid():
         try:
