@@ -23,7 +23,10 @@ from accounts.demo_ids import make_id_number
 from accounts.models import School, SchoolMembership, User
 from accounts.roles import Role, grants_for
 from activities import services
+from activities.checkin_codes import checkin_token
 from activities.models import Evidence, ObservationQuestion, Post, SubmissionFile
+from assessment.models import AbilitySummary, EvaluationEvidence, ImprovementPlan
+from assessment.services import case_create
 from groups.models import GroupMember, ResearchGroup
 from groups.services import teacher_remove
 from hours.models import HoursClaim
@@ -158,6 +161,8 @@ def build(cast) -> World:
         reason="调往外校",
     )
 
+    assessed = _assessment(cast, s)
+
     here, there = cast.district, cast.other_district
     pure_here = {role: pure(role, cast, cast.school, here) for role in Role}
     pure_there = {
@@ -178,6 +183,8 @@ def build(cast) -> World:
         "group_member": GroupMember.objects.get(group=s.group, user=member2),
         "designated": member,
         "claim": HoursClaim.objects.get(teacher=leader),
+        "checkin_token": checkin_token(activity_id=offline.pk),
+        **assessed,
     }
     people = {
         "leader": leader,
@@ -201,6 +208,35 @@ def build(cast) -> World:
     )
 
 
+def _assessment(cast, s) -> dict:
+    """The member's materials (a plan, three points with a summary each, an
+    evaluation handed in) and the group's typical case."""
+    from . import factories_assessment as fm
+
+    chosen = s.points[:3]
+    fm.complete(cast, s.member, chosen)
+    evaluation = fm.submit_evaluation(cast, s.member, chosen[0])
+    case = case_create(
+        group=s.group,
+        cycle=cast.cycle,
+        by=s.leader,
+        title="秋天的雨",
+        design=fm.upload("设计.pdf"),
+        recording="file",
+        recording_upload=fm.upload("实录.mp4", fm.MP4),
+    )
+    return {
+        "point": chosen[0],
+        "plan": ImprovementPlan.objects.get(teacher=s.member),
+        "summary": AbilitySummary.objects.filter(teacher=s.member).first(),
+        "evaluation": evaluation,
+        "evaluation_item": EvaluationEvidence.objects.filter(
+            evaluation=evaluation, file__gt=""
+        ).first(),
+        "case": case,
+    }
+
+
 # Which world object a URL keyword names, unless the ladder entry says otherwise.
 DEFAULT_OBJECTS = {
     "activity_id": "discussion",
@@ -214,6 +250,13 @@ DEFAULT_OBJECTS = {
     "member_id": "group_member",
     "user_id": "designated",
     "claim_id": "claim",
+    "token": "checkin_token",
+    "point_id": "point",
+    "plan_id": "plan",
+    "summary_id": "summary",
+    "evaluation_id": "evaluation",
+    "item_id": "evaluation_item",
+    "case_id": "case",
 }
 
 
