@@ -35,7 +35,10 @@ class Notice:
 
 
 def _inbox(rows: list[Notification]) -> None:
-    Notification.objects.bulk_create(rows, batch_size=500)
+    # One multi-row INSERT however many people (a school's reminders are a few
+    # hundred): PostgreSQL takes them in one statement; on SQLite Django splits
+    # it by that database's 999-parameter limit.
+    Notification.objects.bulk_create(rows)
 
 
 @cache

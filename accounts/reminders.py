@@ -151,7 +151,6 @@ def reminders_send(*, items: Iterable[Due], by=None, today: datetime.date | None
                 for u, k in keys
             ],
             ignore_conflicts=True,
-            batch_size=1000,
         )
         mine = set(Reminder.objects.filter(batch=batch).values_list("user_id", "kind"))
         notify(

@@ -33,7 +33,9 @@ def activity_detail(request, activity_id):
     member = is_member(user, activity.group)
     participation = selectors.participation_of(activity=activity, user=user) if member else None
     # A member's own extension (延期) moves their dates on this page and in every check.
-    extended = extended_until(activity=activity, teacher=user) if member else None
+    # (None for offline activities: the leader's evidence completes them, never extended.)
+    online = activity.kind != Activity.Kind.OFFLINE
+    extended = extended_until(activity=activity, teacher=user) if member and online else None
     refusal = window_refusal(activity=activity, teacher=user, extended=extended)
     ctx = {
         "activity": activity,
