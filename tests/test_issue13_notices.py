@@ -87,7 +87,7 @@ def test_a_further_channel_plugs_in_through_the_setting(
                 Notice(cast.teacher2.pk, "消息二"),
             ]
         )
-    assert CAPTURED == [(cast.teacher.pk, "各人不同的消息一"), (cast.teacher2.pk, "消息二")]
+    assert [(cast.teacher.pk, "各人不同的消息一"), (cast.teacher2.pk, "消息二")] == CAPTURED
 
 
 def test_a_reminder_from_the_list_is_mailed_too(

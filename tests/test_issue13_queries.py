@@ -10,13 +10,33 @@ from django.urls import reverse
 
 from accounts.reminders import Due, reminders_send
 from activities.models import Extension
-from groups.models import GroupMember
 
-from . import factories_activities as fa
+from . import world as w
 from .conftest import login
-from .test_list_queries import REQUEST, UNREAD, as_role, fixed, teachers, world  # noqa: F401
+from .test_list_queries import REQUEST, UNREAD, as_role, body, teachers
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(cast):
+    return w.build(cast)
+
+
+@pytest.fixture
+def fixed(django_assert_num_queries):
+    """fixed(client, url, n, grow, count): as in tests/test_list_queries.py."""
+
+    def check(client, url, n, grow, count):
+        assert client.get(url).status_code == 200
+        with django_assert_num_queries(n):
+            small = client.get(url)
+        grow()
+        with django_assert_num_queries(n):
+            large = client.get(url)
+        assert count(body(large)) > count(body(small))
+
+    return check
 
 
 def _extend_and_remind(world, made, activity=None):
