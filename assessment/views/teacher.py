@@ -183,6 +183,7 @@ def points_edit(request):
             )
             messages.success(request, f"能力点已保存{note}。请为每个能力点上传提升总结。")
             return redirect(f"{_mine_url()}#summaries")
+    is_open = materials_open(teacher=request.user, cycle=cycle)
     return render(
         request,
         "assessment/points.html",
@@ -192,7 +193,7 @@ def points_edit(request):
             "options": options,
             "ask": ask,
             "summaries": materials.summaries,
-            "is_open": (is_open := materials_open(teacher=request.user, cycle=cycle)),
+            "is_open": is_open,
             "closed_message": _closed(request, cycle, is_open),
             "min_points": MIN_POINTS,
         },
