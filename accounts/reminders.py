@@ -84,8 +84,11 @@ def reminder_source_register(source: ReminderSource) -> None:
 
 # ---- the text ------------------------------------------------------------------
 
-# The fields a sender may write in braces; each is filled in for each person.
-FIELDS_HELP = "可使用 {姓名}、{截止}、{倒计时}、{缺少}，发送时按每人的情况填入。"
+
+def fields_help(*names: str) -> str:
+    """The form's note on the fields a sender may write in braces, each filled
+    in for each person: fields_help("姓名", "截止")."""
+    return "可使用 " + "、".join("{" + n + "}" for n in names) + "，发送时按每人的情况填入。"
 
 
 def reminder_text(template: str, values: dict[str, str]) -> str:

@@ -81,8 +81,9 @@ class TeacherBoard:
 def teacher_board(*, user) -> TeacherBoard:
     """The teacher's activities in four lists, each with `last_day`: the day it
     closes for this teacher (later with an extension), which the cards count
-    down to. Hours are not summed here: the ledger (hours app) is the only
-    place that computes them. One query."""
+    down to; the open ones by that day, soonest first. Hours are not summed
+    here: the ledger (hours app) is the only place that computes them. One
+    query."""
     today = timezone.localdate()
     board = TeacherBoard()
     for activity in activities_for_teacher(user=user):
@@ -109,6 +110,8 @@ def teacher_board(*, user) -> TeacherBoard:
             board.missed.append(activity)
         else:
             board.remaining.append(activity)
+    # What closes first comes first: the home page shows the first three.
+    board.open.sort(key=lambda a: a.last_day)
     return board
 
 

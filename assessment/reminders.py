@@ -25,6 +25,10 @@ CYCLE_REMINDER = (
 )
 
 
+# What a cycle reminder may name in braces (cycle_reminder_values fills them in).
+CYCLE_REMINDER_FIELDS = ("姓名", "缺少", "截止", "倒计时", "周期")
+
+
 def cycle_reminder_kind(cycle_id: int) -> str:
     return f"cycle:{cycle_id}"
 

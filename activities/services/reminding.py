@@ -8,6 +8,9 @@ from ..reminders import activity_reminder_kind
 from ..selectors_lacking import activity_not_completed
 from .common import ActivityError, require_live_group
 
+# What an activity's reminder may name in braces (filled in per member).
+REMINDER_FIELDS = ("姓名", "截止", "倒计时")
+
 
 def activity_members_remind(
     *, activity: Activity, by, message: str, user_ids: list[int] | None = None

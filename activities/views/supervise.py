@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import get_school_for, role_required
 from accounts.dates import day_words
 from accounts.forms import ReminderForm
-from accounts.reminders import FIELDS_HELP
+from accounts.reminders import fields_help
 from accounts.roles import Role
 from accounts.selectors import cycle_current
 
@@ -24,6 +24,7 @@ from ..selectors_extensions import extensions_of_activity, extensions_of_school
 from ..selectors_lacking import activity_not_completed
 from ..services import ActivityError, activity_members_remind, extension_grant_activity
 from ..services.extensions import EXTENSION_DAYS_AFTER_CYCLE, extension_bounds
+from ..services.reminding import REMINDER_FIELDS
 from ..window import activity_last_day
 from .common import LEADER_ROLES, form_errors
 
@@ -52,7 +53,9 @@ def activity_lacking(request, activity_id):
     """未完成组员: who has not completed it, their own last day, 提醒 and 延期."""
     activity = _supervised(request, activity_id)
     lines, done = activity_not_completed(activity=activity)
-    form = ReminderForm(initial={"message": _prefill(activity)}, fields_help=FIELDS_HELP)
+    form = ReminderForm(
+        initial={"message": _prefill(activity)}, fields_help=fields_help(*REMINDER_FIELDS)
+    )
     return render(
         request,
         "activities/activity_lacking.html",

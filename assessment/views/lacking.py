@@ -15,7 +15,7 @@ from accounts.access import get_school_for, get_staff_member, role_required
 from accounts.dates import countdown
 from accounts.exports import xlsx_response
 from accounts.forms import ReminderForm
-from accounts.reminders import FIELDS_HELP, reminders_last
+from accounts.reminders import fields_help, reminders_last
 from accounts.roles import Role
 from activities.forms_extensions import ExtensionForm
 from activities.services import EXTENSION_DAYS_AFTER_CYCLE, extension_bounds
@@ -23,7 +23,7 @@ from groups.selectors import groups_led_by
 from hours.selectors import group_names_by_user
 
 from ..exports import lacking_xlsx
-from ..reminders import CYCLE_REMINDER, cycle_reminder_kind
+from ..reminders import CYCLE_REMINDER, CYCLE_REMINDER_FIELDS, cycle_reminder_kind
 from ..selectors import (
     LACKING_HEADER,
     REASON_KEYS,
@@ -97,7 +97,9 @@ def school_lacking_page(request):
         ),
         header=LACKING_HEADER,
         cycle_countdown=countdown(last_day=cycle.ends_on),
-        form=ReminderForm(initial={"message": CYCLE_REMINDER}, fields_help=FIELDS_HELP),
+        form=ReminderForm(
+            initial={"message": CYCLE_REMINDER}, fields_help=fields_help(*CYCLE_REMINDER_FIELDS)
+        ),
         query=request.GET.urlencode(),
     )
     return render(request, "assessment/lacking.html", context)
@@ -233,7 +235,9 @@ def leader_members(request):
     context.update(
         page=page,
         lines=[(m, lacks_of(m, cycle=cycle), last.get(m.user_id)) for m in page],
-        form=ReminderForm(initial={"message": CYCLE_REMINDER}, fields_help=FIELDS_HELP),
+        form=ReminderForm(
+            initial={"message": CYCLE_REMINDER}, fields_help=fields_help(*CYCLE_REMINDER_FIELDS)
+        ),
         cycle_countdown=countdown(last_day=cycle.ends_on),
     )
     return render(request, "assessment/leader_members.html", context)
