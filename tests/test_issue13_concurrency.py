@@ -49,7 +49,9 @@ def test_twenty_simultaneous_school_reminders_send_once(cast):
 
 def test_twenty_simultaneous_runs_of_the_daily_job_send_once(cast):
     s = fa.group_setup(cast)
-    fa.activity(s, "discussion", closes_on=fa.today() + datetime.timedelta(days=3))
+    fa.activity(
+        s, "discussion", held_on=fa.today(), closes_on=fa.today() + datetime.timedelta(days=3)
+    )
     day = reminder_day()
     sent = run_at_once(*[lambda: reminders_run_school(school_id=cast.school.pk, day=day).count] * N)
     assert sum(sent) == 3  # leader, member, member2: each once, by one of the runs

@@ -99,7 +99,9 @@ def test_the_teachers_board_counts_down_to_today_tomorrow_and_yesterday(cast, s,
 
 
 def test_the_activity_page_says_what_is_left(cast, s, as_user):
-    a = fa.activity(s, "homework", closes_on=fa.today() + datetime.timedelta(days=3))
+    a = fa.activity(
+        s, "homework", held_on=fa.today(), closes_on=fa.today() + datetime.timedelta(days=3)
+    )
     page = text(as_user(s.member).get(reverse("activities:detail", args=[a.pk])))
     assert f"截止 {a.closes_on:%m-%d} · 还剩 3 天" in page
     with time_machine.travel(at(a.closes_on + datetime.timedelta(days=1))):

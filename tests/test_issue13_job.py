@@ -65,8 +65,12 @@ def test_members_who_have_not_completed_an_activity_closing_in_3_days_are_remind
     cast, s, as_user
 ):
     today = fa.today()
-    a = fa.activity(s, "homework", closes_on=today + days(3), title="三天后截止的作业")
-    later = fa.activity(s, "homework", closes_on=today + days(4), title="四天后截止的作业")
+    a = fa.activity(
+        s, "homework", held_on=today, closes_on=today + days(3), title="三天后截止的作业"
+    )
+    later = fa.activity(
+        s, "homework", held_on=today - days(1), closes_on=today + days(4), title="四天后截止的作业"
+    )
     services.participation_join(activity=a, user=s.member)
     services.homework_submit(activity=a, user=s.member, text="已经交了")
     reminders_daily()
@@ -88,7 +92,7 @@ def test_members_who_have_not_completed_an_activity_closing_in_3_days_are_remind
 
 def test_an_extended_member_is_reminded_three_days_before_their_own_day(cast, s, as_user):
     today = fa.today()
-    a = fa.activity(s, "discussion", closes_on=today + days(3))
+    a = fa.activity(s, "discussion", held_on=today, closes_on=today + days(3))
     services.extension_grant_activity(
         activity=a, teacher=s.member, until=today + days(8), reason="病假", by=s.leader
     )

@@ -57,7 +57,9 @@ def s(cast):
 
 @pytest.fixture
 def homework(s):
-    a = fa.activity(s, "homework", title="教学设计作业")
+    a = fa.activity(
+        s, "homework", title="教学设计作业", held_on=fa.today() - datetime.timedelta(days=1)
+    )
     services.participation_join(activity=a, user=s.member)
     services.homework_submit(activity=a, user=s.member, text="交了")
     services.participation_join(activity=a, user=s.member2)
@@ -272,7 +274,7 @@ def test_the_leaders_home_says_what_waits_and_their_own_teacher_tasks(cast, as_u
     held = fa.today() - datetime.timedelta(days=2)
     done = fa.activity(s, "offline", hours=3, title="已举行未上传佐证的教研", held_on=held)
     services.participants_designate(activity=done, by=s.leader, users=[s.member])
-    fa.activity(s, "discussion", title="组长也要参加的研讨")
+    fa.activity(s, "discussion", title="组长也要参加的研讨", held_on=fa.today())
     client = as_user(s.leader)
     client.post(reverse("accounts:role_switch"), {"role": f"leader:{cast.school.pk}"})
     page = client.get(reverse("home"))
