@@ -410,3 +410,33 @@ def offline_waiting_evidence(*, groups, today=None):
         .select_related("group")
         .order_by("held_on", "pk")
     )
+
+
+def with_open_not_done(
+    qs, *, today=None, group_field: str = "group_id", user_field: str = "user_id"
+):
+    """Annotate rows naming a group member (GroupMember rows) with
+    `open_not_done`: how many online activities of that group are open today
+    and not completed by them — per member, what is still to do in the group.
+    A subquery: still one query for the list."""
+    from django.db.models.functions import Coalesce
+
+    today = today or timezone.localdate()
+    done = Participation.objects.filter(
+        activity=OuterRef("pk"), user_id=OuterRef(OuterRef(user_field)), completed_at__isnull=False
+    )
+    open_here = (
+        Activity.objects.filter(
+            group_id=OuterRef(group_field),
+            status=Status.PUBLISHED,
+            opens_on__lte=today,
+            closes_on__gte=today,
+        )
+        .exclude(kind=Activity.Kind.OFFLINE)
+        .exclude(Exists(done))
+        .order_by()
+        .values("group_id")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return qs.annotate(open_not_done=Coalesce(Subquery(open_here), 0))

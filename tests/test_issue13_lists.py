@@ -242,8 +242,23 @@ def test_a_school_reminder_to_ticked_teachers_only_and_never_beyond_the_school(
 
 
 def test_the_leader_sees_each_member_and_what_they_miss(cast, school, as_user):
+    setup = fa.Setup(
+        school.chinese,
+        school.leader,
+        cast.teacher,
+        cast.teacher2,
+        school.keys[:1],
+        school.maths,
+        school.maths_leader,
+    )
+    open_talk = fa.activity(setup, "discussion", held_on=fa.today())
+    services.participation_join(activity=open_talk, user=cast.teacher2)
+    services.post_create(activity=open_talk, user=cast.teacher2, body="王老师已经发表的观点。")
     page = as_user(school.leader).get(reverse("assessment:leader_members"))
     lines = {m.user.real_name: lacks.line for m, lacks, _ in page.context["lines"]}
+    open_left = {m.user.real_name: m.open_not_done for m, _, _ in page.context["lines"]}
+    assert open_left == {"李老师": 1, "王老师": 0}
+    assert "本组开放中的研修活动还有 1 个未完成" in text(page)
     # 王老师 is complete but has no 合格 evaluation yet; the leader is not listed.
     assert set(lines) == {"李老师", "王老师"}
     assert lines["李老师"].startswith("学时 10/25、能力点 0/3")

@@ -19,6 +19,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 
 from accounts.access import staff_of_school
 from accounts.models import Cycle, User
+from activities.selectors import with_open_not_done
 from activities.selectors_extensions import materials_extension_subquery
 from groups.models import GroupMember
 from hours.selectors import HOURS_CAP
@@ -187,7 +188,9 @@ def lacking_counts(*, school_id: int, cycle: Cycle, group_id=None) -> LackCounts
 
 def members_lacking(*, user, school_id: int, cycle: Cycle, group_id=None, behind_only=True):
     """Members of the live groups `user` leads in the school (the leader not
-    among them), each with what they lack: group, then name. One query."""
+    among them), each with what they lack and how many of the group's open
+    activities they have not completed (`open_not_done`): group, then name.
+    One query."""
     qs = with_lacks(
         GroupMember.objects.filter(
             group__leader=user, group__school_id=school_id, group__archived_at__isnull=True
@@ -196,7 +199,8 @@ def members_lacking(*, user, school_id: int, cycle: Cycle, group_id=None, behind
         .filter(user_id__in=staff_of_school(school_id).filter(is_teacher=True).values("user_id"))
         .select_related("user", "group"),
         cycle=cycle,
-    ).order_by("group__name", "group_id", "user__real_name", "pk")
+    )
+    qs = with_open_not_done(qs).order_by("group__name", "group_id", "user__real_name", "pk")
     if group_id:
         qs = qs.filter(group_id=group_id)
     if behind_only:
