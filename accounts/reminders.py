@@ -165,14 +165,14 @@ def reminders_send(*, items: Iterable[Due], by=None, today: datetime.date | None
             kind=NOTICE_KIND,
         )
     result = Sent(sent=[key for key in keys if key in mine])
-    lost = [key for key in keys if key not in mine]
+    lost = {key for key in keys if key not in mine}
     if lost:
+        # Who was reminded earlier today about the same thing, and when: what
+        # the person clicking 提醒 again is told.
         earlier = Reminder.objects.filter(
             day=today, kind__in={k for _, k in lost}, user_id__in={u for u, _ in lost}
         )
-        result.already = {
-            (r.user_id, r.kind): r for r in earlier if (r.user_id, r.kind) in set(lost)
-        }
+        result.already = {(r.user_id, r.kind): r for r in earlier if (r.user_id, r.kind) in lost}
     return result
 
 
