@@ -83,7 +83,7 @@ def test_evidence_and_moment_comments_without_their_token_are_not_stored(s, as_u
     leader = as_user(s.leader)
     response = leader.post(
         reverse("activities:evidence_add", args=[a.pk]),
-        fa.evidence_data(a, "photo", fa.upload("现场.png", fa.PNG)),
+        {"kind": "photo", "file": fa.upload("现场.png", fa.PNG)},  # as the tester sent it
         follow=True,
     )
     assert STALE in _said(response)

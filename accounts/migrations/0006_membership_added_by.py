@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_admin_verbose_names'),
+        ('accounts', '0005_reminder'),
     ]
 
     operations = [

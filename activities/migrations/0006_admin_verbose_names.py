@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0004_checkin_and_video_comments'),
+        ('activities', '0005_extension'),
     ]
 
     operations = [

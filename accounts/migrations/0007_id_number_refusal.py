@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_membership_added_by'),
+        ('accounts', '0006_membership_added_by'),
     ]
 
     operations = [
