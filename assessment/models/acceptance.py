@@ -297,6 +297,18 @@ class ProofFile(StoredFile):
     def __str__(self):
         return self.original_name
 
+    @property
+    def shown_as(self) -> str:
+        """How a reader's page shows it: "pdf" and "image" in the page, "video"
+        in a player, anything else (office files) as a download."""
+        if self.content_type == "application/pdf":
+            return "pdf"
+        if self.content_type.startswith("image/"):
+            return "image"
+        if self.content_type.startswith("video/"):
+            return "video"
+        return "download"
+
 
 class SelfScore(models.Model):
     """自评: the school's score for one rubric item, with a note."""
