@@ -84,7 +84,12 @@ def test_the_whole_path_to_registered_hours(
     for item in ProofItem.objects.filter(scheme=scheme).exclude(number__in=[7, 11]):
         response = school.post(
             reverse("assessment:acceptance_upload", args=[item.pk]),
-            {"files": [fx.upload(f"第{item.number}项-1.pdf"), fx.upload(f"第{item.number}项.png", fx.PNG, "image/png")]},
+            {
+                "files": [
+                    fx.upload(f"第{item.number}项-1.pdf"),
+                    fx.upload(f"第{item.number}项.png", fx.PNG, "image/png"),
+                ]
+            },
         )
         assert response.status_code == 302
     assert ProofFile.objects.count() == 26
@@ -125,8 +130,15 @@ def test_the_whole_path_to_registered_hours(
     assert page.count('data-platform="') == 2
     assert "学校自评：<strong>4.0</strong> 分（研修方案：材料齐全）" in page
     draft = scores_post(acceptance, lambda i: i.max_points)
-    assert expert.post(reverse("assessment:expert_score_save", args=[acceptance.pk]), draft).status_code == 302
-    assert ExpertAssignment.objects.get(expert=cast.expert, acceptance=acceptance).submitted_at is None
+    assert (
+        expert.post(
+            reverse("assessment:expert_score_save", args=[acceptance.pk]), draft
+        ).status_code
+        == 302
+    )
+    assert (
+        ExpertAssignment.objects.get(expert=cast.expert, acceptance=acceptance).submitted_at is None
+    )
     expert.post(reverse("assessment:expert_score_submit", args=[acceptance.pk]), draft)
     acceptance.refresh_from_db()
     assert acceptance.status == "submitted"  # one expert of two
@@ -152,7 +164,10 @@ def test_the_whole_path_to_registered_hours(
     assert cells[4] == "4.5"
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        assert district.post(reverse("assessment:acceptance_pass", args=[cast.school.pk])).status_code == 302
+        assert (
+            district.post(reverse("assessment:acceptance_pass", args=[cast.school.pk])).status_code
+            == 302
+        )
     assert len(callbacks) == 1  # the registration task
     acceptance.refresh_from_db()
     assert acceptance.status == "passed" and acceptance.decided_by == cast.district_admin
@@ -178,7 +193,9 @@ def test_the_whole_path_to_registered_hours(
 
     # After the decision the school's materials stay frozen.
     item = ProofItem.objects.filter(scheme=scheme).first()
-    response = school.post(reverse("assessment:acceptance_upload", args=[item.pk]), {"files": [fx.upload()]})
+    response = school.post(
+        reverse("assessment:acceptance_upload", args=[item.pk]), {"files": [fx.upload()]}
+    )
     assert response.status_code == 403 and "验收结果已确认" in response.content.decode()
 
 

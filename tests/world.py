@@ -24,11 +24,15 @@ from accounts.models import School, SchoolMembership, User
 from accounts.roles import Role, grants_for
 from activities import services
 from activities.models import Evidence, ObservationQuestion, Post, SubmissionFile
+from assessment.models import ExpertAssignment, ProofFile, ProofItem, RubricItem
+from assessment.services import case_create
+from assessment.services.acceptance import experts_assign
 from groups.models import GroupMember, ResearchGroup
 from groups.services import teacher_remove
 from hours.models import HoursClaim
 
 from . import factories as f
+from . import factories_acceptance as fx
 from . import factories_activities as fa
 
 
@@ -158,6 +162,28 @@ def build(cast) -> World:
         reason="调往外校",
     )
 
+    # Whole-school acceptance: 赤坎区's published scheme; school A submitted
+    # its materials (a file for every item), the cast's expert is assigned; a
+    # typical case the acceptance's readers open through the acceptance.
+    fx.scheme(cast)
+    acceptance = fx.submitted(cast)
+    experts_assign(
+        schools=[cast.school],
+        experts=[cast.expert],
+        cycle=cast.cycle,
+        region_id=cast.district.pk,
+        by=cast.district_admin,
+    )
+    case = case_create(
+        group=s.group,
+        cycle=cast.cycle,
+        by=leader,
+        title="评价量规的使用",
+        design=fx.upload("教学设计.pdf"),
+        recording="file",
+        recording_upload=fa.upload("实录.mp4", fa.MP4, "video/mp4"),
+    )
+
     here, there = cast.district, cast.other_district
     pure_here = {role: pure(role, cast, cast.school, here) for role in Role}
     pure_there = {
@@ -178,6 +204,15 @@ def build(cast) -> World:
         "group_member": GroupMember.objects.get(group=s.group, user=member2),
         "designated": member,
         "claim": HoursClaim.objects.get(teacher=leader),
+        "school": cast.school,
+        "acceptance": acceptance,
+        "proof_item": ProofItem.objects.filter(scheme=acceptance.scheme).first(),
+        "proof_file": ProofFile.objects.filter(acceptance=acceptance).first(),
+        "rubric_item": RubricItem.objects.filter(
+            scheme=acceptance.scheme, parent__isnull=False
+        ).first(),
+        "assignment": ExpertAssignment.objects.get(acceptance=acceptance),
+        "case": case,
     }
     people = {
         "leader": leader,
@@ -214,6 +249,12 @@ DEFAULT_OBJECTS = {
     "member_id": "group_member",
     "user_id": "designated",
     "claim_id": "claim",
+    "school_id": "school",
+    "acceptance_id": "acceptance",
+    "item_id": "proof_item",
+    "proof_item_id": "proof_item",
+    "assignment_id": "assignment",
+    "case_id": "case",
 }
 
 
