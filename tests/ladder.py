@@ -57,6 +57,10 @@ EXPERT = roles(R.EXPERT)
 # admin, and the experts assigned to it (assessment.access.acceptances_visible_to).
 ACCEPTANCE_READERS = roles(R.SCHOOL_ADMIN, R.INFO_TEAM, R.DISTRICT_ADMIN, R.EXPERT)
 
+# assessment/views/files.py DOWNLOAD_ROLES: the real check is per file.
+MATERIALS = roles(R.TEACHER, R.LEADER, R.SCHOOL_ADMIN, R.INFO_TEAM)
+OFFLINE = {"activity_id": "offline"}
+
 SIGNED_IN = Rung(signed_in=True)
 
 
@@ -123,6 +127,7 @@ LADDER: dict[str, Rung] = {
     "activities:group": Rung(LEADER),
     "activities:coverage": Rung(LEADER),
     "activities:topic_new": Rung(LEADER),
+    "activities:topic_new_publish": post(LEADER),
     "activities:topic_edit": Rung(LEADER),
     "activities:topic_publish": post(LEADER),
     "activities:topic_delete": post(LEADER),
@@ -136,6 +141,7 @@ LADDER: dict[str, Rung] = {
     "activities:question_add": post(LEADER, objects={"activity_id": "observation"}),
     "activities:question_delete": post(LEADER, objects={"activity_id": "observation"}),
     "activities:observation_results": Rung(LEADER, objects={"activity_id": "observation"}),
+    "activities:observation_export": Rung(LEADER, objects={"activity_id": "observation"}),
     "activities:designate": post(LEADER, objects={"activity_id": "offline"}),
     "activities:undesignate": post(LEADER, objects={"activity_id": "offline"}),
     "activities:evidence_add": post(LEADER, objects={"activity_id": "offline"}),
@@ -150,9 +156,59 @@ LADDER: dict[str, Rung] = {
     "activities:video_stream": Rung(VIEWER, objects={"activity_id": "observation"}),
     "activities:homework_file": Rung(VIEWER),
     "activities:evidence_file": Rung(VIEWER),
+    # activities: 扫码签到 (the leader's screen and sheet; a member's scan)
+    "activities:checkin_scan": Rung(MEMBER),
+    "activities:checkin_screen": Rung(LEADER, objects=OFFLINE),
+    "activities:checkin_code": Rung(LEADER, objects=OFFLINE),
+    "activities:checkin_list": Rung(LEADER, objects=OFFLINE),
+    "activities:checkin_sheet": Rung(LEADER, objects=OFFLINE),
+    "activities:checkin_sheet_xlsx": Rung(LEADER, objects=OFFLINE),
+    "activities:checkin_open": post(LEADER, objects=OFFLINE),
+    "activities:checkin_close": post(LEADER, objects=OFFLINE),
+    "activities:checkin_manual": post(LEADER, objects=OFFLINE),
+    "activities:checkin_designate": post(LEADER, objects=OFFLINE),
+    "activities:checkin_undesignate": post(LEADER, objects=OFFLINE),
+    "activities:checkin_evidence": post(LEADER, objects=OFFLINE),
+    # activities: comments on moments of the lesson video; 方案与实施一致性
+    "activities:video_comment_add": post(MEMBER, objects={"activity_id": "observation"}),
+    "activities:consistency": Rung(SCHOOL_WIDE),
+    "activities:group_consistency": Rung(LEADER),
+    # assessment: the teacher's 我的研修
+    "assessment:mine": Rung(roles(R.TEACHER)),
+    "assessment:plan_template": Rung(roles(R.TEACHER)),
+    "assessment:plan_upload": post(roles(R.TEACHER)),
+    "assessment:points": Rung(roles(R.TEACHER)),
+    "assessment:summary_upload": post(roles(R.TEACHER)),
+    "assessment:evaluation": Rung(roles(R.TEACHER)),
+    "assessment:evidence_upload": post(roles(R.TEACHER)),
+    "assessment:evaluation_submit": post(roles(R.TEACHER)),
+    # assessment: files, served only after the access helper
+    "assessment:plan_file": Rung(MATERIALS),
+    "assessment:summary_file": Rung(MATERIALS),
+    "assessment:evidence_file": Rung(MATERIALS),
+    "assessment:case_design": Rung(MATERIALS),
+    "assessment:case_recording": Rung(MATERIALS),
+    # assessment: the group leader's checks and typical case
+    "assessment:leader_evaluations": Rung(roles(R.LEADER)),
+    "assessment:leader_evaluation": Rung(roles(R.LEADER)),
+    "assessment:evaluation_view": post(roles(R.LEADER)),
+    "assessment:evaluation_return": post(roles(R.LEADER)),
+    "assessment:cases": Rung(roles(R.LEADER)),
+    "assessment:case_delete": post(roles(R.LEADER)),
+    # assessment: the school's review, typical cases and evaluation register
+    "assessment:review": Rung(SCHOOL_ADMIN),
+    "assessment:review_pass_all": post(SCHOOL_ADMIN),
+    "assessment:review_teacher": Rung(SCHOOL_ADMIN),
+    "assessment:review_pass": post(SCHOOL_ADMIN),
+    "assessment:review_fail": post(SCHOOL_ADMIN),
+    "assessment:school_cases": Rung(SCHOOL_WIDE),
+    "assessment:case_rate": post(SCHOOL_ADMIN),
+    "assessment:register": Rung(SCHOOL_WIDE),
+    "assessment:evaluation_detail": Rung(SCHOOL_WIDE),
+    "assessment:evaluation_assess": post(roles(R.INFO_TEAM)),
     # assessment: 整校推进验收, the school (the admin acts, the info team reads)
     "assessment:acceptance": Rung(SCHOOL_WIDE),
-    "assessment:acceptance_upload": post(SCHOOL_ADMIN),
+    "assessment:acceptance_upload": post(SCHOOL_ADMIN, objects={"item_id": "proof_item"}),
     "assessment:acceptance_file_delete": post(SCHOOL_ADMIN, objects={"file_id": "proof_file"}),
     "assessment:acceptance_self_score": post(SCHOOL_ADMIN),
     "assessment:acceptance_submit": post(SCHOOL_ADMIN),

@@ -285,11 +285,11 @@ def test_observation_results(world, fixed):
             services.observation_submit(activity=a, user=t, raw_answers=fa.answers_for(a))
 
     # + the activity (the leader's access helper), its questions, the responses
-    #   with their authors
+    #   with their authors, the comments counted per 30 s of the video
     fixed(
         login(world.s.leader),
         reverse("activities:observation_results", args=[a.pk]),
-        REQUEST + UNREAD + 3,
+        REQUEST + UNREAD + 4,
         grow,
         lambda p: p.count("评课老师"),
     )
@@ -354,11 +354,12 @@ def test_offline_page_with_participants_and_evidence(world, fixed):
 
     # + the activity, the leader's membership and participation, the evidence
     #   with uploaders, the members left to designate, whether evidence stands,
-    #   the participants with their users, the designate form's choices
+    #   the participants with their users, the designate form's choices, the
+    #   check-in sheet and its check-ins
     fixed(
         login(leader),
         reverse("activities:detail", args=[a.pk]),
-        REQUEST + UNREAD + 8,
+        REQUEST + UNREAD + 10,
         grow,
         lambda p: p.count("线下老师") + p.count("现场"),
     )
@@ -380,11 +381,12 @@ def test_observation_page_with_its_questions(world, fixed):
             )
 
     # + the activity, the leader's membership, participation and response, the
-    #   form's header, its questions, the number of responses
+    #   form's header, its questions, the comments on moments, the number of
+    #   responses
     fixed(
         login(leader),
         reverse("activities:detail", args=[a.pk]),
-        REQUEST + UNREAD + 7,
+        REQUEST + UNREAD + 8,
         grow,
         lambda p: p.count("题：板书如何"),
     )
@@ -402,12 +404,13 @@ def test_teacher_home(world, fixed):
         for i in range(10):
             fa.activity(s, "discussion", t=t, title=f"开放研讨{i}")
 
-    # + the school place, the cycle, the hours summary, the activities with the
-    #   teacher's state (one query), the teacher's groups (my_groups_card)
+    # + the school place, the cycle, the hours summary, the 我的研修 progress
+    #   (one query), the activities with the teacher's state (one query), the
+    #   teacher's groups (my_groups_card)
     fixed(
         as_role(s.member, "teacher", world.cast.school),
         reverse("home"),
-        REQUEST + UNREAD + 5,
+        REQUEST + UNREAD + 6,
         grow,
         lambda p: p.count("开放研讨"),
     )
@@ -421,11 +424,12 @@ def test_leader_home(world, fixed):
             ResearchGroup.objects.create(school=cast.school, name=f"新领组{i}", leader=s.leader)
 
     # + the groups led with member counts, the cycle, the school's key points,
-    #   the counts by point and kind, the counts by kind
+    #   the counts by point and kind, the counts by kind, the evaluations to
+    #   check, the groups' typical cases, the groups' hours figures
     fixed(
         as_role(s.leader, "leader", cast.school),
         reverse("home"),
-        REQUEST + UNREAD + 5,
+        REQUEST + UNREAD + 8,
         grow,
         lambda p: p.count("新领组"),
     )
@@ -440,11 +444,14 @@ def test_info_team_home(world, fixed):
         teachers(cast, 20, "信息看老师")
 
     # + the school, the cycle, the theme and its key points, the plan, the
-    #   groups, the counts of teachers in groups, the school's counts
+    #   groups, the counts of teachers in groups, the evaluations waiting, the
+    #   95% gate, the school's counts; the consistency count (the plan, the
+    #   groups, the topics with their points, the activities' days and kinds,
+    #   the groups' plan points); the hours figures
     fixed(
         as_role(cast.info_team, "info_team", cast.school),
         reverse("home"),
-        REQUEST + UNREAD + 8,
+        REQUEST + UNREAD + 17,
         grow,
         lambda p: int(p.split("共组建 ")[1].split(" ")[0]),
     )

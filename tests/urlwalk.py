@@ -67,7 +67,8 @@ def app_url(world, name, kwargs) -> str:
             f"URL {name} takes <{k}>, which tests/world.py DEFAULT_OBJECTS does not know: "
             f"add the world object it names (or `objects=` on its entry in tests/ladder.py)."
         )
-        values[k] = world.objects[key].pk
+        obj = world.objects[key]
+        values[k] = obj if isinstance(obj, str) else obj.pk  # a str: a token
     return reverse(name, kwargs=values)
 
 

@@ -23,10 +23,20 @@ from accounts.demo_ids import make_id_number
 from accounts.models import School, SchoolMembership, User
 from accounts.roles import Role, grants_for
 from activities import services
+from activities.checkin_codes import checkin_token
 from activities.models import Evidence, ObservationQuestion, Post, SubmissionFile
-from assessment.models import ExpertAssignment, ProofFile, ProofItem, RubricItem
+from assessment.models import (
+    AbilitySummary,
+    Acceptance,
+    EvaluationEvidence,
+    ExpertAssignment,
+    ImprovementPlan,
+    ProofFile,
+    ProofItem,
+    RubricItem,
+)
 from assessment.services import case_create
-from assessment.services.acceptance import experts_assign
+from assessment.services.acceptance import experts_assign, proof_files_add
 from groups.models import GroupMember, ResearchGroup
 from groups.services import teacher_remove
 from hours.models import HoursClaim
@@ -162,27 +172,8 @@ def build(cast) -> World:
         reason="调往外校",
     )
 
-    # Whole-school acceptance: 赤坎区's published scheme; school A submitted
-    # its materials (a file for every item), the cast's expert is assigned; a
-    # typical case the acceptance's readers open through the acceptance.
-    fx.scheme(cast)
-    acceptance = fx.submitted(cast)
-    experts_assign(
-        schools=[cast.school],
-        experts=[cast.expert],
-        cycle=cast.cycle,
-        region_id=cast.district.pk,
-        by=cast.district_admin,
-    )
-    case = case_create(
-        group=s.group,
-        cycle=cast.cycle,
-        by=leader,
-        title="评价量规的使用",
-        design=fx.upload("教学设计.pdf"),
-        recording="file",
-        recording_upload=fa.upload("实录.mp4", fa.MP4, "video/mp4"),
-    )
+    assessed = _assessment(cast, s)
+    accepting = _acceptance(cast)
 
     here, there = cast.district, cast.other_district
     pure_here = {role: pure(role, cast, cast.school, here) for role in Role}
@@ -204,15 +195,9 @@ def build(cast) -> World:
         "group_member": GroupMember.objects.get(group=s.group, user=member2),
         "designated": member,
         "claim": HoursClaim.objects.get(teacher=leader),
-        "school": cast.school,
-        "acceptance": acceptance,
-        "proof_item": ProofItem.objects.filter(scheme=acceptance.scheme).first(),
-        "proof_file": ProofFile.objects.filter(acceptance=acceptance).first(),
-        "rubric_item": RubricItem.objects.filter(
-            scheme=acceptance.scheme, parent__isnull=False
-        ).first(),
-        "assignment": ExpertAssignment.objects.get(acceptance=acceptance),
-        "case": case,
+        "checkin_token": checkin_token(activity_id=offline.pk),
+        **assessed,
+        **accepting,
     }
     people = {
         "leader": leader,
@@ -236,6 +221,70 @@ def build(cast) -> World:
     )
 
 
+def _assessment(cast, s) -> dict:
+    """The member's materials (a plan, three points with a summary each, an
+    evaluation handed in) and the group's typical case."""
+    from . import factories_assessment as fm
+
+    chosen = s.points[:3]
+    fm.complete(cast, s.member, chosen)
+    evaluation = fm.submit_evaluation(cast, s.member, chosen[0])
+    case = case_create(
+        group=s.group,
+        cycle=cast.cycle,
+        by=s.leader,
+        title="秋天的雨",
+        design=fm.upload("设计.pdf"),
+        recording="file",
+        recording_upload=fm.upload("实录.mp4", fm.MP4),
+    )
+    return {
+        "point": chosen[0],
+        "plan": ImprovementPlan.objects.get(teacher=s.member),
+        "summary": AbilitySummary.objects.filter(teacher=s.member).first(),
+        "evaluation": evaluation,
+        "evaluation_item": EvaluationEvidence.objects.filter(
+            evaluation=evaluation, file__gt=""
+        ).first(),
+        "case": case,
+    }
+
+
+def _acceptance(cast) -> dict:
+    """整校推进验收 of school A: 赤坎区's published scheme, one file uploaded,
+    the materials before the cast's expert. The submission is written
+    directly (set-up: the gate would need every full-time teacher's
+    evaluation passed; the path itself is tests/test_acceptance_path.py)."""
+    scheme = fx.scheme(cast)
+    item = ProofItem.objects.filter(scheme=scheme).first()
+    proof_files_add(
+        school=cast.school,
+        cycle=cast.cycle,
+        item=item,
+        uploads=[fx.upload("学校信息化管理团队.pdf")],
+        by=cast.school_admin,
+    )
+    acceptance = Acceptance.objects.get(school=cast.school, cycle=cast.cycle)
+    Acceptance.objects.filter(pk=acceptance.pk).update(
+        status=Acceptance.Status.SUBMITTED, submitted_by=cast.school_admin
+    )
+    experts_assign(
+        schools=[cast.school],
+        experts=[cast.expert],
+        cycle=cast.cycle,
+        region_id=cast.district.pk,
+        by=cast.district_admin,
+    )
+    return {
+        "school": cast.school,
+        "acceptance": acceptance,
+        "proof_item": item,
+        "proof_file": ProofFile.objects.get(acceptance=acceptance),
+        "rubric_item": RubricItem.objects.filter(scheme=scheme, parent__isnull=False).first(),
+        "assignment": ExpertAssignment.objects.get(acceptance=acceptance),
+    }
+
+
 # Which world object a URL keyword names, unless the ladder entry says otherwise.
 DEFAULT_OBJECTS = {
     "activity_id": "discussion",
@@ -249,9 +298,14 @@ DEFAULT_OBJECTS = {
     "member_id": "group_member",
     "user_id": "designated",
     "claim_id": "claim",
+    "token": "checkin_token",
+    "point_id": "point",
+    "plan_id": "plan",
+    "summary_id": "summary",
+    "evaluation_id": "evaluation",
+    "item_id": "evaluation_item",
     "school_id": "school",
     "acceptance_id": "acceptance",
-    "item_id": "proof_item",
     "proof_item_id": "proof_item",
     "assignment_id": "assignment",
     "case_id": "case",
