@@ -155,6 +155,9 @@ def _ready(ctx, school: School, admin_login: str, n: int, keys, number: int) -> 
         .select_related("user")
         .order_by("user__username")
     ]
+    # One group of all of them (a school in acceptance has its 教研组).
+    group = group_create(school=school, name="综合组", leader=teachers[0], by=admin)
+    group_member_add(group=group, users=teachers[1:], by=admin)
     for teacher in teachers:
         services.point_choices_save(teacher=teacher, school=school, cycle=ctx.cycle, points=keys)
         for point in keys:
@@ -163,7 +166,7 @@ def _ready(ctx, school: School, admin_login: str, n: int, keys, number: int) -> 
                 teacher=teacher, school=school, cycle=ctx.cycle, point=point
             )
             services.evaluation_assess(evaluation=e, by=info, result="passed")
-    return {"admin": admin, "teachers": teachers}
+    return {"admin": admin, "teachers": teachers, "group": group}
 
 
 def _materials(ctx, school: School, admin, scheme, *, all_items: bool = True) -> None:
@@ -188,12 +191,14 @@ def _materials(ctx, school: School, admin, scheme, *, all_items: bool = True) ->
     )
 
 
-def _score(assignment, scheme, *, less: int, submit: bool = True, items=None) -> None:
+def _score(assignment, scheme, *, weak: bool = False, submit: bool = True, items=None) -> None:
+    """Near full marks (one point off every other item), or half marks for a
+    weak school (below the pass mark of 36 of 60)."""
     rubric = items if items is not None else rubric_of(scheme).items
     scores = {
         i.pk: (
-            max(i.max_points - Decimal((i.pk + less) % (less + 1)), Decimal(0)),
-            "材料齐全，过程性记录清楚" if less < 2 else "材料不全，部分为补写",
+            (i.max_points / 2).quantize(Decimal("0.1")) if weak else i.max_points - i.pk % 2,
+            "材料不全，部分为补写" if weak else "材料齐全，过程性记录清楚",
         )
         for i in rubric
     }
@@ -244,10 +249,10 @@ def load(ctx) -> None:
         a = assign(school)
         if stage == "submitted":  # `expert` has a draft, `expert2` has not begun
             half = rubric_of(scheme).items[:4]
-            _score(a.assignments.get(expert=expert), scheme, less=1, submit=False, items=half)
+            _score(a.assignments.get(expert=expert), scheme, submit=False, items=half)
             continue
         if stage in ("returned", "resubmitted"):
-            _score(a.assignments.get(expert=expert2), scheme, less=1, submit=False)
+            _score(a.assignments.get(expert=expert2), scheme, submit=False)
             acc.acceptance_return(
                 acceptance=a,
                 by=admin,
@@ -265,11 +270,10 @@ def load(ctx) -> None:
                         by=ready["admin"],
                     )
                 acc.acceptance_submit(school=school, cycle=cycle, by=ready["admin"])
-                _score(a.assignments.get(expert=expert2), scheme, less=1)
+                _score(a.assignments.get(expert=expert2), scheme)
             continue
-        less = 4 if stage == "failed" else 1
         for who in (expert, expert2):
-            _score(a.assignments.get(expert=who), scheme, less=less)
+            _score(a.assignments.get(expert=who), scheme, weak=stage == "failed")
         a.refresh_from_db()
         if stage == "passed":
             acc.acceptance_pass(acceptance=a, by=admin)
@@ -282,13 +286,11 @@ def load(ctx) -> None:
 
 
 def _hours(ctx, school: School, ready: dict) -> None:
-    """25 hours for the teachers of the school that passes (a group of all of
-    them, three offline activities with evidence): registration has
-    something to register."""
+    """25 hours for the members of the school that passes (three offline
+    activities of its group, with evidence): registration has something to
+    register. The leader's own hours would wait as a claim: they have none."""
     leader, *members = ready["teachers"]
-    group = group_create(school=school, name="综合组", leader=leader, by=ready["admin"])
-    group_member_add(group=group, users=members, by=ready["admin"])
-    _hours_for(group, leader, members, ctx.cycle.starts_on)
+    _hours_for(ready["group"], leader, members, ctx.cycle.starts_on)
 
 
 def _logins(ctx) -> None:
