@@ -374,3 +374,33 @@ def test_a_teacher_placed_in_the_school_is_counted_at_submission(cast):
     assert SchoolMembership.objects.get(user=newcomer).is_full_time
     school = login(cast.school_admin)
     assert "还差 1 人" in message_after(school, school.post(SUBMIT))
+
+
+def test_taking_an_expert_off_a_school(cast):
+    """Before they submitted (their draft goes; if every remaining expert has
+    submitted, the school is 已评分); never after."""
+    fx.scheme(cast)
+    slow = fx.expert(cast, "迟专家")
+    a = fx.submitted(cast)
+    acc.experts_assign(
+        schools=[cast.school],
+        experts=[cast.expert, slow],
+        cycle=cast.cycle,
+        region_id=cast.district.pk,
+        by=cast.district_admin,
+    )
+    acc.expert_scores_submit(
+        assignment=a.assignments.get(expert=cast.expert), scores=fx.full_marks(a)
+    )
+    acc.expert_scores_save(assignment=a.assignments.get(expert=slow), scores=fx.full_marks(a))
+    district = login(cast.district_admin)
+    done = a.assignments.get(expert=cast.expert)
+    page = message_after(
+        district, district.post(reverse("assessment:expert_unassign", args=[done.pk]))
+    )
+    assert "陈专家 已提交评分，不能取消分配" in page
+    district.post(reverse("assessment:expert_unassign", args=[a.assignments.get(expert=slow).pk]))
+    assert list(a.assignments.values_list("expert_id", flat=True)) == [cast.expert.pk]
+    assert not ExpertScore.objects.filter(assignment__expert=slow).exists()
+    a.refresh_from_db()
+    assert a.status == "scored"
