@@ -27,3 +27,10 @@ class AssessmentConfig(AppConfig):
                 labels=ACCEPTANCE_LABELS,
             )
         )
+
+        # The daily job reminds teachers who are not complete before the cycle ends.
+        from accounts.reminders import ReminderSource, reminder_source_register
+
+        from .reminders import cycle_end_due
+
+        reminder_source_register(ReminderSource("cycle_end", "研修周期即将结束", cycle_end_due))
