@@ -11,18 +11,27 @@ Anything outside answers 404, exactly like a missing object. Cleared rows (a
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.models import SchoolMembership
+from accounts.access import regions_under, schools_visible_to
+from accounts.models import Region, School, SchoolMembership
+from accounts.roles import Role
 from groups.models import GroupMember, ResearchGroup
 
 from .models import (
     AbilityEvaluation,
     AbilitySummary,
+    Acceptance,
     EvaluationEvidence,
+    ExpertAssignment,
     ImprovementPlan,
+    ProofFile,
+    ProofItem,
+    RubricItem,
     TypicalCase,
 )
+from .selectors.acceptance import UNDER_REVIEW
 
 NOT_LEADER = "只有本组的教研组长可以进行此操作。"
 
@@ -141,3 +150,100 @@ def get_case_for_leader(user, case_id: int) -> TypicalCase:
 
 def get_led_group(user, group_id: int) -> ResearchGroup:
     return get_object_or_404(_led_groups(user).select_related("school"), pk=group_id)
+
+
+# ---- whole-school acceptance ------------------------------------------------------
+# - The school admin and the info team see their own school's acceptance (the
+#   info team reads: views allow it only the pages, not the actions).
+# - A district admin sees the acceptances of their district's schools.
+# - An expert sees an acceptance assigned to them in their region, and its
+#   materials only once the school submitted them (never a draft in progress).
+
+
+def _region_schools(region_id: int):
+    return School.objects.filter(regions_under(Region(pk=region_id)))
+
+
+def acceptances_visible_to(grant, user):
+    qs = Acceptance.objects.select_related("school", "cycle", "scheme")
+    if grant.role == Role.DISTRICT_ADMIN:
+        return qs.filter(school__in=schools_visible_to(grant))
+    if grant.role == Role.EXPERT:
+        return qs.filter(
+            assignments__expert=user,
+            school__in=_region_schools(grant.region_id),
+            status__in=UNDER_REVIEW,
+        )
+    if grant.role in (Role.SCHOOL_ADMIN, Role.INFO_TEAM):
+        return qs.filter(school_id=grant.school_id)
+    return qs.none()
+
+
+def get_acceptance_for(grant, user, acceptance_id: int) -> Acceptance:
+    return get_object_or_404(acceptances_visible_to(grant, user), pk=acceptance_id)
+
+
+def get_proof_file_for(grant, user, file_id: int) -> ProofFile:
+    qs = ProofFile.objects.filter(
+        acceptance__in=acceptances_visible_to(grant, user).values("pk")
+    ).select_related("item", "acceptance")
+    return get_object_or_404(qs, pk=file_id)
+
+
+def get_own_proof_file(grant, file_id: int) -> ProofFile:
+    """A file of the grant's own school (the school admin deleting it)."""
+    qs = ProofFile.objects.filter(acceptance__school_id=grant.school_id).select_related(
+        "acceptance"
+    )
+    return get_object_or_404(qs, pk=file_id)
+
+
+def get_proof_item_for_school(grant, item_id: int, cycle) -> ProofItem:
+    """An item of the checklist the grant's school answers: its district's
+    published scheme for the cycle."""
+    qs = ProofItem.objects.filter(
+        scheme__region__schools=grant.school_id,
+        scheme__cycle=cycle,
+        scheme__published_at__isnull=False,
+    )
+    return get_object_or_404(qs, pk=item_id)
+
+
+def get_assignment_for_expert(grant, user, acceptance_id: int) -> ExpertAssignment:
+    """The expert's own assignment on an acceptance of their region; anything
+    else (another expert's school, another region) answers 404."""
+    qs = ExpertAssignment.objects.filter(
+        expert=user, acceptance__school__in=_region_schools(grant.region_id)
+    ).select_related("acceptance__school", "acceptance__cycle", "acceptance__scheme")
+    return get_object_or_404(qs, acceptance_id=acceptance_id)
+
+
+def get_assignment_for_district(grant, assignment_id: int) -> ExpertAssignment:
+    qs = ExpertAssignment.objects.filter(
+        acceptance__school__in=schools_visible_to(grant)
+    ).select_related("acceptance", "expert")
+    return get_object_or_404(qs, pk=assignment_id)
+
+
+def get_rubric_item_for_district(grant, item_id: int) -> RubricItem:
+    qs = RubricItem.objects.filter(scheme__region_id=grant.region_id).select_related("scheme")
+    return get_object_or_404(qs, pk=item_id)
+
+
+def get_proof_item_for_district(grant, item_id: int) -> ProofItem:
+    qs = ProofItem.objects.filter(scheme__region_id=grant.region_id).select_related("scheme")
+    return get_object_or_404(qs, pk=item_id)
+
+
+def get_school_for_acceptance(grant, user, school_id: int, cycle) -> School:
+    """The school whose acceptance materials (and platform records) the grant
+    may read: the school's own roles and its district admin always; an expert
+    only a school assigned to them whose materials were submitted."""
+    if grant.role == Role.EXPERT:
+        visible = acceptances_visible_to(grant, user).filter(cycle=cycle)
+        return get_object_or_404(
+            School.objects.filter(pk__in=visible.values("school_id")), pk=school_id
+        )
+    if grant.role in (Role.DISTRICT_ADMIN, Role.SCHOOL_ADMIN, Role.INFO_TEAM):
+        return get_object_or_404(schools_visible_to(grant), pk=school_id)
+    raise Http404

@@ -13,6 +13,21 @@ class AssessmentConfig(AppConfig):
 
         removal_clearer_register(REMOVAL_CLEARER)
 
+        # The hours app's registration pages say where each school's
+        # acceptance stands (hours may not import assessment: hours.acceptance).
+        from hours.acceptance import AcceptanceSource, acceptance_source_register
+
+        from .models import Acceptance
+        from .selectors.acceptance import ACCEPTANCE_LABELS, acceptances_of_cycle
+
+        acceptance_source_register(
+            AcceptanceSource(
+                of_cycle=acceptances_of_cycle,
+                passed=Acceptance.Status.PASSED,
+                labels=ACCEPTANCE_LABELS,
+            )
+        )
+
         # The daily job reminds teachers who are not complete before the cycle ends.
         from accounts.reminders import ReminderSource, reminder_source_register
 

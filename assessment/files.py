@@ -17,6 +17,11 @@ EVALUATION_EVIDENCE = UploadPolicy(
 # 典型案例: 教学设计 with 教学反思 in one document; the recording as a lesson video.
 CASE_DESIGN = UploadPolicy("教学设计（含教学反思）", WORD_OR_PDF, 20 * MB)
 CASE_RECORDING = LESSON_VIDEO
+# 整校推进证明清单: 表单, 报告, 文本 (documents, scans as pictures) and, for 优秀作品
+# (seed 001: 列表；案例（文本、视频）), videos.
+PROOF = UploadPolicy("验收材料", frozenset(DOC_EXTS | IMAGE_EXTS | VIDEO_EXTS), 20 * MB, 500 * MB)
+# Several files per item, not an archive of everything.
+PROOF_FILES_PER_ITEM = 20
 
 PLAN_TITLE = "教师信息技术应用能力提升计划"
 

@@ -1,6 +1,18 @@
 from django.urls import path
 
-from .views import files, info_team, lacking, leader, school, teacher
+from .views import (
+    acceptance_files,
+    district,
+    district_scheme,
+    expert,
+    files,
+    info_team,
+    lacking,
+    leader,
+    school,
+    school_acceptance,
+    teacher,
+)
 
 app_name = "assessment"
 
@@ -80,5 +92,161 @@ urlpatterns = [
         "school/evaluations/<int:evaluation_id>/assess/",
         info_team.evaluation_assess_post,
         name="evaluation_assess",
+    ),
+    # school: 整校推进验收 (the admin acts, the info team reads)
+    path("school/acceptance/", school_acceptance.acceptance_page, name="acceptance"),
+    path(
+        "school/acceptance/items/<int:item_id>/upload/",
+        school_acceptance.proof_upload,
+        name="acceptance_upload",
+    ),
+    path(
+        "school/acceptance/files/<int:file_id>/delete/",
+        school_acceptance.proof_delete,
+        name="acceptance_file_delete",
+    ),
+    path(
+        "school/acceptance/self-score/",
+        school_acceptance.self_score_save,
+        name="acceptance_self_score",
+    ),
+    path(
+        "school/acceptance/submit/",
+        school_acceptance.acceptance_submit_post,
+        name="acceptance_submit",
+    ),
+    # acceptance materials and platform records, for the school, its district, its experts
+    path("acceptance/files/<int:file_id>", acceptance_files.proof_file, name="proof_file"),
+    path(
+        "acceptance/schools/<int:school_id>/plan.docx",
+        acceptance_files.evidence_plan,
+        name="evidence_plan",
+    ),
+    path(
+        "acceptance/schools/<int:school_id>/review.xlsx",
+        acceptance_files.evidence_review,
+        name="evidence_review",
+    ),
+    path(
+        "acceptance/schools/<int:school_id>/register.xlsx",
+        acceptance_files.evidence_register,
+        name="evidence_register",
+    ),
+    path(
+        "acceptance/schools/<int:school_id>/cases/",
+        acceptance_files.evidence_cases,
+        name="evidence_cases",
+    ),
+    path(
+        "acceptance/schools/<int:school_id>/cases/<int:case_id>/design",
+        acceptance_files.evidence_case_design,
+        name="evidence_case_design",
+    ),
+    path(
+        "acceptance/schools/<int:school_id>/cases/<int:case_id>/recording",
+        acceptance_files.evidence_case_recording,
+        name="evidence_case_recording",
+    ),
+    path(
+        "acceptance/schools/<int:school_id>/consistency/",
+        acceptance_files.evidence_consistency,
+        name="evidence_consistency",
+    ),
+    # expert: 评审学校
+    path("expert/acceptance/", expert.expert_schools, name="expert_schools"),
+    path("expert/acceptance/<int:acceptance_id>/", expert.expert_score, name="expert_score"),
+    path(
+        "expert/acceptance/<int:acceptance_id>/save/",
+        expert.expert_score_save,
+        name="expert_score_save",
+    ),
+    path(
+        "expert/acceptance/<int:acceptance_id>/submit/",
+        expert.expert_score_submit,
+        name="expert_score_submit",
+    ),
+    # district admin: 验收方案
+    path("district/scheme/", district_scheme.scheme_page, name="scheme"),
+    path(
+        "district/scheme/create/",
+        district_scheme.scheme_create_post,
+        name="scheme_create",
+    ),
+    path(
+        "district/scheme/settings/",
+        district_scheme.scheme_settings,
+        name="scheme_settings",
+    ),
+    path(
+        "district/scheme/publish/",
+        district_scheme.scheme_publish_post,
+        name="scheme_publish",
+    ),
+    path(
+        "district/scheme/rubric/new/",
+        district_scheme.rubric_item_new,
+        name="rubric_item_new",
+    ),
+    path(
+        "district/scheme/rubric/<int:item_id>/",
+        district_scheme.rubric_item_edit,
+        name="rubric_item_edit",
+    ),
+    path(
+        "district/scheme/rubric/<int:item_id>/delete/",
+        district_scheme.rubric_item_delete_post,
+        name="rubric_item_delete",
+    ),
+    path(
+        "district/scheme/proof/new/",
+        district_scheme.proof_item_new,
+        name="proof_item_new",
+    ),
+    path(
+        "district/scheme/proof/<int:proof_item_id>/",
+        district_scheme.proof_item_edit,
+        name="proof_item_edit",
+    ),
+    path(
+        "district/scheme/proof/<int:proof_item_id>/delete/",
+        district_scheme.proof_item_delete_post,
+        name="proof_item_delete",
+    ),
+    # district admin: 验收评审
+    path("district/acceptance/", district.district_acceptances_page, name="district_acceptances"),
+    path(
+        "district/acceptance/assign/",
+        district.experts_assign_many,
+        name="experts_assign_many",
+    ),
+    path(
+        "district/acceptance/schools/<int:school_id>/",
+        district.district_acceptance,
+        name="district_acceptance",
+    ),
+    path(
+        "district/acceptance/schools/<int:school_id>/experts/",
+        district.expert_assign,
+        name="expert_assign",
+    ),
+    path(
+        "district/acceptance/assignments/<int:assignment_id>/remove/",
+        district.expert_unassign_post,
+        name="expert_unassign",
+    ),
+    path(
+        "district/acceptance/schools/<int:school_id>/return/",
+        district.acceptance_return_post,
+        name="acceptance_return",
+    ),
+    path(
+        "district/acceptance/schools/<int:school_id>/pass/",
+        district.acceptance_pass_post,
+        name="acceptance_pass",
+    ),
+    path(
+        "district/acceptance/schools/<int:school_id>/fail/",
+        district.acceptance_fail_post,
+        name="acceptance_fail",
     ),
 ]

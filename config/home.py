@@ -19,6 +19,11 @@ from assessment.selectors import (
     review_counts,
     teacher_lacks,
 )
+from assessment.selectors.acceptance import (
+    district_to_do,
+    expert_home,
+    school_acceptance_step,
+)
 from groups.selectors import groups_led_by, school_setup, schools_without_groups
 from hours.charts import hours_progress_chart
 from hours.selectors import (
@@ -51,6 +56,9 @@ def _school_admin(request, grant: Grant) -> dict:
         lacking = lacking_counts(school_id=school.pk, cycle=setup.cycle).lacking
         if lacking:
             steps.append((f"{lacking} 位教师还有未完成项：查看并提醒", "assessment:lacking"))
+        acceptance = school_acceptance_step(school=school, cycle=setup.cycle)
+        if acceptance:
+            steps.append(acceptance)
     return {
         "school": school,
         "counts": counts,
@@ -186,11 +194,29 @@ def _district(request, grant: Grant) -> dict:
     steps = []
     if without_groups:
         steps.append((f"督促 {without_groups} 所尚未组建教研组的学校", "accounts:district_schools"))
+    todo = district_to_do(schools=visible, region_id=grant.region_id, cycle=cycle_current())
+    if todo.scheme is None or not todo.scheme.is_published:
+        steps.append(("制定并发布整校推进验收方案", "assessment:scheme"))
+    if todo.scored:
+        steps.append(
+            (f"{todo.scored} 所学校专家已评分，待确认验收结果", "assessment:district_acceptances")
+        )
+    if todo.without_experts:
+        steps.append(
+            (
+                f"{todo.without_experts} 所学校已提交验收，尚未分配考核专家",
+                "assessment:district_acceptances",
+            )
+        )
     return {"school_total": schools.count(), "schools": schools[:10], "steps": steps}
 
 
 def _expert(request, grant: Grant) -> dict:
-    return {"steps": []}
+    """The expert's schools, those waiting for their scores first."""
+    cycle = cycle_current()
+    assignments, waiting = expert_home(expert=request.user, region_id=grant.region_id, cycle=cycle)
+    steps = [(f"为 {waiting} 所学校评分", "assessment:expert_schools")] if waiting else []
+    return {"steps": steps, "page": assignments, "cycle": cycle}
 
 
 def _operator(request, grant: Grant) -> dict:

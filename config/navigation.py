@@ -9,9 +9,11 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("学校", "accounts:district_schools"),
         ("调岗移除记录", "groups:district_removals"),
         ("身份证号拒绝记录", "accounts:district_id_refusals"),
+        ("验收方案", "assessment:scheme"),
+        ("验收评审", "assessment:district_acceptances"),
         ("学时登记", "hours:district"),
     ],
-    Role.EXPERT: [],
+    Role.EXPERT: [("评审学校", "assessment:expert_schools")],
     Role.SCHOOL_ADMIN: [
         ("教师名单", "accounts:roster"),
         ("教研组", "groups:list"),
@@ -27,6 +29,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("延期记录", "activities:school_extensions"),
         ("能力点测评", "assessment:register"),
         ("典型案例", "assessment:school_cases"),
+        ("整校推进验收", "assessment:acceptance"),
     ],
     Role.INFO_TEAM: [
         ("两案", "groups:plan"),
@@ -37,6 +40,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("计划一致性", "activities:consistency"),
         ("能力点测评", "assessment:register"),
         ("典型案例", "assessment:school_cases"),
+        ("整校推进验收", "assessment:acceptance"),
     ],
     Role.LEADER: [
         ("我的教研组", "groups:mine"),

@@ -3,7 +3,21 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    Avg,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Least
 
 from accounts.access import staff_of_school
@@ -11,6 +25,7 @@ from accounts.models import SchoolMembership
 from accounts.selectors import schools_with_counts
 from groups.models import GroupMember
 
+from .acceptance import acceptance_passed_status, acceptance_status_subquery
 from .models import (
     HOURS_CAP,
     HoursClaim,
@@ -388,23 +403,50 @@ def registration_batch(*, school_id: int, cycle) -> RegistrationBatch | None:
 
 # ---- 学时登记 progress, for the district ----------------------------------------
 
-NOT_STARTED = "none"
+# A school's registration status on the district's page: 待验收 until its
+# whole-school acceptance has passed (hours.acceptance says), then its batch's.
+WAITING = "waiting"
+REGISTRATION_STATUSES = [(WAITING, "待验收"), *RegistrationBatch.Status.choices]
 
 
-def schools_registration(*, schools, cycle, status: str = "", search: str = ""):
-    """Schools (a "visible to" queryset) with their teacher count and the status
-    of their 学时登记 batch for `cycle` (NOT_STARTED when none). One query;
-    `registration_batches` loads the batches of one page in one more."""
+def _with_registration(schools, *, cycle):
+    """Annotate `acceptance_status` (None: no acceptance yet) and `registration`
+    (WAITING, or the batch's status once the acceptance passed; a passed school
+    whose batch is not made yet reads 排队中). Two subqueries, no extra query."""
     batch_status = RegistrationBatch.objects.filter(school_id=OuterRef("pk"), cycle=cycle).values(
         "status"
     )[:1]
-    qs = schools_with_counts(schools).annotate(batch_status=Subquery(batch_status))
+    passed = acceptance_passed_status()
+    acceptance = acceptance_status_subquery(cycle=cycle)
+    qs = schools.annotate(
+        acceptance_status=acceptance if acceptance is not None else Value(None, CharField()),
+        batch_status=Subquery(batch_status),
+    )
+    if passed is None:
+        return qs.annotate(registration=Value(WAITING))
+    return qs.annotate(
+        registration=Case(
+            When(
+                acceptance_status=passed,
+                batch_status__isnull=True,
+                then=Value(RegistrationBatch.Status.PENDING),
+            ),
+            When(acceptance_status=passed, then=F("batch_status")),
+            default=Value(WAITING),
+            output_field=CharField(),
+        )
+    )
+
+
+def schools_registration(*, schools, cycle, status: str = "", search: str = ""):
+    """Schools (a "visible to" queryset) with their teacher count, their
+    acceptance status and their registration status (see _with_registration).
+    One query; `registration_batches` loads the batches of one page in one more."""
+    qs = _with_registration(schools_with_counts(schools), cycle=cycle)
     if search:
         qs = qs.filter(name__contains=search)
-    if status == NOT_STARTED:
-        qs = qs.filter(batch_status__isnull=True)
-    elif status in RegistrationBatch.Status.values:
-        qs = qs.filter(batch_status=status)
+    if status in dict(REGISTRATION_STATUSES):
+        qs = qs.filter(registration=status)
     return qs
 
 
@@ -415,16 +457,14 @@ def registration_batches(*, school_ids: Iterable[int], cycle) -> dict[int, Regis
 
 
 def registration_counts(*, schools, cycle) -> dict[str, int]:
-    """How many of the schools are at each registration status (NOT_STARTED
-    included). Two queries."""
+    """How many of the schools are at each registration status. One query."""
     counts = dict(
-        RegistrationBatch.objects.filter(cycle=cycle, school__in=schools)
-        .values_list("status")
+        _with_registration(schools.order_by(), cycle=cycle)
+        .values_list("registration")
         .annotate(n=Count("pk"))
+        .order_by()
     )
-    counts = {s: counts.get(s, 0) for s in RegistrationBatch.Status.values}
-    counts[NOT_STARTED] = schools.count() - sum(counts.values())
-    return counts
+    return {value: counts.get(value, 0) for value, _ in REGISTRATION_STATUSES}
 
 
 # ---- the ledger checked against the summaries (manage.py hours_check) ---------

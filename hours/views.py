@@ -13,12 +13,13 @@ from accounts.roles import Role
 from accounts.selectors import cycle_current
 from groups.selectors import groups_led_by, groups_of_school
 
+from .acceptance import acceptance_label
 from .charts import hours_histogram_chart
 from .exports import group_hours_xlsx, school_hours_xlsx
 from .models import RegistrationBatch
 from .selectors import (
     HOURS_SORTS,
-    NOT_STARTED,
+    REGISTRATION_STATUSES,
     group_members_hours,
     group_names_by_user,
     hours_breakdown,
@@ -165,7 +166,8 @@ def school_registration_status(request):
 @role_required(Role.DISTRICT_ADMIN, Role.OPERATOR)
 def district_registration(request):
     """Read-only: 学时登记 of every school of the region, with progress. Nothing
-    here starts a registration: that follows a passed whole-school acceptance."""
+    here starts a registration: that follows a passed whole-school acceptance,
+    and until then a school reads 待验收 with where its acceptance stands."""
     cycle = cycle_current()
     search = request.GET.get("q", "").strip()
     status = request.GET.get("status", "")
@@ -177,15 +179,16 @@ def district_registration(request):
             schools_registration(schools=schools, cycle=cycle, status=status, search=search), 50
         ).get_page(request.GET.get("page"))
         batches = registration_batches(school_ids=[s.pk for s in page], cycle=cycle)
-        rows = [(s, batches.get(s.pk)) for s in page]
+        rows = [(s, batches.get(s.pk), acceptance_label(s.acceptance_status)) for s in page]
         context.update(
             page=page,
             rows=rows,
-            running=any(b and b.finished_at is None for _, b in rows),
-            statuses=[
-                (value, label, counts[value])
-                for value, label in [(NOT_STARTED, "未登记"), *RegistrationBatch.Status.choices]
-            ],
+            running=any(s.registration in RUNNING for s in page),
+            statuses=[(value, label, counts[value]) for value, label in REGISTRATION_STATUSES],
         )
     template = "hours/_district_table.html" if request.htmx else "hours/district_registration.html"
     return render(request, template, context)
+
+
+# The statuses of a registration under way, which the district's table polls.
+RUNNING = (RegistrationBatch.Status.PENDING, RegistrationBatch.Status.RUNNING)

@@ -51,6 +51,11 @@ DISTRICT = roles(R.DISTRICT_ADMIN, R.OPERATOR)
 MEMBER = roles(R.TEACHER, R.LEADER)
 LEADER = roles(R.LEADER, R.TEACHER, R.SCHOOL_ADMIN)
 VIEWER = roles(R.TEACHER, R.LEADER, R.SCHOOL_ADMIN, R.INFO_TEAM, R.OPERATOR)
+DISTRICT_ADMIN = roles(R.DISTRICT_ADMIN)
+EXPERT = roles(R.EXPERT)
+# Whole-school acceptance's materials: the school's own roles, its district
+# admin, and the experts assigned to it (assessment.access.acceptances_visible_to).
+ACCEPTANCE_READERS = roles(R.SCHOOL_ADMIN, R.INFO_TEAM, R.DISTRICT_ADMIN, R.EXPERT)
 
 # assessment/views/files.py DOWNLOAD_ROLES: the real check is per file.
 MATERIALS = roles(R.TEACHER, R.LEADER, R.SCHOOL_ADMIN, R.INFO_TEAM)
@@ -215,6 +220,45 @@ LADDER: dict[str, Rung] = {
     "assessment:lacking": Rung(SCHOOL_ADMIN),
     "assessment:lacking_remind": post(SCHOOL_ADMIN),
     "assessment:materials_extension_new": Rung(SCHOOL_ADMIN),
+    # assessment: 整校推进验收, the school (the admin acts, the info team reads)
+    "assessment:acceptance": Rung(SCHOOL_WIDE),
+    "assessment:acceptance_upload": post(SCHOOL_ADMIN, objects={"item_id": "proof_item"}),
+    "assessment:acceptance_file_delete": post(SCHOOL_ADMIN, objects={"file_id": "proof_file"}),
+    "assessment:acceptance_self_score": post(SCHOOL_ADMIN),
+    "assessment:acceptance_submit": post(SCHOOL_ADMIN),
+    # its materials and the platform's records: the school, its district, its experts
+    "assessment:proof_file": Rung(ACCEPTANCE_READERS, objects={"file_id": "proof_file"}),
+    "assessment:evidence_plan": Rung(ACCEPTANCE_READERS),
+    "assessment:evidence_review": Rung(ACCEPTANCE_READERS),
+    "assessment:evidence_register": Rung(ACCEPTANCE_READERS),
+    "assessment:evidence_cases": Rung(ACCEPTANCE_READERS),
+    "assessment:evidence_case_design": Rung(ACCEPTANCE_READERS),
+    "assessment:evidence_case_recording": Rung(ACCEPTANCE_READERS),
+    "assessment:evidence_consistency": Rung(ACCEPTANCE_READERS),
+    # the expert (an unassigned school: 404 past the gate)
+    "assessment:expert_schools": Rung(EXPERT, scoped=False),
+    "assessment:expert_score": Rung(EXPERT),
+    "assessment:expert_score_save": post(EXPERT),
+    "assessment:expert_score_submit": post(EXPERT),
+    # the district admin: 验收方案 and 验收评审
+    "assessment:scheme": Rung(DISTRICT_ADMIN),
+    "assessment:scheme_create": post(DISTRICT_ADMIN),
+    "assessment:scheme_settings": post(DISTRICT_ADMIN),
+    "assessment:scheme_publish": post(DISTRICT_ADMIN),
+    "assessment:rubric_item_new": Rung(DISTRICT_ADMIN),
+    "assessment:rubric_item_edit": Rung(DISTRICT_ADMIN, objects={"item_id": "rubric_item"}),
+    "assessment:rubric_item_delete": post(DISTRICT_ADMIN, objects={"item_id": "rubric_item"}),
+    "assessment:proof_item_new": Rung(DISTRICT_ADMIN),
+    "assessment:proof_item_edit": Rung(DISTRICT_ADMIN),
+    "assessment:proof_item_delete": post(DISTRICT_ADMIN),
+    "assessment:district_acceptances": Rung(DISTRICT_ADMIN),
+    "assessment:experts_assign_many": post(DISTRICT_ADMIN),
+    "assessment:district_acceptance": Rung(DISTRICT_ADMIN),
+    "assessment:expert_assign": post(DISTRICT_ADMIN),
+    "assessment:expert_unassign": post(DISTRICT_ADMIN),
+    "assessment:acceptance_return": post(DISTRICT_ADMIN),
+    "assessment:acceptance_pass": post(DISTRICT_ADMIN),
+    "assessment:acceptance_fail": post(DISTRICT_ADMIN),
 }
 
 # The Django admin (admin:*) is the operator's: AdminSite.admin_view wraps every

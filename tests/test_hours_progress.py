@@ -1,7 +1,9 @@
 """学时登记 progress: the district's read-only page and the school's status line.
 
 Registration starts only after a passed whole-school acceptance (DESIGN.md §2),
-so these pages show progress and never offer to start it.
+so these pages show progress and never offer to start it, and a school whose
+acceptance has not passed reads 待验收, never 已完成 (the status comes from
+assessment through hours.acceptance).
 """
 
 import re
@@ -13,10 +15,12 @@ from django.urls import reverse
 
 from accounts.models import School
 from accounts.roles import grants_for
+from assessment.models import Acceptance, AcceptanceScheme
 from hours.models import RegistrationBatch
 from hours.services import hours_register_school, hours_register_school_later
 
 from . import factories as f
+from . import factories_acceptance as fx
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +29,27 @@ SCHOOL = reverse("hours:school")
 SCHOOL_STATUS = reverse("hours:school_registration")
 
 
+def passed(cast, school=None):
+    """The school's acceptance, passed (set-up: the path is tests/test_acceptance_path.py)."""
+    school = school or cast.school
+    scheme = AcceptanceScheme.objects.filter(region=school.region, cycle=cast.cycle).first()
+    Acceptance.objects.create(
+        school=school,
+        cycle=cast.cycle,
+        scheme=scheme or fx.scheme(cast, district=school.region),
+        status="passed",
+        decided_by=cast.district_admin,
+    )
+
+
 def queue(cast, school=None, by=None):
-    """A batch queued as acceptance will queue it, its task not yet run."""
+    """A batch queued as a passed acceptance queues it, its task not yet run."""
+    passed(cast, school)
     return hours_register_school_later(school=school or cast.school, cycle=cast.cycle, by=by)
+
+
+def row_of(body: str, school) -> str:
+    return body.split(f'data-school="{school.pk}"')[1].split("</tr>")[0]
 
 
 # ---- the district's page -------------------------------------------------------
@@ -42,6 +64,7 @@ def test_the_ladder(cast, as_user, client):
 
 
 def test_the_district_sees_each_school_of_its_region_with_who_registered_when(cast, as_user):
+    passed(cast)
     hours_register_school(school=cast.school, cycle=cast.cycle, by=cast.district_admin)
     batch = RegistrationBatch.objects.get(school=cast.school)
     body = as_user(cast.district_admin).get(DISTRICT).content.decode()
@@ -53,15 +76,31 @@ def test_the_district_sees_each_school_of_its_region_with_who_registered_when(ca
 
 def test_a_school_not_yet_registered_says_it_waits_for_acceptance(cast, as_user):
     body = as_user(cast.district_admin).get(DISTRICT).content.decode()
-    assert "未登记" in body and "待整校推进验收通过" in body
+    row = row_of(body, cast.school)
+    assert "待验收" in row and "整校推进验收通过后自动登记" in row and "未开始" in row
     assert 'hx-trigger="every' not in body
+
+
+def test_a_school_whose_acceptance_has_not_passed_never_reads_done(cast, as_user):
+    """Registered by hand (manage.py register_hours) before any acceptance, or
+    submitted and scored but not confirmed: 待验收, with where acceptance stands."""
+    fx.scheme(cast)
+    hours_register_school(school=cast.school, cycle=cast.cycle)
+    second = f.school(cast.district, "赤坎第二小学")
+    f.teacher(second)
+    fx.scored(cast, school=second)
+    body = as_user(cast.district_admin).get(DISTRICT).content.decode()
+    row = row_of(body, cast.school)
+    assert "待验收" in row and "已完成" not in row and "验收尚未通过" in row
+    row = row_of(body, second)
+    assert "待验收" in row and "已评分" in row and "已完成" not in row
 
 
 def test_a_running_batch_shows_progress_and_the_table_polls_until_done(cast, as_user):
     queue(cast)
     client = as_user(cast.district_admin)
     body = client.get(DISTRICT).content.decode()
-    assert "排队中" in body and "0/3" in body and "验收通过后自动" in body
+    assert "排队中" in row_of(body, cast.school) and "0/3" in body and "已通过" in body
     assert 'hx-trigger="every 3s"' in body
 
     hours_register_school(school=cast.school, cycle=cast.cycle)  # the worker runs it
@@ -78,7 +117,7 @@ def test_the_district_filters_by_status(cast, as_user):
     client = as_user(cast.district_admin)
     pending = client.get(DISTRICT, {"status": "pending"}).content.decode()
     assert second.name in pending and cast.school.name not in pending
-    waiting = client.get(DISTRICT, {"status": "none"}).content.decode()
+    waiting = client.get(DISTRICT, {"status": "waiting"}).content.decode()
     assert cast.school.name in waiting and second.name not in waiting
 
 
@@ -91,7 +130,7 @@ def test_the_district_counts_its_schools_by_registration_status(cast, as_user):
     counts = re.findall(
         r'small">([^<]+)</div><div class="fs-5 fw-semibold text-body">(\d+) ', cards
     )
-    assert counts == [("未登记", "2"), ("排队中", "1"), ("登记中", "0"), ("已完成", "0")]
+    assert counts == [("待验收", "2"), ("排队中", "1"), ("登记中", "0"), ("已完成", "0")]
 
 
 def test_nothing_on_the_district_page_starts_a_registration(cast, as_user):
@@ -114,6 +153,7 @@ def test_the_district_page_costs_the_same_for_10_and_100_schools(cast, as_user):
             if i % 2:
                 queue(cast, school=school, by=cast.district_admin)
             elif i % 3:
+                passed(cast, school)
                 hours_register_school(school=school, cycle=cast.cycle, by=cast.district_admin)
 
     def cost(**params):
@@ -136,9 +176,9 @@ def test_what_the_district_page_queries(cast, as_user, django_assert_num_queries
         grants_for(cast.district_admin)
     # session, user, the role grants, the navbar's unread count; then the cycle,
     # the region (the scope), the paginator's count, one page of schools with
-    # teacher counts and batch status, their batches with who started them, the
-    # batches per status and the number of schools (for the counts at the top)
-    with django_assert_num_queries(3 + len(ctx.captured_queries) + 7):
+    # teacher counts, acceptance and batch status, their batches with who
+    # started them, the schools per registration status (the counts at the top)
+    with django_assert_num_queries(3 + len(ctx.captured_queries) + 6):
         client.get(DISTRICT)
 
 

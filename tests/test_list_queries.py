@@ -471,11 +471,12 @@ def test_district_home(world, fixed):
             f.teacher(f.school(cast.district, f"辖区学校{i:02d}"))
 
     # + the region (the scope), the schools (count), the schools without groups
-    #   (count), the first ten schools with teacher counts
+    #   (count), the first ten schools with teacher counts; the cycle, the
+    #   acceptance scheme, the acceptances waiting for experts or a decision
     fixed(
         login(cast.district_admin),
         reverse("home"),
-        REQUEST + UNREAD + 4,
+        REQUEST + UNREAD + 7,
         grow,
         lambda p: p.count("辖区学校"),
     )

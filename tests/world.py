@@ -25,13 +25,24 @@ from accounts.roles import Role, grants_for
 from activities import services
 from activities.checkin_codes import checkin_token
 from activities.models import Evidence, ObservationQuestion, Post, SubmissionFile
-from assessment.models import AbilitySummary, EvaluationEvidence, ImprovementPlan
+from assessment.models import (
+    AbilitySummary,
+    Acceptance,
+    EvaluationEvidence,
+    ExpertAssignment,
+    ImprovementPlan,
+    ProofFile,
+    ProofItem,
+    RubricItem,
+)
 from assessment.services import case_create
+from assessment.services.acceptance import experts_assign, proof_files_add
 from groups.models import GroupMember, ResearchGroup
 from groups.services import teacher_remove
 from hours.models import HoursClaim
 
 from . import factories as f
+from . import factories_acceptance as fx
 from . import factories_activities as fa
 
 
@@ -162,6 +173,7 @@ def build(cast) -> World:
     )
 
     assessed = _assessment(cast, s)
+    accepting = _acceptance(cast)
 
     here, there = cast.district, cast.other_district
     pure_here = {role: pure(role, cast, cast.school, here) for role in Role}
@@ -185,6 +197,7 @@ def build(cast) -> World:
         "claim": HoursClaim.objects.get(teacher=leader),
         "checkin_token": checkin_token(activity_id=offline.pk),
         **assessed,
+        **accepting,
     }
     people = {
         "leader": leader,
@@ -237,6 +250,41 @@ def _assessment(cast, s) -> dict:
     }
 
 
+def _acceptance(cast) -> dict:
+    """整校推进验收 of school A: 赤坎区's published scheme, one file uploaded,
+    the materials before the cast's expert. The submission is written
+    directly (set-up: the gate would need every full-time teacher's
+    evaluation passed; the path itself is tests/test_acceptance_path.py)."""
+    scheme = fx.scheme(cast)
+    item = ProofItem.objects.filter(scheme=scheme).first()
+    proof_files_add(
+        school=cast.school,
+        cycle=cast.cycle,
+        item=item,
+        uploads=[fx.upload("学校信息化管理团队.pdf")],
+        by=cast.school_admin,
+    )
+    acceptance = Acceptance.objects.get(school=cast.school, cycle=cast.cycle)
+    Acceptance.objects.filter(pk=acceptance.pk).update(
+        status=Acceptance.Status.SUBMITTED, submitted_by=cast.school_admin
+    )
+    experts_assign(
+        schools=[cast.school],
+        experts=[cast.expert],
+        cycle=cast.cycle,
+        region_id=cast.district.pk,
+        by=cast.district_admin,
+    )
+    return {
+        "school": cast.school,
+        "acceptance": acceptance,
+        "proof_item": item,
+        "proof_file": ProofFile.objects.get(acceptance=acceptance),
+        "rubric_item": RubricItem.objects.filter(scheme=scheme, parent__isnull=False).first(),
+        "assignment": ExpertAssignment.objects.get(acceptance=acceptance),
+    }
+
+
 # Which world object a URL keyword names, unless the ladder entry says otherwise.
 DEFAULT_OBJECTS = {
     "activity_id": "discussion",
@@ -256,6 +304,10 @@ DEFAULT_OBJECTS = {
     "summary_id": "summary",
     "evaluation_id": "evaluation",
     "item_id": "evaluation_item",
+    "school_id": "school",
+    "acceptance_id": "acceptance",
+    "proof_item_id": "proof_item",
+    "assignment_id": "assignment",
     "case_id": "case",
 }
 
