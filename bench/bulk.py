@@ -65,12 +65,10 @@ def _copy(model, fields, defaults, rows) -> None:
     names = [f.attname for f in fields]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                values = [row[n] if n in row else defaults.get(n) for n in names]
-                if json:
-                    values = [
-                        Jsonb(v) if n in json else v for n, v in zip(names, values, strict=True)
-                    ]
-                copy.write_row(values)
+    sql = f"COPY {table} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            values = [row[n] if n in row else defaults.get(n) for n in names]
+            if json:
+                values = [Jsonb(v) if n in json else v for n, v in zip(names, values, strict=True)]
+            copy.write_row(values)

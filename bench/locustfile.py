@@ -61,17 +61,23 @@ class Teacher(HttpUser):
             return
         session, kind, activity, questions = PAIRS.pop()
         if kind == "discussion":
-            url, data = f"/activities/{activity}/posts/", {
-                "body": "用微课导入后学生参与度明显提高，课堂讨论更充分了。",
-                "request_token": str(uuid.uuid4()),
-            }
+            url, data = (
+                f"/activities/{activity}/posts/",
+                {
+                    "body": "用微课导入后学生参与度明显提高，课堂讨论更充分了。",
+                    "request_token": str(uuid.uuid4()),
+                },
+            )
         elif kind == "homework":
             url, data = f"/activities/{activity}/homework/", {"text": "教学反思：" + "很好" * 20}
         else:
             score, choice, text = questions
-            url, data = f"/activities/{activity}/observation/", {
-                f"q{score}": "8",
-                f"q{choice}": "恰当",
-                f"q{text}": "导入环节的微课使用恰当。",
-            }
+            url, data = (
+                f"/activities/{activity}/observation/",
+                {
+                    f"q{score}": "8",
+                    f"q{choice}": "恰当",
+                    f"q{text}": "导入环节的微课使用恰当。",
+                },
+            )
         self.post(url, data, session, f"complete {kind}")

@@ -111,7 +111,7 @@ def run_pages(rounds: int, only: set[str]) -> list[tuple]:
         if only and label not in only:
             continue
         client = common.client_for(username, role)
-        for name, url, _ in pages:
+        for _name, url, _ in pages:
             response = common.get(client, url)
             assert response.status_code == 200, (label, url, response.status_code)
         trivial_q, _ = common.queries(lambda c=client: common.get(c, TRIVIAL))
@@ -122,7 +122,10 @@ def run_pages(rounds: int, only: set[str]) -> list[tuple]:
         trivial: list[float] = []
         for r in range(rounds):
             for _, url, _ in pages:
-                pair = [lambda c=client, u=url: common.get(c, u), lambda c=client: common.get(c, TRIVIAL)]
+                pair = [
+                    lambda c=client, u=url: common.get(c, u),
+                    lambda c=client: common.get(c, TRIVIAL),
+                ]
                 if r % 2:
                     pair.reverse()
                 first, second = (common.timed(call) for call in pair)
@@ -137,8 +140,9 @@ def run_pages(rounds: int, only: set[str]) -> list[tuple]:
 
 
 def print_pages(results) -> None:
-    print(f"{'role':<9} {'page':<22} {'queries':>7} {'page ms':>8} {'pw ms':>6} {'ratio':>6}  target")
-    for label, name, q, page, base, ratio, target, trivial_q in results:
+    head = f"{'role':<9} {'page':<22} {'queries':>7} {'page ms':>8} {'pw ms':>6} {'ratio':>6}"
+    print(head + "  target")
+    for label, name, q, page, base, ratio, target, _ in results:
         verdict = ""
         if target:
             verdict = f"≤ {target}×  {'ok' if ratio <= target else 'MISSED'}"
@@ -194,9 +198,7 @@ def run_evidence(members: int) -> None:
                 .values_list("user_id", flat=True)[:members]
             )
             url = f"/activities/{activity.pk}/participants/"
-            n, response = common.queries(
-                lambda: client.post(url, {"users": ids}, secure=True)
-            )
+            n, response = common.queries(lambda: client.post(url, {"users": ids}, secure=True))
             assert response.status_code == 302, response.status_code
             designated = Participation.objects.filter(activity=activity).count()
             print(f"designate {designated} members: {n} queries")

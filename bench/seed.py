@@ -344,7 +344,6 @@ def _group_cycle(world: World, school: int, group: Group, cycle: Cycle, key_poin
     for a, (kind, held, opens, closes, joined, completed) in enumerate(CURRENT):
         topic, points = topics[a % 2]
         held_on, opens_on, closes_on = (_days(world, d + shift) for d in (held, opens, closes))
-        ended = is_past or closes_on < world.today
         hours = Activity.FIXED_HOURS.get(kind, 3)
         title = f"{KIND_LABELS[kind]}：第 {a + 1} 次活动"
         activity = rows.add(

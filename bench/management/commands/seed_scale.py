@@ -33,4 +33,5 @@ class Command(BaseCommand):
             self.stdout.write(f"{label:<40} {n:>10,}")
         total = sum(written.values())
         self.stdout.write(self.style.SUCCESS(f"共写入 {total:,} 行，用时 {secs:.0f} 秒。"))
-        self.stdout.write(f"登录：s000admin、s000info、s000t0005、bench_district；密码 {BENCH_PASSWORD}")
+        logins = "s000admin、s000info、s000t0050、s000t0003（组长）、bench_district"
+        self.stdout.write(f"登录：{logins}；密码 {BENCH_PASSWORD}")
