@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "hours",
     "activities",
     "assessment",
+    # The scale harness (seed_scale); like config/, above every app.
+    "bench",
 ]
 
 MIDDLEWARE = [
