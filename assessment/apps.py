@@ -27,3 +27,13 @@ class AssessmentConfig(AppConfig):
                 labels=ACCEPTANCE_LABELS,
             )
         )
+
+        # The district's per-school figures follow every change of a school's
+        # teachers and hours, reported by the apps to the left (accounts.figures).
+        from accounts.figures import school_figures_keeper_register
+
+        from .services.stats import school_stats_changed, school_stats_hours_move
+
+        school_figures_keeper_register(
+            changed=school_stats_changed, hours_moved=school_stats_hours_move
+        )

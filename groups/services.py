@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.figures import school_figures_changed
 from accounts.models import Cycle, School, SchoolMembership, User
 from accounts.notices import notify
 
@@ -397,6 +398,7 @@ def teacher_remove(*, membership: SchoolMembership, by: User, reason: str) -> Te
     for record in clearing.records:
         record.removal = removal
     ClearedRecord.objects.bulk_create(clearing.records, batch_size=500)
+    school_figures_changed(school_ids=[locked.school_id])
     notify(
         users=[locked.user_id],
         message=f"你已被{by.display_name}移出{locked.school.name}（调岗移除，原因：{reason}）。"

@@ -20,6 +20,7 @@ from django.db.models import Case, Count, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.figures import HoursMove, school_hours_moved
 from accounts.models import Cycle, School, SchoolMembership, User
 from accounts.notices import notify, notify_each
 from groups.models import AbilityPoint
@@ -65,10 +66,13 @@ def teacher_places_lock(*, teacher_ids: Iterable[int], school_id: int) -> set[in
     )
 
 
-def _lock_summaries(*, pairs: Iterable[tuple[int, int]], create: bool = True) -> None:
+def _lock_summaries(
+    *, pairs: Iterable[tuple[int, int]], create: bool = True
+) -> dict[tuple[int, int], int]:
     """The summary rows of (teacher_id, cycle_id) pairs, created if missing (a
     reversal finds them made by its credit: `create=False`), locked FOR UPDATE
-    in (teacher, cycle) order. Two queries, whatever the number.
+    in (teacher, cycle) order; returns their recorded hours under the lock
+    ({(teacher_id, cycle_id): recorded}). Two queries, whatever the number.
 
     Why the lock: every ledger write for one teacher and cycle queues on this
     row, so (1) the standing-credit check that follows sees any credit another
@@ -79,7 +83,7 @@ def _lock_summaries(*, pairs: Iterable[tuple[int, int]], create: bool = True) ->
     """
     pairs = sorted(set(pairs))
     if not pairs:
-        return
+        return {}
     if create:
         # INSERT ... ON CONFLICT DO NOTHING: two first credits at once both succeed here.
         HoursSummary.objects.bulk_create(
@@ -89,17 +93,26 @@ def _lock_summaries(*, pairs: Iterable[tuple[int, int]], create: bool = True) ->
     cycles = {c for _, c in pairs}
     # Rows of other cycles of the same teachers may be locked too: harmless, and
     # one statement whatever the mix (a removal reverses several cycles at once).
-    list(
+    locked = (
         HoursSummary.objects.select_for_update()
         .filter(teacher_id__in=teachers, cycle_id__in=cycles)
         .order_by("teacher_id", "cycle_id")
-        .values_list("pk", flat=True)
+        .values_list("teacher_id", "cycle_id", "recorded")
     )
+    return {(t, c): recorded for t, c, recorded in locked}
 
 
-def _add_to_summaries(deltas: dict[tuple[int, int], int]) -> None:
-    """recorded += delta for each (teacher_id, cycle_id), in one UPDATE, under the
-    locks taken by _lock_summaries (F(): the arithmetic happens in the database)."""
+def _add_to_summaries(entries: list[HoursEntry], *, before: dict[tuple[int, int], int]) -> None:
+    """recorded += the entries' hours for each (teacher_id, cycle_id), in one
+    UPDATE, under the locks taken by _lock_summaries (F(): the arithmetic
+    happens in the database). `before` (what _lock_summaries returned) moves on
+    with it, and each school's figures follow (accounts.figures: the district's
+    dashboard counts teachers per hours bucket without recounting the ledger)."""
+    deltas: dict[tuple[int, int], int] = defaultdict(int)
+    schools: dict[tuple[int, int], int | None] = {}
+    for e in entries:
+        deltas[(e.teacher_id, e.cycle_id)] += e.hours
+        schools.setdefault((e.teacher_id, e.cycle_id), e.school_id)
     if not deltas:
         return
     by_delta: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -113,6 +126,12 @@ def _add_to_summaries(deltas: dict[tuple[int, int], int]) -> None:
     HoursSummary.objects.filter(_pairs_q(list(deltas))).update(
         recorded=F("recorded") + change, updated_at=timezone.now()
     )
+    moves = []
+    for pair, delta in deltas.items():
+        was = before.get(pair, 0)
+        before[pair] = was + delta
+        moves.append(HoursMove(schools[pair], pair[1], was, was + delta))
+    school_hours_moved(moves=moves)
 
 
 def _pairs_q(pairs: Iterable[tuple[int, int]]) -> Q:
@@ -291,7 +310,7 @@ def _credit_placed(
     """Credit teachers whose places are locked. Call inside atomic()."""
     if not teacher_ids:
         return []
-    _lock_summaries(pairs=[(t, cycle.pk) for t in teacher_ids])
+    before = _lock_summaries(pairs=[(t, cycle.pk) for t in teacher_ids])
     state = _source_state(teacher_ids=teacher_ids, source=source)
     ct = ContentType.objects.get_for_model(source)
     now = timezone.now()
@@ -325,19 +344,21 @@ def _credit_placed(
         with transaction.atomic():
             HoursEntry.objects.bulk_create(entries)
     except IntegrityError:
-        return _credit_one_by_one(entries, ability_points=ability_points, by=by)
+        return _credit_one_by_one(entries, ability_points=ability_points, by=by, before=before)
     points = list(ability_points)
     if points:
         link = HoursEntry.ability_points.through
         link.objects.bulk_create(
             [link(hoursentry_id=e.pk, abilitypoint_id=p.pk) for e in entries for p in points]
         )
-    _add_to_summaries({(e.teacher_id, cycle.pk): hours for e in entries})
+    _add_to_summaries(entries, before=before)
     _tell_credits(entries, by)
     return entries
 
 
-def _credit_one_by_one(entries: list[HoursEntry], *, ability_points, by) -> list[HoursEntry]:
+def _credit_one_by_one(
+    entries: list[HoursEntry], *, ability_points, by, before: dict
+) -> list[HoursEntry]:
     """The rare path after a bulk insert lost a race: each entry on its own, each
     under its own savepoint, so the one that conflicts is skipped and the rest stand."""
     points = list(ability_points)
@@ -351,7 +372,7 @@ def _credit_one_by_one(entries: list[HoursEntry], *, ability_points, by) -> list
             continue
         if points:
             entry.ability_points.set(points)
-        _add_to_summaries({(entry.teacher_id, entry.cycle_id): entry.hours})
+        _add_to_summaries([entry], before=before)
         done.append(entry)
     _tell_credits(done, by)
     return done
@@ -364,7 +385,7 @@ def _reverse_all(entries, *, reason: str, by: User | None) -> list[HoursEntry]:
     credits = list(_standing(entries).order_by("teacher_id", "cycle_id", "pk"))
     if not credits:
         return []
-    _lock_summaries(pairs=[(c.teacher_id, c.cycle_id) for c in credits], create=False)
+    before = _lock_summaries(pairs=[(c.teacher_id, c.cycle_id) for c in credits], create=False)
     # Re-read under the locks: another request may have reversed some since we looked.
     still = set(
         _standing(HoursEntry.objects.filter(pk__in=[c.pk for c in credits])).values_list(
@@ -400,10 +421,7 @@ def _reverse_all(entries, *, reason: str, by: User | None) -> list[HoursEntry]:
             HoursEntry.objects.bulk_create(reversals)
     except IntegrityError:
         reversals = _reverse_one_by_one(reversals)
-    deltas: dict[tuple[int, int], int] = defaultdict(int)
-    for r in reversals:
-        deltas[(r.teacher_id, r.cycle_id)] += r.hours
-    _add_to_summaries(deltas)
+    _add_to_summaries(reversals, before=before)
     _tell_reversals(reversals, by, reason)
     return reversals
 
