@@ -5,9 +5,10 @@ from accounts.access import schools_visible_to
 from accounts.context_processors import unread_for
 from accounts.models import School, SchoolMembership
 from accounts.roles import Grant, Role
-from accounts.selectors import cycle_current, school_counts, schools_with_counts
+from accounts.selectors import cycle_current, school_counts
 from activities.consistency import school_consistency_count
 from activities.selectors import coverage_for_groups, teacher_board
+from assessment.charts import stages_chart
 from assessment.selectors import (
     cases_of_groups,
     evaluation_gate,
@@ -22,8 +23,10 @@ from assessment.selectors.acceptance import (
     expert_home,
     school_acceptance_step,
 )
+from assessment.selectors.district import stage_summary
+from assessment.services.stats import FILL_INLINE, school_stats_ensure
 from groups.selectors import groups_led_by, school_setup, schools_without_groups
-from hours.charts import hours_progress_chart
+from hours.charts import hours_histogram_chart, hours_progress_chart
 from hours.selectors import (
     groups_hours_stats,
     hours_claims_pending,
@@ -163,13 +166,18 @@ def _teacher(request, grant: Grant) -> dict:
 
 
 def _district(request, grant: Grant) -> dict:
+    """What waits for the district admin, and the district at a glance: schools
+    by stage, the counted hours of every teacher, the passes (from the kept
+    per-school figures: a read of the district's schools, never its teachers).
+    The full list is the dashboard (看板)."""
     visible = schools_visible_to(grant)
-    schools = schools_with_counts(visible)
-    without_groups = schools_without_groups(visible).count()
+    cycle = cycle_current()
     steps = []
+    without_groups = schools_without_groups(visible).count()
     if without_groups:
-        steps.append((f"督促 {without_groups} 所尚未组建教研组的学校", "accounts:district_schools"))
-    todo = district_to_do(schools=visible, region_id=grant.region_id, cycle=cycle_current())
+        label = f"督促 {without_groups} 所尚未组建教研组的学校"
+        steps.append((label, "assessment:district_dashboard"))
+    todo = district_to_do(schools=visible, region_id=grant.region_id, cycle=cycle)
     if todo.scheme is None or not todo.scheme.is_published:
         steps.append(("制定并发布整校推进验收方案", "assessment:scheme"))
     if todo.scored:
@@ -183,7 +191,17 @@ def _district(request, grant: Grant) -> dict:
                 "assessment:district_acceptances",
             )
         )
-    return {"school_total": schools.count(), "schools": schools[:10], "steps": steps}
+    context = {"steps": steps, "cycle": cycle}
+    if cycle is not None:
+        queued = school_stats_ensure(schools=visible, cycle=cycle, inline=FILL_INLINE)
+        summary = stage_summary(schools=visible, cycle=cycle)
+        context.update(
+            summary=summary,
+            queued=queued,
+            stages_chart=stages_chart(summary),
+            histogram=hours_histogram_chart(summary.hours),
+        )
+    return context
 
 
 def _expert(request, grant: Grant) -> dict:

@@ -205,6 +205,14 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic jobs (the `beat` process): district exports are deleted with their
+# files a day after they were asked for.
+CELERY_BEAT_SCHEDULE = {
+    "expire-district-exports": {
+        "task": "assessment.tasks.expire_district_exports",
+        "schedule": 60 * 60,
+    },
+}
 
 REDIS_URL = env_str("REDIS_URL", CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "")
 if REDIS_URL:
