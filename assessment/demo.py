@@ -175,6 +175,14 @@ def _evidence(user, school, cycle, point) -> None:
 
 
 def load(ctx) -> None:
+    _load_materials(ctx)
+    # Whole-school acceptance in 赤坎区 (its own module: it imports from this one).
+    from . import demo_acceptance
+
+    demo_acceptance.load(ctx)
+
+
+def _load_materials(ctx) -> None:
     school, cycle = ctx.school, ctx.cycle
     if ImprovementPlan.objects.filter(school=school).exists():
         return

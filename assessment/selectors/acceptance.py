@@ -167,7 +167,7 @@ def acceptance_of(*, school: School, cycle: Cycle | None) -> Acceptance | None:
         return None
     return (
         Acceptance.objects.filter(school=school, cycle=cycle)
-        .select_related("returned_by", "decided_by", "submitted_by")
+        .select_related("school", "cycle", "scheme", "returned_by", "decided_by", "submitted_by")
         .first()
     )
 

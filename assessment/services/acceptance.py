@@ -98,9 +98,11 @@ def _move(
 
 
 def _locked(acceptance_id: int) -> Acceptance:
-    """The acceptance's row FOR UPDATE. Call inside atomic()."""
+    """The acceptance's row FOR UPDATE (only its own row: "of self", so the
+    school, cycle and scheme read with it stay unlocked for everyone else).
+    Call inside atomic()."""
     return (
-        Acceptance.objects.select_for_update()
+        Acceptance.objects.select_for_update(of=("self",))
         .select_related("school", "cycle", "scheme")
         .get(pk=acceptance_id)
     )

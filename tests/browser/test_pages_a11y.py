@@ -23,7 +23,14 @@ from accounts.management.commands.demo import DEMO_APPS
 from accounts.models import SchoolMembership
 from accounts.roles import Role
 from activities.models import Activity, Topic
-from assessment.models import AbilityEvaluation, PointChoice, TeacherReview
+from assessment.models import (
+    AbilityEvaluation,
+    Acceptance,
+    PointChoice,
+    ProofItem,
+    RubricItem,
+    TeacherReview,
+)
 from config.navigation import NAVIGATION, nav_for
 from groups.models import ResearchGroup
 
@@ -105,6 +112,46 @@ def key_pages(role: str, ctx) -> list[tuple[str, str]]:
             *_by_kind(activities),
             ("evaluations-all", reverse("assessment:leader_evaluations") + "?show=all"),
             ("evaluation-check", reverse("assessment:leader_evaluation", args=[_to_check(group)])),
+        ]
+    if role == Role.DISTRICT_ADMIN:
+        scored = Acceptance.objects.get(status="scored")
+        item = RubricItem.objects.filter(scheme=scored.scheme, parent__isnull=False).first()
+        proof = ProofItem.objects.filter(scheme=scored.scheme).first()
+        return [
+            (
+                "acceptance-scored",
+                reverse("assessment:district_acceptance", args=[scored.school_id]),
+            ),
+            (
+                "acceptance-none",
+                reverse("assessment:district_acceptance", args=[ctx.schools[1].pk]),
+            ),
+            ("rubric-item-edit", reverse("assessment:rubric_item_edit", args=[item.pk])),
+            ("proof-item-edit", reverse("assessment:proof_item_edit", args=[proof.pk])),
+            ("evidence-cases", reverse("assessment:evidence_cases", args=[ctx.school.pk])),
+            (
+                "evidence-consistency",
+                reverse("assessment:evidence_consistency", args=[ctx.school.pk]),
+            ),
+        ]
+    if role == Role.EXPERT:
+        assigned = Acceptance.objects.filter(assignments__expert=ctx.users["expert"])
+        return [
+            (
+                "score-draft",
+                reverse(
+                    "assessment:expert_score",
+                    args=[assigned.get(status="submitted", events__to_status="returned").pk],
+                ),
+            ),
+            (
+                "score-done",
+                reverse("assessment:expert_score", args=[assigned.get(status="scored").pk]),
+            ),
+            (
+                "score-waiting",
+                reverse("assessment:expert_score", args=[assigned.get(status="returned").pk]),
+            ),
         ]
     if role == Role.TEACHER:
         teacher = ctx.users["teacher"]
