@@ -98,10 +98,9 @@ def district_export_build(*, export_id: int) -> DistrictExport | None:
             status=Status.FAILED, error=FAILED_MESSAGE, finished_at=timezone.now()
         )
         raise
-    DistrictExport.objects.filter(pk=export.pk).update(
-        status=Status.DONE, file=name, done=export.total, finished_at=timezone.now()
-    )
-    export.refresh_from_db()
+    export.status, export.file, export.done = Status.DONE, name, export.total
+    export.finished_at = timezone.now()
+    export.save(update_fields=["status", "file", "done", "finished_at"])
     return export
 
 
