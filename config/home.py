@@ -23,9 +23,9 @@ from assessment.selectors.acceptance import (
     expert_home,
     school_acceptance_step,
 )
-from assessment.selectors.district import stage_summary
+from assessment.selectors.district import FORMING, stage_summary
 from assessment.services.stats import FILL_INLINE, school_stats_ensure
-from groups.selectors import groups_led_by, school_setup, schools_without_groups
+from groups.selectors import groups_led_by, school_setup
 from hours.charts import hours_histogram_chart, hours_progress_chart
 from hours.selectors import (
     groups_hours_stats,
@@ -173,10 +173,21 @@ def _district(request, grant: Grant) -> dict:
     visible = schools_visible_to(grant)
     cycle = cycle_current()
     steps = []
-    without_groups = schools_without_groups(visible).count()
-    if without_groups:
-        label = f"督促 {without_groups} 所尚未组建教研组的学校"
-        steps.append((label, "assessment:district_dashboard"))
+    context = {"steps": steps, "cycle": cycle}
+    if cycle is not None:
+        queued = school_stats_ensure(schools=visible, cycle=cycle, inline=FILL_INLINE)
+        summary = stage_summary(schools=visible, cycle=cycle)
+        context.update(
+            summary=summary,
+            queued=queued,
+            stages_chart=stages_chart(summary),
+            histogram=hours_histogram_chart(summary.hours),
+        )
+        # 组建中 on the chart beside it: schools without a 教研组 yet.
+        if forming := summary.counts.get(FORMING, 0):
+            steps.append(
+                (f"督促 {forming} 所尚未组建教研组的学校", "assessment:district_dashboard")
+            )
     todo = district_to_do(schools=visible, region_id=grant.region_id, cycle=cycle)
     if todo.scheme is None or not todo.scheme.is_published:
         steps.append(("制定并发布整校推进验收方案", "assessment:scheme"))
@@ -190,16 +201,6 @@ def _district(request, grant: Grant) -> dict:
                 f"{todo.without_experts} 所学校已提交验收，尚未分配考核专家",
                 "assessment:district_acceptances",
             )
-        )
-    context = {"steps": steps, "cycle": cycle}
-    if cycle is not None:
-        queued = school_stats_ensure(schools=visible, cycle=cycle, inline=FILL_INLINE)
-        summary = stage_summary(schools=visible, cycle=cycle)
-        context.update(
-            summary=summary,
-            queued=queued,
-            stages_chart=stages_chart(summary),
-            histogram=hours_histogram_chart(summary.hours),
         )
     return context
 
