@@ -23,8 +23,8 @@ from assessment.selectors.acceptance import (
     expert_home,
     school_acceptance_step,
 )
-from assessment.selectors.district import FORMING, stage_summary
-from assessment.services.stats import FILL_INLINE, school_stats_ensure
+from assessment.selectors.district import FORMING
+from assessment.services.stats import stage_summary_complete
 from groups.selectors import groups_led_by, school_setup
 from hours.charts import hours_histogram_chart, hours_progress_chart
 from hours.selectors import (
@@ -175,8 +175,7 @@ def _district(request, grant: Grant) -> dict:
     steps = []
     context = {"steps": steps, "cycle": cycle}
     if cycle is not None:
-        queued = school_stats_ensure(schools=visible, cycle=cycle, inline=FILL_INLINE)
-        summary = stage_summary(schools=visible, cycle=cycle)
+        summary, queued = stage_summary_complete(schools=visible, cycle=cycle)
         context.update(
             summary=summary,
             queued=queued,

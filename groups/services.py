@@ -61,6 +61,7 @@ def group_create(*, school: School, name: str, leader: User | None, by: User) ->
         raise ValidationError(f"本校已有名为“{name}”的教研组。") from exc
     if leader is not None:
         _ensure_member(group, leader)
+    school_figures_changed(school_ids=[school.pk])  # 组建中 → 研修中 on the district's pages
     return group
 
 
@@ -91,12 +92,14 @@ def group_update(*, group: ResearchGroup, name: str, leader: User | None, by: Us
     return changed
 
 
+@transaction.atomic
 def group_archive(*, group: ResearchGroup, by: User) -> None:
     """Archives a group: it leaves lists and counts; its records stay."""
     if group.archived_at is not None:
         raise ValidationError("该教研组已归档。")
     group.archived_at = timezone.now()
     group.save(update_fields=["archived_at"])
+    school_figures_changed(school_ids=[group.school_id])
 
 
 @transaction.atomic

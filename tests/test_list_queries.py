@@ -462,15 +462,15 @@ def test_district_home(world, fixed):
         for i in range(15):
             f.teacher(f.school(cast.district, f"辖区学校{i:02d}"))
 
-    # + the region (the scope), the cycle, the schools without figures yet
-    #   (none once the page has been seen), the schools by stage with their
-    #   figures summed (one aggregate over the kept per-school rows: 组建中 is
-    #   also the step "督促 N 所尚未组建教研组的学校"), the acceptance scheme, the
-    #   acceptances waiting for experts or a decision (one aggregate)
+    # + the region (the scope), the cycle, the schools by stage with their
+    #   figures summed (one aggregate over the kept per-school rows, which also
+    #   says how many have none yet: none once the page has been seen; 组建中
+    #   is also the step "督促 N 所尚未组建教研组的学校"), the acceptance scheme,
+    #   the acceptances waiting for experts or a decision (one aggregate)
     fixed(
         login(cast.district_admin),
         reverse("home"),
-        REQUEST + UNREAD + 6,
+        REQUEST + UNREAD + 5,
         grow,
         lambda p: int(p.split("辖区内共有学校 <strong>")[1].split("<")[0]),
     )

@@ -12,12 +12,17 @@ hundred rows. The cost moves to the writes, which are few and per school:
 - the ledger (every credit and reversal) moves teachers between hour buckets
   with one UPDATE (accounts.figures.school_hours_moved);
 - everything else that changes a figure (teachers added or removed, 专任
-  changed, a review or evaluation result, a teacher's chosen points) recomputes
+  changed, a review or evaluation result, a teacher's chosen points, a 教研组
+  created or archived) recomputes
   the school's row from its sources in the same transaction
   (assessment.services.stats.school_stats_refresh, one query for the school);
 - a row missing (a new school or cycle, data loaded in bulk) is computed when
   first read; `manage.py school_stats_check` compares every row with the
   sources (and `--fix` rewrites those that differ).
+
+The stage's inputs are kept too (live groups, decided reviews and
+evaluations): the stage is then a CASE over this row and the acceptance, with
+no subquery per school, cheap to filter, count and sort by.
 
 Rules are not restated here: the buckets are hours.selectors.HOURS_BUCKETS,
 review passed is TeacherReview's 通过, evaluation passed is the 95% gate's
@@ -55,6 +60,12 @@ class SchoolStats(models.Model):
     hours_counted = models.IntegerField("计入学时合计", default=0)
     review_passed = models.PositiveIntegerField("研修考核通过", default=0)
     evaluation_passed = models.PositiveIntegerField("能力点测评合格（专任）", default=0)
+    # What the school's stage is read from besides its acceptance
+    # (assessment.selectors.district): live 教研组, and teachers whose review
+    # (通过/不通过) or an ability-point evaluation (合格/不合格) was decided.
+    live_groups = models.PositiveIntegerField("教研组", default=0)
+    reviews_decided = models.PositiveIntegerField("已考核教师", default=0)
+    evaluations_decided = models.PositiveIntegerField("已有测评结果的教师", default=0)
     refreshed_at = models.DateTimeField("重算时间", default=timezone.now)
 
     class Meta:
@@ -84,4 +95,7 @@ STATS_FIELDS = (
     "hours_counted",
     "review_passed",
     "evaluation_passed",
+    "live_groups",
+    "reviews_decided",
+    "evaluations_decided",
 )

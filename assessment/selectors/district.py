@@ -33,16 +33,9 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 
 from accounts.models import Cycle, School
-from groups.models import ResearchGroup
 from hours.selectors import HoursStats
 
-from ..models import (
-    HOURS_FIELDS,
-    AbilityEvaluation,
-    Acceptance,
-    SchoolStats,
-    TeacherReview,
-)
+from ..models import HOURS_FIELDS, Acceptance, SchoolStats
 
 Status = Acceptance.Status
 FORMING, TRAINING, REVIEWING = "forming", "training", "reviewing"
@@ -99,31 +92,23 @@ def _rate(part: str, whole: str):
 def with_stage(schools, *, cycle: Cycle):
     """Annotate schools with `acceptance_status` (None: none yet) and
     `stage_order` (the index of their stage in STAGES; stage_of() names it)
-    for `cycle`: one LEFT JOIN to the acceptance and a few EXISTS on indexed
-    columns, in one CASE (written once: every reference to an annotation
-    repeats its SQL, and the stage read twice cost ten times as much)."""
-    decided_review = TeacherReview.objects.filter(
-        school_id=OuterRef("pk"),
-        cycle=cycle,
-        result__in=[TeacherReview.Result.PASSED, TeacherReview.Result.FAILED],
-    )
-    decided_evaluation = AbilityEvaluation.objects.filter(
-        school_id=OuterRef("pk"),
-        cycle=cycle,
-        status__in=[AbilityEvaluation.Status.PASSED, AbilityEvaluation.Status.FAILED],
-    )
-    live_group = ResearchGroup.objects.filter(school_id=OuterRef("pk"), archived_at__isnull=True)
+    for `cycle`, from two LEFT JOINs: the acceptance and the school's kept
+    row (whose stage inputs: live groups, decided reviews and evaluations).
+    One CASE over columns, no subquery per school."""
     order = {key: i for i, (key, _) in enumerate(STAGES)}
     qs = schools.annotate(
-        own=FilteredRelation("acceptances", condition=Q(acceptances__cycle=cycle))
+        own=FilteredRelation("acceptances", condition=Q(acceptances__cycle=cycle)),
+        figures=FilteredRelation("stats", condition=Q(stats__cycle=cycle)),
     ).annotate(acceptance_status=F("own__status"))
     stage = Case(
         *(When(own__status=s, then=Value(order[s.value])) for s in ACCEPTANCE_STAGES),
         When(
-            Q(own__status__isnull=False) | Exists(decided_review) | Exists(decided_evaluation),
+            Q(own__status__isnull=False)
+            | Q(figures__reviews_decided__gt=0)
+            | Q(figures__evaluations_decided__gt=0),
             then=Value(order[REVIEWING]),
         ),
-        When(Exists(live_group), then=Value(order[TRAINING])),
+        When(figures__live_groups__gt=0, then=Value(order[TRAINING])),
         default=Value(order[FORMING]),
         output_field=IntegerField(),
     )
@@ -135,19 +120,14 @@ def stage_of(row) -> str:
     return STAGES[row.stage_order][0]
 
 
-def with_figures(schools, *, cycle: Cycle):
-    """Annotate schools with their SchoolStats figures for `cycle` (one LEFT
-    JOIN; 0 where the row is missing: see school_stats_missing) and the rates
-    the dashboard sorts by."""
-    figures = {name: Coalesce(F(f"figures__{name}"), 0) for name in _FIGURES}
-    return (
-        schools.annotate(figures=FilteredRelation("stats", condition=Q(stats__cycle=cycle)))
-        .annotate(**figures)
-        .annotate(
-            hours_rate=_rate("hours_25", "teachers"),
-            review_rate=_rate("review_passed", "teachers"),
-            evaluation_rate=_rate("evaluation_passed", "full_time"),
-        )
+def with_figures(schools):
+    """Annotate schools (from with_stage, which joins their kept row) with the
+    row's figures (None where the row is missing: see school_stats_missing)
+    and the rates the dashboard sorts by."""
+    return schools.annotate(**{name: F(f"figures__{name}") for name in _FIGURES}).annotate(
+        hours_rate=_rate("hours_25", "teachers"),
+        review_rate=_rate("review_passed", "teachers"),
+        evaluation_rate=_rate("evaluation_passed", "full_time"),
     )
 
 
@@ -171,7 +151,8 @@ def school_stats_missing(*, schools, cycle: Cycle) -> list[int]:
 
 @dataclass(frozen=True)
 class SchoolLine:
-    """One school of the dashboard with its figures."""
+    """One school of the dashboard with its figures (0 while its row is being
+    computed by a worker: see school_stats_ensure)."""
 
     school: School
     stage: str
@@ -181,25 +162,32 @@ class SchoolLine:
     def stage_label(self) -> str:
         return STAGE_LABELS[self.stage]
 
+    def figure(self, name: str) -> int:
+        return getattr(self.school, name) or 0
+
     @property
     def hours(self) -> HoursStats:
         return hours_of(self.school)
 
     @property
     def teachers(self) -> int:
-        return self.school.teachers
+        return self.figure("teachers")
+
+    @property
+    def hours_25(self) -> int:
+        return self.figure("hours_25")
 
     @property
     def hours_percent(self) -> int:
-        return _percent(self.school.hours_25, self.school.teachers)
+        return _percent(self.hours_25, self.teachers)
 
     @property
     def review_percent(self) -> int:
-        return _percent(self.school.review_passed, self.school.teachers)
+        return _percent(self.figure("review_passed"), self.teachers)
 
     @property
     def evaluation_percent(self) -> int:
-        return _percent(self.school.evaluation_passed, self.school.full_time)
+        return _percent(self.figure("evaluation_passed"), self.figure("full_time"))
 
 
 def _percent(part: int, whole: int) -> int:
@@ -208,7 +196,9 @@ def _percent(part: int, whole: int) -> int:
 
 def hours_of(row) -> HoursStats:
     """HoursStats of a row annotated by with_figures (or a SchoolStats, or sums)."""
-    return HoursStats.of_buckets([getattr(row, f) for f in HOURS_FIELDS], row.hours_counted)
+    return HoursStats.of_buckets(
+        [getattr(row, f) or 0 for f in HOURS_FIELDS], row.hours_counted or 0
+    )
 
 
 @dataclass(frozen=True)
@@ -216,6 +206,9 @@ class StageSummary:
     """The schools of a scope by stage, and their figures together."""
 
     counts: dict[str, int]
+    # Schools without a kept row yet (their figures read as 0): the page
+    # computes them (school_stats_ensure) and reads again.
+    missing: int
     teachers: int
     full_time: int
     hours: HoursStats
@@ -247,22 +240,29 @@ def stage_summary(*, schools, cycle: Cycle) -> StageSummary:
     """How many of `schools` are at each stage, and their figures summed (the
     district's hours histogram, teachers, passes). One query over a few hundred
     schools' rows, never their teachers."""
-    sums = {name: Coalesce(Sum(name), 0) for name in _FIGURES}
+    sums = {name: Coalesce(Sum(f"figures__{name}"), 0) for name in _FIGURES}
     rows = (
-        with_figures(with_stage(schools, cycle=cycle), cycle=cycle)
+        with_stage(schools, cycle=cycle)
         .order_by()
         .values("stage_order")
-        .annotate(n=Count("pk"), **{f"sum_{k}": v for k, v in sums.items()})
+        .annotate(
+            n=Count("pk"),
+            missing=Count("pk", filter=Q(figures__id__isnull=True)),
+            **{f"sum_{k}": v for k, v in sums.items()},
+        )
     )
     counts: dict[str, int] = {}
+    missing = 0
     totals = dict.fromkeys(_FIGURES, 0)
     for row in rows:
         counts[STAGES[row["stage_order"]][0]] = row["n"]
+        missing += row["missing"]
         for name in _FIGURES:
             totals[name] += row[f"sum_{name}"]
     buckets = [totals[f] for f in HOURS_FIELDS]
     return StageSummary(
         counts=counts,
+        missing=missing,
         teachers=totals["teachers"],
         full_time=totals["full_time"],
         hours=HoursStats.of_buckets(buckets, totals["hours_counted"]),
@@ -283,7 +283,7 @@ def district_schools(
     """The dashboard's list: `schools` (a "visible to" queryset) with stage and
     figures, filtered by stage, sub-region and name, sorted by SORTS (ties by
     code). One query (plus the paginator's count, over schools alone)."""
-    qs = with_figures(with_stage(schools, cycle=cycle), cycle=cycle)
+    qs = with_figures(with_stage(schools, cycle=cycle))
     if region_id:
         qs = qs.filter(region_id=region_id)
     if search:

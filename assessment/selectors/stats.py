@@ -7,49 +7,70 @@ evaluation's from the 95% gate's per-teacher rule (selectors.evaluation)."""
 
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Subquery
 
 from accounts.models import Cycle, SchoolMembership
+from groups.models import ResearchGroup
 from hours.selectors import Totals, hours_bucket, hours_recorded_of
 
-from ..models import HOURS_FIELDS, STATS_FIELDS, SchoolStats, TeacherReview
+from ..models import HOURS_FIELDS, STATS_FIELDS, AbilityEvaluation, SchoolStats, TeacherReview
 from .evaluation import GATE_PASSED, with_gate
 
 
 def school_stats_compute(*, school_ids, cycle) -> dict[int, dict[str, int]]:
     """{school_id: {field: value}} from the sources, for every given school (a
-    school without teachers gets zeros). One query: each active teacher once,
-    with their recorded hours, review and gate figures (subqueries on indexed
-    columns), summed up here. A school of 300 teachers takes a few
-    milliseconds; a district's first fill, seconds.
+    school without teachers gets zeros). Two queries: each active teacher once,
+    with their recorded hours, review result and evaluation figures
+    (subqueries on indexed columns), summed up here; the live groups counted
+    per school. A school of 300 teachers takes a few milliseconds; a
+    district's first fill, seconds.
 
     (Summing in the database instead would repeat the hours subquery in every
     bucket's FILTER clause: five times slower.)"""
     ids = sorted(set(school_ids))
-    reviewed = TeacherReview.objects.filter(
-        teacher_id=OuterRef("user_id"), cycle=cycle, result=TeacherReview.Result.PASSED
+    teacher = OuterRef("user_id")
+    review = TeacherReview.objects.filter(teacher_id=teacher, cycle=cycle)
+    evaluated = AbilityEvaluation.objects.filter(
+        teacher_id=teacher, cycle=cycle, status__in=EVALUATION_DECIDED
     )
     places = (
         with_gate(SchoolMembership.objects.teachers().filter(school_id__in=ids), cycle=cycle)
         .annotate(
             recorded=hours_recorded_of(cycle=cycle),
-            review_passed=Exists(reviewed),
+            review_result=Subquery(review.values("result")[:1]),
+            evaluated=Exists(evaluated),
             gate_passed=ExpressionWrapper(GATE_PASSED, output_field=BooleanField()),
         )
         .order_by()
-        .values_list("school_id", "is_full_time", "recorded", "review_passed", "gate_passed")
+        .values_list(
+            "school_id", "is_full_time", "recorded", "review_result", "evaluated", "gate_passed"
+        )
     )
     out = {pk: dict.fromkeys(STATS_FIELDS, 0) for pk in ids}
-    for school_id, full_time, recorded, review_passed, gate_passed in places:
+    for school_id, full_time, recorded, result, evaluated_, gate_passed in places:
         figures = out[school_id]
         figures["teachers"] += 1
         figures[HOURS_FIELDS[hours_bucket(recorded)]] += 1
         figures["hours_counted"] += Totals(recorded=recorded).counted
-        figures["review_passed"] += review_passed
+        figures["review_passed"] += result == TeacherReview.Result.PASSED
+        figures["reviews_decided"] += result in REVIEW_DECIDED
+        figures["evaluations_decided"] += evaluated_
         if full_time:
             figures["full_time"] += 1
             figures["evaluation_passed"] += gate_passed
+    live = (
+        ResearchGroup.objects.filter(school_id__in=ids, archived_at__isnull=True)
+        .order_by()
+        .values_list("school_id")
+        .annotate(n=Count("pk"))
+    )
+    for school_id, n in live:
+        out[school_id]["live_groups"] = n
     return out
+
+
+REVIEW_DECIDED = (TeacherReview.Result.PASSED, TeacherReview.Result.FAILED)
+EVALUATION_DECIDED = (AbilityEvaluation.Status.PASSED, AbilityEvaluation.Status.FAILED)
 
 
 @dataclass(frozen=True)

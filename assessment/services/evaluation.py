@@ -68,7 +68,8 @@ def _move(*, evaluation: AbilityEvaluation, to: str, actor: str, by: User, **fie
     for key, value in fields.items():
         setattr(evaluation, key, value)
     evaluation.save(update_fields=["status", *fields])
-    if Status.PASSED in (was, to):  # the district's figures count the gate's passes
+    # The district's figures count the gate's passes and the results decided.
+    if {was, to} & {Status.PASSED, Status.FAILED}:
         school_stats_refresh(school_ids=[evaluation.school_id], cycle_id=evaluation.cycle_id)
     return True
 

@@ -63,7 +63,7 @@ def _move(*, review: TeacherReview, to: str, by: User, reason: str, actor: str) 
     review.result, review.reason = to, shown
     review.decided_by, review.decided_at = by, now
     review.save(update_fields=["result", "reason", "decided_by", "decided_at"])
-    if Result.PASSED in (was, to):  # the district's figures count the passed
+    if was != to:  # the district's figures count the passed and the decided
         school_stats_refresh(school_ids=[review.school_id], cycle_id=review.cycle_id)
     return True
 

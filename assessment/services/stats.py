@@ -30,7 +30,7 @@ from accounts.selectors import cycle_current
 from hours.selectors import Totals, hours_bucket
 
 from ..models import HOURS_FIELDS, STATS_FIELDS, SchoolStats
-from ..selectors.district import school_stats_missing
+from ..selectors.district import school_stats_missing, stage_summary
 from ..selectors.stats import school_stats_compute
 
 # Schools per refresh when many rows are computed at once (a first fill).
@@ -121,3 +121,14 @@ def school_stats_ensure(*, schools, cycle, inline: int | None = None, shown=None
 
         transaction.on_commit(lambda: fill_school_stats.delay(later, cycle.pk))
     return len(later)
+
+
+def stage_summary_complete(*, schools, cycle, inline: int | None = FILL_INLINE, shown=None):
+    """The schools by stage with their figures (selectors.district.stage_summary),
+    after computing the rows some schools lack (school_stats_ensure): one query
+    when none is missing, the steady state. Returns (summary, how many queued)."""
+    summary = stage_summary(schools=schools, cycle=cycle)
+    if not summary.missing:
+        return summary, 0
+    queued = school_stats_ensure(schools=schools, cycle=cycle, inline=inline, shown=shown)
+    return stage_summary(schools=schools, cycle=cycle), queued

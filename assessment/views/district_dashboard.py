@@ -35,13 +35,12 @@ from ..selectors.district import (
     district_schools,
     hours_of,
     stage_of,
-    stage_summary,
 )
-from ..services.stats import FILL_INLINE, school_stats_ensure
+from ..services.stats import school_stats_ensure, stage_summary_complete
 from .district_exports import exports_context
 
 DISTRICT = (Role.DISTRICT_ADMIN, Role.OPERATOR)
-TEACHERS_PAGE = 50
+TEACHERS_PAGE = 25  # a phone screen or two of cards
 
 
 def _choice(request, name: str, allowed) -> str:
@@ -80,11 +79,10 @@ def district_dashboard(request):
     rows = district_schools(
         schools=visible, cycle=cycle, stage=stage, region_id=region_id, search=search, sort=sort
     )
-    queued = school_stats_ensure(
-        schools=scope, cycle=cycle, inline=FILL_INLINE, shown=lambda: _page(request, rows)
+    summary, queued = stage_summary_complete(
+        schools=scope, cycle=cycle, shown=lambda: _page(request, rows)
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    summary = stage_summary(schools=scope, cycle=cycle)
     lines = district_lines(
         page, acceptances=acceptances_by_school(school_ids=[s.pk for s in page], cycle=cycle)
     )
