@@ -131,3 +131,45 @@ class RosterImportForm(forms.Form):
         help_text="请使用名单模板；不超过 5 MB。任何一行有误时整份名单都不会导入。",
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx", "data-max-bytes": MAX_BYTES}),
     )
+
+
+class EmailForm(forms.Form):
+    """通知邮箱: where the person's notices also go by e-mail (when the platform
+    sends e-mail at all). Empty: none."""
+
+    email = forms.EmailField(
+        label="通知邮箱",
+        required=False,
+        max_length=254,
+        help_text="填写后，站内消息（提醒、学时变动等）也会发送到此邮箱；留空则只在站内查看。",
+        error_messages={"invalid": "请输入有效的邮箱地址，如 name@example.com。"},
+    )
+
+
+class ReminderForm(forms.Form):
+    """提醒 on a list: a message (prefilled from what the people lack, which the
+    sender may edit; {姓名} and the other fields in braces are filled in for
+    each person) to the people ticked, or to everyone the list counts."""
+
+    message = forms.CharField(
+        label="提醒内容",
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "请填写提醒内容。",
+            "max_length": "提醒内容最多 200 字。",
+        },
+    )
+    everyone = forms.BooleanField(label="提醒名单中的所有人", required=False)
+
+    def __init__(self, *args, fields_help: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if fields_help:
+            self.fields["message"].help_text = fields_help
+
+    def chosen(self, data) -> list[int] | None:
+        """The ids ticked (`who`), or None for everyone on the list. Ids that
+        are not numbers are dropped; the service keeps only people in scope."""
+        if self.cleaned_data.get("everyone"):
+            return None
+        return [int(v) for v in data.getlist("who") if v.isdigit()]

@@ -233,3 +233,48 @@ class PasswordReset(models.Model):
 
     def __str__(self):
         return f"{self.by} 重置了 {self.user} 的密码"
+
+
+class Reminder(models.Model):
+    """提醒: one reminder to one person about one thing on one day, written only
+    by accounts.reminders. `kind` names the thing ("cycle:3" what they still
+    lack for a cycle, "activity:12" an activity they have not completed), so the
+    constraint below is the once-a-day rule: twenty clicks at once, or the
+    daily job run twice, store one row, and only the call that stored it sends
+    the notice (its `batch`)."""
+
+    user = models.ForeignKey(
+        User, verbose_name="被提醒人", on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField("提醒事项", max_length=60)
+    day = models.DateField("日期")  # Asia/Shanghai
+    sent_at = models.DateTimeField("发送时间", default=timezone.now)
+    # Who clicked 提醒; empty for the daily job's automatic reminders.
+    by = models.ForeignKey(
+        User,
+        verbose_name="提醒人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reminders_sent",
+    )
+    message = models.CharField("内容", max_length=300)
+    # The call that stored the row (a UUID per call): it sends notices for its
+    # own rows only, so a call that lost a race sends nothing.
+    batch = models.UUIDField(editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "提醒记录"
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "day"], name="reminder_once_per_person_kind_day"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "day"]),
+            models.Index(fields=["batch"]),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.kind} · {self.day}"

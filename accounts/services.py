@@ -209,3 +209,10 @@ def teachers_passwords_reissue(*, school: School, by: User) -> list[IssuedPasswo
             kind="password_reset",
         )
     return issued
+
+
+def user_email_set(*, user: User, email: str) -> User:
+    """The address the person's notices are also mailed to (empty: none)."""
+    user.email = (email or "").strip()
+    user.save(update_fields=["email"])
+    return user

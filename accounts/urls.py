@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import auth, district, inbox, roster
+from .views import auth, district, inbox, profile, roster
 
 app_name = "accounts"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/role/", auth.role_switch, name="role_switch"),
+    path("accounts/email/", profile.email, name="email"),
     path("school/roster/", roster.roster_list, name="roster"),
     path("school/roster/add/", roster.teacher_create, name="teacher_create"),
     path("school/roster/<int:membership_id>/edit/", roster.teacher_edit, name="teacher_edit"),

@@ -159,3 +159,32 @@ def get_evidence_for_leader(user, evidence_id: int) -> Evidence:
         raise PermissionDenied(LEADER_ONLY)
     _writable(evidence.activity.group, True)
     return evidence
+
+
+SUPERVISOR_ONLY = "只有本组组长或本校学校管理员可以进行此操作。"
+
+
+def get_activity_for_supervisor(user, activity_id: int, *, admin_school_id: int | None) -> Activity:
+    """An activity whose members the person may remind and give more time:
+    its group's leader, or a school admin of its school (`admin_school_id`,
+    the school of their 学校管理员 grant, if any). Outside their sight → 404;
+    seen but neither (a member) → 403; an archived group → 403."""
+    activity = get_activity_for(user, activity_id)
+    if not (is_leader(user, activity.group) or admin_school_id == activity.group.school_id):
+        raise PermissionDenied(SUPERVISOR_ONLY)
+    return activity
+
+
+def get_member_for(activity: Activity, user_id: int):
+    """A member of the activity's group who teaches in its school; anyone else
+    (a non-member, another school's teacher) → 404, like a missing person."""
+    from accounts.models import User
+
+    teachers = SchoolMembership.objects.teachers().filter(school_id=activity.group.school_id)
+    return get_object_or_404(
+        User.objects.filter(
+            group_memberships__group_id=activity.group_id,
+            pk__in=teachers.values("user_id"),
+        ),
+        pk=user_id,
+    )

@@ -12,3 +12,12 @@ class ActivitiesConfig(AppConfig):
         from .services.removal import REMOVAL_CLEARER
 
         removal_clearer_register(REMOVAL_CLEARER)
+
+        # The daily job reminds members of online activities closing soon.
+        from accounts.reminders import ReminderSource, reminder_source_register
+
+        from .reminders import activity_closing_due
+
+        reminder_source_register(
+            ReminderSource("activity_closing", "研修活动即将截止", activity_closing_due)
+        )

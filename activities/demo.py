@@ -242,6 +242,41 @@ def load(ctx) -> None:
     services.activity_close(activity=closed, by=leader)
     make(micro, "discussion", "（草稿）微课制作工具分享", 7, 7, 20, publish=False)
 
+    _deadlines(make, micro, rubric, leader, demo_teacher, others, day)
+
     ctx.logins.append(
         ("教研组长的研修活动", leader.username, f"/activities/groups/{group.pk}/ 覆盖情况、活动")
     )
+
+
+def _deadlines(make, micro, rubric, leader, demo_teacher, others, day) -> None:
+    """Issue 13: activities closing today and in three days (the daily job
+    reminds who has not done the second), one closed yesterday, an offline one
+    held a week ago still without evidence, and an extension the leader
+    granted the demo teacher on the second."""
+    today_talk = make(micro, "discussion", "信息技术支持的课堂提问设计", -4, -8, 0)
+    for user in others[:2]:
+        services.participation_join(activity=today_talk, user=user)
+        services.post_create(
+            activity=today_talk, user=user, body="提问要有层次：先用投票了解全班想法，再追问理由。"
+        )
+    script = make(micro, "homework", "上传一节微课的制作脚本", -5, -6, 3, task_kind="design")
+    services.participation_join(activity=script, user=others[0])
+    services.homework_submit(
+        activity=script,
+        user=others[0],
+        text="微课《认识钟表》制作脚本：镜头、旁白与时长。",
+        files=[SimpleUploadedFile("微课脚本.pdf", PDF, "application/pdf")],
+    )
+    make(rubric, "discussion", "量规评价的常见误区", -6, -9, -1)
+    # Held a week ago, no evidence yet: the leader's home says it waits.
+    held = make(rubric, "offline", "线下听课：低年级识字教学", -8, -8, -8, hours_value=2)
+    services.participants_designate(activity=held, by=leader, users=[leader, *others[:3]])
+    if demo_teacher is not None:
+        services.extension_grant_activity(
+            activity=script,
+            teacher=demo_teacher,
+            until=day(10),
+            reason="外出参加市级教研活动一周，回校后补交",
+            by=leader,
+        )

@@ -486,3 +486,72 @@ class VideoComment(models.Model):
         from .moments import moment_label
 
         return moment_label(self.second)
+
+
+class Extension(models.Model):
+    """延期: one teacher may hand in later than everyone else, on one activity
+    (its open period and, for it, the cycle's end) or on the cycle's materials
+    (提升计划, 能力点, 提升总结, 测评证据: assessment reads these). Granted with a
+    reason by the school admin, or by the group's leader for their activity
+    (activities.services.extensions). Append-only, the audit trail itself:
+    who granted it to whom, for what, until when, why and when. A teacher's
+    last day is the latest `until` of their grants, never earlier than
+    everyone's (activities.window, assessment.selectors.rules)."""
+
+    class Scope(models.TextChoices):
+        ACTIVITY = "activity", "研修活动"
+        MATERIALS = "materials", "研修周期材料"
+
+    scope = models.CharField("延期事项", max_length=10, choices=Scope.choices)
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="教师",
+        on_delete=models.CASCADE,
+        related_name="extensions",
+    )
+    school = models.ForeignKey(
+        "accounts.School", verbose_name="学校", on_delete=models.PROTECT, related_name="+"
+    )
+    cycle = models.ForeignKey(
+        Cycle, verbose_name="研修周期", on_delete=models.PROTECT, related_name="+"
+    )
+    activity = models.ForeignKey(
+        Activity,
+        verbose_name="研修活动",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="extensions",
+    )
+    until = models.DateField("延至")
+    reason = models.CharField("延期原因", max_length=200)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="批准人", on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField("批准时间", default=timezone.now)
+    request_token = REQUEST_TOKEN()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "延期记录"
+        ordering = ["-granted_at", "-pk"]
+        indexes = [
+            models.Index(fields=["teacher", "cycle", "scope"]),
+            models.Index(fields=["school", "cycle"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["granted_by", "request_token"], name="extension_granted_once_per_form"
+            ),
+            models.CheckConstraint(
+                name="extension_scope_matches_activity",
+                condition=(
+                    Q(scope="activity", activity__isnull=False)
+                    | Q(scope="materials", activity__isnull=True)
+                ),
+            ),
+            models.CheckConstraint(name="extension_has_reason", condition=~Q(reason="")),
+        ]
+
+    def __str__(self):
+        what = self.activity or self.get_scope_display()
+        return f"{self.teacher} · {what} · 延至 {self.until:%Y-%m-%d}"

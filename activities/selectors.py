@@ -21,7 +21,8 @@ from .models import (
     Submission,
     Topic,
 )
-from .window import window_refusal
+from .selectors_extensions import activity_extension_subquery
+from .window import activity_last_day, window_refusal
 
 
 def group_activities(*, group: ResearchGroup):
@@ -53,7 +54,7 @@ def group_topics(*, group: ResearchGroup):
 
 def activities_for_teacher(*, user):
     """Published activities of the teacher's groups, each with the teacher's own
-    participation state (1 query)."""
+    participation state and extension (延期), if any (1 query)."""
     mine = Participation.objects.filter(activity=OuterRef("pk"), user=user)
     return (
         activities_visible_to(user)
@@ -63,6 +64,7 @@ def activities_for_teacher(*, user):
             joined_at=Subquery(mine.values("joined_at")[:1]),
             completed_at=Subquery(mine.values("completed_at")[:1]),
             designated=Exists(mine.filter(designated_by__isnull=False)),
+            extended_until=activity_extension_subquery(teacher=user),
         )
         .order_by("-held_on", "-pk")
     )
@@ -77,12 +79,17 @@ class TeacherBoard:
 
 
 def teacher_board(*, user) -> TeacherBoard:
-    """The teacher's activities in four lists. Hours are not summed here: the
-    ledger (hours app) is the only place that computes them."""
+    """The teacher's activities in four lists, each with `last_day`: the day it
+    closes for this teacher (later with an extension), which the cards count
+    down to; the open ones by that day, soonest first. Hours are not summed
+    here: the ledger (hours app) is the only place that computes them. One
+    query."""
     today = timezone.localdate()
     board = TeacherBoard()
     for activity in activities_for_teacher(user=user):
-        refusal = window_refusal(activity=activity, teacher=user, today=today)
+        extended = activity.extended_until
+        activity.last_day = activity_last_day(activity=activity, teacher=user, extended=extended)
+        refusal = window_refusal(activity=activity, teacher=user, today=today, extended=extended)
         ended = refusal is not None and today >= activity.opens_on
         if activity.completed_at:
             board.done.append(activity)
@@ -90,7 +97,10 @@ def teacher_board(*, user) -> TeacherBoard:
             if activity.designated:
                 # Evidence may come after the open period; closing or the
                 # cycle's end stops it.
-                if window_refusal(activity=activity, teacher=user, today=today, by_leader=True):
+                late = window_refusal(
+                    activity=activity, teacher=user, today=today, by_leader=True, extended=extended
+                )
+                if late:
                     board.missed.append(activity)
                 else:
                     board.remaining.append(activity)
@@ -100,6 +110,8 @@ def teacher_board(*, user) -> TeacherBoard:
             board.missed.append(activity)
         else:
             board.remaining.append(activity)
+    # What closes first comes first: the home page shows the first three.
+    board.open.sort(key=lambda a: a.last_day)
     return board
 
 
@@ -379,3 +391,52 @@ def claims_with_work(*, claims) -> list[ClaimRow]:
             )
         )
     return rows
+
+
+def offline_waiting_evidence(*, groups, today=None):
+    """Offline activities of the given groups that took place (before today)
+    and still have no evidence: nobody designated is credited until the
+    leader uploads some (the leader's home lists them). One query."""
+    today = today or timezone.localdate()
+    live = Evidence.objects.filter(activity=OuterRef("pk"), withdrawn_at__isnull=True)
+    return (
+        Activity.objects.filter(
+            group__in=list(groups),
+            kind=Activity.Kind.OFFLINE,
+            status=Status.PUBLISHED,
+            held_on__lt=today,
+        )
+        .exclude(Exists(live))
+        .select_related("group")
+        .order_by("held_on", "pk")
+    )
+
+
+def with_open_not_done(
+    qs, *, today=None, group_field: str = "group_id", user_field: str = "user_id"
+):
+    """Annotate rows naming a group member (GroupMember rows) with
+    `open_not_done`: how many online activities of that group are open today
+    and not completed by them — per member, what is still to do in the group.
+    A subquery: still one query for the list."""
+    from django.db.models.functions import Coalesce
+
+    today = today or timezone.localdate()
+    done = Participation.objects.filter(
+        activity=OuterRef("pk"), user_id=OuterRef(OuterRef(user_field)), completed_at__isnull=False
+    )
+    open_here = (
+        Activity.objects.filter(
+            group_id=OuterRef(group_field),
+            status=Status.PUBLISHED,
+            opens_on__lte=today,
+            closes_on__gte=today,
+        )
+        .exclude(kind=Activity.Kind.OFFLINE)
+        .exclude(Exists(done))
+        .order_by()
+        .values("group_id")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return qs.annotate(open_not_done=Coalesce(Subquery(open_here), 0))

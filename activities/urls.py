@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import checkin, consistency, detail, files, leader, manage, member, moments, school
+from .views import (
+    checkin,
+    consistency,
+    detail,
+    files,
+    leader,
+    manage,
+    member,
+    moments,
+    school,
+    supervise,
+)
 
 app_name = "activities"
 
@@ -85,6 +96,15 @@ urlpatterns = [
         consistency.group_page,
         name="group_consistency",
     ),
+    # who has not completed, 提醒 and 延期 (issue 13): the leader and the school admin
+    path("<int:activity_id>/lacking/", supervise.activity_lacking, name="activity_lacking"),
+    path("<int:activity_id>/remind/", supervise.activity_remind, name="activity_remind"),
+    path(
+        "<int:activity_id>/extensions/<int:user_id>/",
+        supervise.extension_new,
+        name="extension_new",
+    ),
+    path("school/extensions/", supervise.school_extensions, name="school_extensions"),
     # school
     path("school/coverage/", leader.school_coverage, name="school_coverage"),
     path("school/claims/", school.claims, name="claims"),

@@ -37,3 +37,10 @@ class AssessmentConfig(AppConfig):
         school_figures_keeper_register(
             changed=school_stats_changed, hours_moved=school_stats_hours_move
         )
+
+        # The daily job reminds teachers who are not complete before the cycle ends.
+        from accounts.reminders import ReminderSource, reminder_source_register
+
+        from .reminders import cycle_end_due
+
+        reminder_source_register(ReminderSource("cycle_end", "研修周期即将结束", cycle_end_due))

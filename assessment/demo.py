@@ -14,6 +14,7 @@ from django.utils import timezone
 from docx import Document
 
 from accounts.models import SchoolMembership
+from accounts.reminders import reminders_run
 from activities import services as activities
 from activities.models import Topic
 from activities.selectors import evidence_would_credit
@@ -317,6 +318,16 @@ def _load_materials(ctx) -> None:
         recording="link",
         recording_url="https://video.example.com/demo/fractions",
     )
+    # Issue 13: the school gave one teacher more time for their materials; the
+    # daily job's reminders for today (activities closing in 3 days) are out.
+    services.extension_grant_materials(
+        membership=membership(some),
+        cycle=cycle,
+        until=cycle.ends_on + datetime.timedelta(days=20),
+        reason="产假期间材料延后提交",
+        by=admin,
+    )
+    reminders_run(today=timezone.localdate())
     ctx.logins.append(
         (
             "研修考核与能力点测评",

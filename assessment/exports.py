@@ -5,9 +5,12 @@ the same row functions; ID numbers only masked."""
 from accounts.exports import xlsx_bytes
 
 from .selectors import (
+    LACKING_HEADER,
     REGISTER_HEADER,
     REVIEW_HEADER,
     RegisterLine,
+    lacking_cells,
+    lacks_of,
     progress_of,
     review_cells,
 )
@@ -40,5 +43,17 @@ def register_xlsx(choices, evaluations: dict, group_names: dict[int, str]) -> by
                 ).cells(),
             ]
             for n, c in enumerate(choices.iterator(chunk_size=2000), start=1)
+        ),
+    )
+
+
+def lacking_xlsx(rows, group_names: dict[int, str], cycle) -> bytes:
+    """`rows`: school_lacking(); who lacks what, like the page (ID numbers masked)."""
+    return xlsx_bytes(
+        "未完成情况",
+        ["序号", *LACKING_HEADER],
+        (
+            [n, *lacking_cells(m, lacks_of(m, cycle=cycle), group_names.get(m.user_id, ""))]
+            for n, m in enumerate(rows.iterator(chunk_size=2000), start=1)
         ),
     )

@@ -9,6 +9,7 @@ from .views import (
     expert,
     files,
     info_team,
+    lacking,
     leader,
     school,
     school_acceptance,
@@ -63,6 +64,16 @@ urlpatterns = [
         name="evaluation_return",
     ),
     path("leading/cases/", leader.cases, name="cases"),
+    # who lacks what, 提醒, 延期 (issue 13)
+    path("leading/members/", lacking.leader_members, name="leader_members"),
+    path("leading/members/remind/", lacking.leader_members_remind, name="leader_members_remind"),
+    path("school/lacking/", lacking.school_lacking_page, name="lacking"),
+    path("school/lacking/remind/", lacking.school_lacking_remind, name="lacking_remind"),
+    path(
+        "school/lacking/<int:membership_id>/extension/",
+        lacking.materials_extension_new,
+        name="materials_extension_new",
+    ),
     path("leading/cases/<int:case_id>/delete/", leader.case_delete_post, name="case_delete"),
     # school admin: 研修考核, 典型案例
     path("school/review/", school.review, name="review"),

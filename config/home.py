@@ -7,16 +7,18 @@ from accounts.models import School, SchoolMembership
 from accounts.roles import Grant, Role
 from accounts.selectors import cycle_current, school_counts
 from activities.consistency import school_consistency_count
-from activities.selectors import coverage_for_groups, teacher_board
+from activities.selectors import coverage_for_groups, offline_waiting_evidence, teacher_board
 from assessment.charts import stages_chart
 from assessment.selectors import (
     cases_of_groups,
     evaluation_gate,
     evaluations_to_assess,
     groups_without_case,
+    lacking_counts,
     leader_evaluation_count,
+    members_lacking,
     review_counts,
-    teacher_progress,
+    teacher_lacks,
 )
 from assessment.selectors.acceptance import (
     district_to_do,
@@ -30,7 +32,6 @@ from hours.charts import hours_histogram_chart, hours_progress_chart
 from hours.selectors import (
     groups_hours_stats,
     hours_claims_pending,
-    hours_totals,
     school_hours_stats,
 )
 
@@ -55,6 +56,9 @@ def _school_admin(request, grant: Grant) -> dict:
         missing = groups_without_case(school_id=school.pk, cycle=setup.cycle).count()
         if missing and setup.progress.group_count:
             steps.append((f"{missing} 个教研组尚未上传典型案例", "assessment:school_cases"))
+        lacking = lacking_counts(school_id=school.pk, cycle=setup.cycle).lacking
+        if lacking:
+            steps.append((f"{lacking} 位教师还有未完成项：查看并提醒", "assessment:lacking"))
         acceptance = school_acceptance_step(school=school, cycle=setup.cycle)
         if acceptance:
             steps.append(acceptance)
@@ -118,12 +122,25 @@ def _leader(request, grant: Grant) -> dict:
                     "activities:leading",
                 )
             )
+    # What waits for the leader (issue 13): offline activities held without
+    # evidence (nobody designated is credited until it comes), members'
+    # evaluation evidence to check, members behind.
+    for activity in offline_waiting_evidence(groups=groups):
+        steps.append(
+            (
+                f"线下活动《{activity.title}》已于 {activity.held_on:%m-%d} 举行，尚未上传佐证材料",
+                activity.get_absolute_url(),
+            )
+        )
     if cycle is not None:
         to_check = leader_evaluation_count(
             user=request.user, school_id=grant.school_id, cycle=cycle
         )
         if to_check:
             steps.append((f"查看 {to_check} 份组员能力点测评材料", "assessment:leader_evaluations"))
+        behind = members_lacking(user=request.user, school_id=grant.school_id, cycle=cycle).count()
+        if behind:
+            steps.append((f"{behind} 位组员还有未完成项：查看并提醒", "assessment:leader_members"))
         cases = cases_of_groups(groups=groups, cycle=cycle)
         for group in groups:
             if not cases[group.pk]:
@@ -133,7 +150,32 @@ def _leader(request, grant: Grant) -> dict:
         stats = groups_hours_stats(groups=groups, cycle=cycle)
         rows = [(g.name, stats[g.pk]) for g in groups]
         context.update(progress=rows, progress_chart=hours_progress_chart(rows))
+    # A leader who also teaches sees their own tasks here, without switching.
+    if request.access.has(Role.TEACHER):
+        context["own"] = _teacher_tasks(request, cycle)
     return context
+
+
+def _teacher_tasks(request, cycle) -> dict:
+    """A teacher's own tasks: their last day and what they still lack, the
+    next step, the activities open to them (two queries)."""
+    lacks = teacher_lacks(teacher=request.user, cycle=cycle) if cycle else None
+    progress = lacks.progress if lacks else None
+    board = teacher_board(user=request.user)
+    steps = []
+    step = progress and progress.next_step
+    if step is not None and step.key != "hours":  # hours: the activities step below
+        steps.append((f"下一步：{step.label}（{step.figure}）", step.url_name))
+    # At 25 counted hours more activities add nothing to the review.
+    if board.open and not (progress and progress.totals.complete):
+        steps.append((f"参加 {len(board.open)} 个开放中的研修活动", "activities:mine"))
+    return {
+        "lacks": lacks,
+        "path": progress,
+        "totals": progress.totals if progress else None,
+        "board": board,
+        "steps": steps,
+    }
 
 
 def _teacher(request, grant: Grant) -> dict:
@@ -141,28 +183,11 @@ def _teacher(request, grant: Grant) -> dict:
         SchoolMembership.objects.active().filter(user=request.user).select_related("school").first()
     )
     cycle = cycle_current()
-    totals = hours_totals(teacher=request.user, cycle=cycle) if cycle else None
-    progress = teacher_progress(teacher=request.user, cycle=cycle) if cycle else None
-    board = teacher_board(user=request.user)
-    steps = []
-    step = progress and progress.next_step
-    if step is not None and step.key != "hours":  # hours: the activities step below
-        steps.append((f"下一步：{step.label}（{step.figure}）", step.url_name))
-    # At 25 counted hours more activities add nothing to the review.
-    if board.open and not (totals and totals.complete):
-        steps.append((f"参加 {len(board.open)} 个开放中的研修活动", "activities:mine"))
+    own = _teacher_tasks(request, cycle)
     unread = unread_for(request)
     if unread:
-        steps.append((f"查看 {unread} 条未读消息", "accounts:inbox"))
-    return {
-        "membership": membership,
-        "school": membership.school,
-        "steps": steps,
-        "totals": totals,
-        "board": board,
-        "path": progress,
-        "cycle": cycle,
-    }
+        own["steps"].append((f"查看 {unread} 条未读消息", "accounts:inbox"))
+    return {"membership": membership, "school": membership.school, "cycle": cycle, **own}
 
 
 def _district(request, grant: Grant) -> dict:

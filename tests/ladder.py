@@ -87,6 +87,7 @@ LADDER: dict[str, Rung] = {
     "accounts:district_schools": Rung(DISTRICT),
     "accounts:inbox": SIGNED_IN,
     "accounts:inbox_read": Rung(signed_in=True, method="post"),
+    "accounts:email": SIGNED_IN,
     # hours
     "hours:mine": Rung(roles(R.TEACHER)),
     "hours:group": Rung(roles(R.LEADER)),
@@ -147,6 +148,12 @@ LADDER: dict[str, Rung] = {
     "activities:evidence_add": post(LEADER, objects={"activity_id": "offline"}),
     "activities:evidence_withdraw": post(LEADER),
     "activities:homework_zip": Rung(LEADER, objects={"activity_id": "homework"}),
+    # activities: who has not completed, 提醒 and 延期 (issue 13): the group's
+    # leader and the school admin (activities.access.get_activity_for_supervisor)
+    "activities:activity_lacking": Rung(LEADER),
+    "activities:activity_remind": post(LEADER),
+    "activities:extension_new": Rung(LEADER),
+    "activities:school_extensions": Rung(SCHOOL_ADMIN),
     # activities: school
     "activities:school_coverage": Rung(SCHOOL_WIDE),
     "activities:claims": Rung(SCHOOL_ADMIN),
@@ -206,6 +213,12 @@ LADDER: dict[str, Rung] = {
     "assessment:register": Rung(SCHOOL_WIDE),
     "assessment:evaluation_detail": Rung(SCHOOL_WIDE),
     "assessment:evaluation_assess": post(roles(R.INFO_TEAM)),
+    # assessment: who lacks what, 提醒 and 延期 (issue 13)
+    "assessment:leader_members": Rung(roles(R.LEADER)),
+    "assessment:leader_members_remind": post(roles(R.LEADER)),
+    "assessment:lacking": Rung(SCHOOL_ADMIN),
+    "assessment:lacking_remind": post(SCHOOL_ADMIN),
+    "assessment:materials_extension_new": Rung(SCHOOL_ADMIN),
     # assessment: 整校推进验收, the school (the admin acts, the info team reads)
     "assessment:acceptance": Rung(SCHOOL_WIDE),
     "assessment:acceptance_upload": post(SCHOOL_ADMIN, objects={"item_id": "proof_item"}),

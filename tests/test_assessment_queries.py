@@ -83,8 +83,9 @@ def test_my_training_is_constant(cast, as_user, mats, django_assert_num_queries)
     fm.complete(cast, cast.teacher, mats.keys[:3])
     fm.fill_evidence(cast, cast.teacher, mats.keys[0])
     client.get(url)
-    # school, cycle, plan, choices, summaries, evaluations, review, progress
-    expected = request_cost(cast.teacher) + 8
+    # school, cycle, plan, choices, summaries, evaluations, review, progress,
+    # the teacher's extension (延期) of their materials
+    expected = request_cost(cast.teacher) + 9
     with django_assert_num_queries(expected):
         client.get(url)
     fm.choose(cast, cast.teacher, mats.keys)

@@ -67,8 +67,10 @@ def test_school_home_group_list_and_export_cost_the_same_queries_at_30_and_300_t
     # leaders' hours waiting for confirmation, the teachers' hours progress (one
     # aggregate), the review's count line, groups without a typical case, the
     # navbar's unread-message count; the plan-consistency count (issue 14): plan,
-    # live groups, their published topics, their activities, their group plans' points.
-    with django_assert_num_queries(24):
+    # live groups, their published topics, their activities, their group plans' points;
+    # how many teachers lack something (issue 13, one aggregate); the district's
+    # published acceptance scheme (issue 12: none here, so nothing more).
+    with django_assert_num_queries(26):
         assert "共组建 6 个教研组" in client.get(reverse("home")).content.decode()
     # List: session, user, region roles, membership, leader provider, school, the
     # (searched) groups, the progress line's groups and counts, the unread count.
@@ -79,7 +81,7 @@ def test_school_home_group_list_and_export_cost_the_same_queries_at_30_and_300_t
     with django_assert_num_queries(9):
         client.get(reverse("groups:list"), {"export": "xlsx"})
     _grow_school(cast.school, 270, groups=4, first=6)
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(26):
         assert "共组建 10 个教研组" in client.get(reverse("home")).content.decode()
     with django_assert_num_queries(10):
         client.get(reverse("groups:list"), {"q": "组"})

@@ -203,6 +203,7 @@ def test_the_audit_trail_keeps_what_was_cleared(cast, as_user, story):
         "observation_responses": 1,
         "check_ins": 0,
         "video_comments": 0,
+        "extensions": 0,
     }
     assert removal.cleared["hours_credits"] == 4
     kept = {r.model: r for r in ClearedRecord.objects.filter(removal=removal)}

@@ -303,12 +303,13 @@ def test_homework_page_with_every_submission(world, fixed):
                 activity=a, user=t, text="作业", files=[fa.upload("设计.pdf", fa.PDF)]
             )
 
-    # + the activity, the leader's membership, their participation, their own
-    #   submission and its files; every submission with authors and its files
+    # + the activity, the leader's membership, their participation, their
+    #   extension (延期, they are a member too), their own submission and its
+    #   files; every submission with authors and its files
     fixed(
         login(world.s.leader),
         reverse("activities:detail", args=[a.pk]),
-        REQUEST + UNREAD + 7,
+        REQUEST + UNREAD + 8,
         grow,
         lambda p: p.count("交作业老师"),
     )
@@ -378,13 +379,13 @@ def test_observation_page_with_its_questions(world, fixed):
                 choices=[],
             )
 
-    # + the activity, the leader's membership, participation and response, the
-    #   form's header, its questions, the comments on moments, the number of
-    #   responses
+    # + the activity, the leader's membership, participation, extension (延期)
+    #   and response, the form's header, its questions, the comments on
+    #   moments, the number of responses
     fixed(
         login(leader),
         reverse("activities:detail", args=[a.pk]),
-        REQUEST + UNREAD + 8,
+        REQUEST + UNREAD + 9,
         grow,
         lambda p: p.count("题：板书如何"),
     )
@@ -402,13 +403,14 @@ def test_teacher_home(world, fixed):
         for i in range(10):
             fa.activity(s, "discussion", t=t, title=f"开放研讨{i}")
 
-    # + the school place, the cycle, the hours summary, the 我的研修 progress
-    #   (one query), the activities with the teacher's state (one query), the
-    #   teacher's groups (my_groups_card)
+    # + the school place, the cycle, the 我的研修 progress with the hours, what
+    #   else is lacking and the teacher's extension (one query), the activities
+    #   with the teacher's state and extensions (one query), the teacher's
+    #   groups (my_groups_card)
     fixed(
         as_role(s.member, "teacher", world.cast.school),
         reverse("home"),
-        REQUEST + UNREAD + 6,
+        REQUEST + UNREAD + 5,
         grow,
         lambda p: p.count("开放研讨"),
     )
@@ -422,12 +424,15 @@ def test_leader_home(world, fixed):
             ResearchGroup.objects.create(school=cast.school, name=f"新领组{i}", leader=s.leader)
 
     # + the groups led with member counts, the cycle, the school's key points,
-    #   the counts by point and kind, the counts by kind, the evaluations to
-    #   check, the groups' typical cases, the groups' hours figures
+    #   the counts by point and kind, the counts by kind, the offline
+    #   activities waiting for evidence, the evaluations to check, the members
+    #   behind, the groups' typical cases, the groups' hours figures; and the
+    #   leader's own teacher tasks (they teach too): what they lack, their
+    #   activities
     fixed(
         as_role(s.leader, "leader", cast.school),
         reverse("home"),
-        REQUEST + UNREAD + 8,
+        REQUEST + UNREAD + 12,
         grow,
         lambda p: p.count("新领组"),
     )

@@ -15,6 +15,12 @@ from .completion import (
     participations_uncomplete,
 )
 from .discussion import like_toggle, post_create
+from .extensions import (
+    EXTENSION_DAYS_AFTER_CYCLE,
+    extension_bounds,
+    extension_grant,
+    extension_grant_activity,
+)
 from .homework import homework_submit
 from .moments import video_comment_add
 from .notifications import notify_group_members
@@ -31,6 +37,7 @@ from .offline import (
     participant_undesignate,
     participants_designate,
 )
+from .reminding import activity_members_remind
 from .topics import (
     activity_close,
     activity_create,
@@ -45,6 +52,7 @@ from .topics import (
 
 __all__ = [
     "ActivityError",
+    "activity_members_remind",
     "checkin_close",
     "checkin_manual",
     "checkin_open",
@@ -55,7 +63,11 @@ __all__ = [
     "activity_delete",
     "activity_publish",
     "activity_update",
+    "EXTENSION_DAYS_AFTER_CYCLE",
     "evidence_add",
+    "extension_bounds",
+    "extension_grant",
+    "extension_grant_activity",
     "evidence_withdraw",
     "homework_submit",
     "like_toggle",

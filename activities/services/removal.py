@@ -7,7 +7,8 @@ storage) and then deleted, so no later list, count, join, annotation, export
 or zip can forget to leave it out. Cleared: participations (joins, designations,
 completions), posts with the likes they received, homework submissions with
 their files, observation responses, check-ins (扫码签到) and comments pinned to
-moments of lesson videos. Kept: what belongs to others or to the
+moments of lesson videos, and extensions (延期) granted to the teacher there.
+Kept: what belongs to others or to the
 group (topics and activities the teacher created as leader, evidence they
 uploaded, likes they gave to colleagues' posts — a like belongs to the post it
 praises, and removing it would change another teacher's post).
@@ -19,6 +20,7 @@ from groups.removal import Clearer, Clearing
 
 from ..models import (
     CheckIn,
+    Extension,
     Like,
     ObservationResponse,
     Participation,
@@ -45,6 +47,7 @@ def _rows(user_id: int, school_id: int) -> dict:
         "observation_responses": ObservationResponse.objects.filter(user_id=user_id, **in_school),
         "check_ins": CheckIn.objects.filter(user_id=user_id, **in_school),
         "video_comments": VideoComment.objects.filter(author_id=user_id, **in_school),
+        "extensions": Extension.objects.filter(teacher_id=user_id, school_id=school_id),
     }
 
 
@@ -60,6 +63,7 @@ def _clear_activities(clearing: Clearing) -> dict:
         "observation_responses",
         "check_ins",
         "video_comments",
+        "extensions",
         "participations",
     ):
         qs = rows[key].order_by("pk")

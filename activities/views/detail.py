@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.access import role_required
+from accounts.roles import Role
 
 from .. import selectors, selectors_checkin, selectors_moments
 from ..access import get_activity_for, is_leader, is_member
@@ -18,7 +19,7 @@ from ..forms import (
 )
 from ..forms_moments import VideoCommentForm
 from ..models import Activity, VideoComment
-from ..window import cycle_last_day, window_refusal
+from ..window import activity_last_day, cycle_last_day, extended_until, window_refusal
 from .common import VIEWER_ROLES
 
 K = Activity.Kind
@@ -31,7 +32,11 @@ def activity_detail(request, activity_id):
     leader = is_leader(user, activity.group)
     member = is_member(user, activity.group)
     participation = selectors.participation_of(activity=activity, user=user) if member else None
-    refusal = window_refusal(activity=activity, teacher=user)
+    # A member's own extension (延期) moves their dates on this page and in every check.
+    # (None for offline activities: the leader's evidence completes them, never extended.)
+    online = activity.kind != Activity.Kind.OFFLINE
+    extended = extended_until(activity=activity, teacher=user) if member and online else None
+    refusal = window_refusal(activity=activity, teacher=user, extended=extended)
     ctx = {
         "activity": activity,
         "is_leader": leader,
@@ -40,23 +45,36 @@ def activity_detail(request, activity_id):
         # One rule for what the page offers and what the services accept.
         "is_open": refusal is None,
         "refusal": refusal,
-        "cycle_ends_on": cycle_last_day(activity=activity, teacher=user),
+        "cycle_ends_on": cycle_last_day(activity=activity, teacher=user, extended=extended),
+        "last_day": activity_last_day(activity=activity, teacher=user, extended=extended),
+        "extended_until": extended,
         "entered": bool(participation and participation.entered_at),
+        "may_extend": leader or _school_admin_here(request, activity),
     }
-    ctx.update(KIND_CONTEXT[activity.kind](activity, user, member=member, leader=leader))
+    ctx.update(
+        KIND_CONTEXT[activity.kind](
+            activity, user, member=member, leader=leader, open_for_me=refusal is None
+        )
+    )
     ctx["start_at"] = _start_at(request)
     return render(request, "activities/detail.html", ctx)
 
 
-def _discussion(activity, user, *, member, leader) -> dict:
+def _school_admin_here(request, activity) -> bool:
+    """The school admin of the activity's school: they may extend members' time."""
+    grant = request.access.grant(Role.SCHOOL_ADMIN)
+    return grant is not None and grant.school_id == activity.group.school_id
+
+
+def _discussion(activity, user, *, member, leader, open_for_me) -> dict:
     return {
         "posts": selectors.discussion_posts(activity=activity, user=user),
         "post_form": PostForm(),
-        "can_like": member and window_refusal(activity=activity, teacher=user) is None,
+        "can_like": member and open_for_me,
     }
 
 
-def _homework(activity, user, *, member, leader) -> dict:
+def _homework(activity, user, *, member, leader, **_) -> dict:
     ctx = {}
     if member:
         submission = selectors.submission_of(activity=activity, user=user)
@@ -67,7 +85,7 @@ def _homework(activity, user, *, member, leader) -> dict:
     return ctx
 
 
-def _observation(activity, user, *, member, leader) -> dict:
+def _observation(activity, user, *, member, leader, **_) -> dict:
     header = getattr(activity, "observation_form", None)
     ctx = {"questions": selectors.observation_questions(activity=activity), "form_header": header}
     if member:
@@ -103,7 +121,7 @@ def _start_at(request) -> int | None:
     return int(value) if value.isdigit() and int(value) <= VideoComment.MAX_SECOND else None
 
 
-def _offline(activity, user, *, member, leader) -> dict:
+def _offline(activity, user, *, member, leader, **_) -> dict:
     ctx = {
         "evidence": list(selectors.evidence_of(activity=activity)),
         "participants": selectors.activity_participants(activity=activity),

@@ -5,7 +5,8 @@ The rules read here, each in one place:
 - materials_open (rules.py): the time rule (uploads close when the cycle ends);
 - COMPLETE with with_progress (progress.py): 研修考核 completion;
 - evaluation_gate (evaluation.py): the 95% of full-time teachers gate of
-  whole-school acceptance.
+  whole-school acceptance;
+- REASONS (lacking.py): who lacks what, for the lists behind 提醒.
 Callers import from `assessment.selectors`; the modules split it by subject.
 """
 
@@ -27,6 +28,20 @@ from .evaluation import (
     leader_evaluations,
     members_of_led_groups,
     register_choices,
+)
+from .lacking import (
+    LACKING_HEADER,
+    REASON_KEYS,
+    REASONS,
+    LackCounts,
+    Lacks,
+    lacking_cells,
+    lacking_counts,
+    lacks_of,
+    members_lacking,
+    school_lacking,
+    teacher_lacks,
+    with_lacks,
 )
 from .progress import (
     COMPLETE,
@@ -59,6 +74,8 @@ from .rules import (
     allowed_points_for,
     evidence_requirement,
     materials_closed_message,
+    materials_closed_message_for,
+    materials_last_day,
     materials_open,
     requirement_text,
 )
@@ -69,11 +86,16 @@ __all__ = [
     "DEFAULT_EVIDENCE",
     "GATE_PERCENT",
     "Gate",
+    "LACKING_HEADER",
     "LEADER_FILTERS",
+    "LackCounts",
+    "Lacks",
     "MIN_POINTS",
     "Materials",
     "PointOptions",
     "PointRow",
+    "REASONS",
+    "REASON_KEYS",
     "Progress",
     "REGISTER_HEADER",
     "REGISTER_STATUSES",
@@ -91,10 +113,16 @@ __all__ = [
     "evaluations_to_assess",
     "evidence_requirement",
     "groups_without_case",
+    "lacking_cells",
+    "lacking_counts",
+    "lacks_of",
     "leader_evaluation_count",
     "leader_evaluations",
     "materials_closed_message",
+    "materials_closed_message_for",
+    "materials_last_day",
     "materials_open",
+    "members_lacking",
     "members_of_led_groups",
     "progress_of",
     "register_choices",
@@ -102,9 +130,12 @@ __all__ = [
     "review_cells",
     "review_counts",
     "review_teachers",
+    "school_lacking",
+    "teacher_lacks",
     "teacher_materials",
     "teacher_materials_preview",
     "teacher_progress",
     "teacher_progress_for",
+    "with_lacks",
     "with_progress",
 ]

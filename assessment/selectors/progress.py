@@ -170,6 +170,22 @@ class Progress:
         ]
 
     @property
+    def missing(self) -> list[str]:
+        """What is still missing for 完成, in the order of the steps, as the
+        teacher's home line and the reminders say it: ["学时 10/25", "提升计划",
+        "能力点 1/3", "提升总结 0/3"]."""
+        words = []
+        if not self.totals.complete:
+            words.append(f"学时 {self.totals}")
+        if not self.has_plan:
+            words.append("提升计划")
+        if self.point_count < MIN_POINTS:
+            words.append(f"能力点 {self.point_count}/{MIN_POINTS}")
+        if self.summary_count < self.summary_target:
+            words.append(f"提升总结 {self.summaries_text}")
+        return words
+
+    @property
     def next_step(self) -> Step | None:
         return next((s for s in self.steps if not s.done), None)
 

@@ -1,12 +1,15 @@
 """The rules read in one place: the time rule, the minimum of points, the
 evidence each point asks for, and which points a teacher may choose."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Cycle, School, User
+from activities.selectors_extensions import materials_extension_until
+from activities.window import LOOK_UP
 from groups.models import AbilityPoint
 from groups.selectors import school_settings_for, theme_for
 
@@ -17,17 +20,36 @@ GATE_PERCENT = 95
 # ---- the time rule ------------------------------------------------------------
 
 
-def materials_open(*, teacher: User, cycle: Cycle, today=None) -> bool:
+def materials_last_day(*, teacher: User, cycle: Cycle, extended=LOOK_UP) -> datetime.date:
+    """The last day `teacher` may upload or change materials for `cycle`: its
+    end, or later by an extension the school granted them (activities.
+    Extension, scope 研修周期材料). `extended`: the extension when the caller
+    loaded it for many teachers (None: none); otherwise one query."""
+    if extended is LOOK_UP:
+        extended = materials_extension_until(teacher=teacher, cycle=cycle)
+    return max(cycle.ends_on, extended) if extended else cycle.ends_on
+
+
+def materials_open(*, teacher: User, cycle: Cycle, today=None, extended=LOOK_UP) -> bool:
     """Whether `teacher` may still upload or change materials (plan, points,
     summaries, evaluation evidence, typical cases) for `cycle` today. Seed 001
     §七: uploads close when the training cycle ends. The one place this is
-    decided: a per-teacher extension (DESIGN §2 "Time") changes only this body."""
+    decided; a per-teacher extension (DESIGN §2 "Time") moves only that
+    teacher's day, through materials_last_day. An extension is looked up only
+    once the cycle is over, so open pages cost nothing more."""
     today = today or timezone.localdate()
-    return today <= cycle.ends_on
+    if today <= cycle.ends_on:
+        return True
+    return today <= materials_last_day(teacher=teacher, cycle=cycle, extended=extended)
 
 
-def materials_closed_message(cycle: Cycle) -> str:
-    end = cycle.ends_on
+def materials_closed_message(cycle: Cycle, last_day: datetime.date | None = None) -> str:
+    """Why materials can no longer be changed, naming the day they closed."""
+    end = last_day or cycle.ends_on
+    if last_day and last_day > cycle.ends_on:
+        return (
+            f"你的材料提交延期已于 {end.year}年{end.month}月{end.day}日到期，材料已停止上传和修改。"
+        )
     return f"研修周期已于 {end.year}年{end.month}月{end.day}日结束，材料已停止上传和修改。"
 
 
@@ -94,3 +116,8 @@ def allowed_points_for(*, school: School, cycle: Cycle, chosen: list[int] = ()) 
     elif len(keys) < MIN_POINTS:
         note = f"本校关键能力点不足 {MIN_POINTS} 个，请联系学校管理员补充或允许选择其他能力点。"
     return PointOptions(sorted(points, key=lambda p: (p.sort_key, p.code)), key_ids, False, note)
+
+
+def materials_closed_message_for(*, teacher: User, cycle: Cycle) -> str:
+    """materials_closed_message with the teacher's own last day (one query)."""
+    return materials_closed_message(cycle, materials_last_day(teacher=teacher, cycle=cycle))

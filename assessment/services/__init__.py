@@ -10,7 +10,9 @@ from .evaluation import (
     evidence_save,
     missing_evidence,
 )
+from .extensions import extension_grant_materials
 from .materials import DropNeedsConfirmation, plan_upload, point_choices_save, summary_upload
+from .reminding import lacking_remind
 from .removal import teacher_materials_clear
 from .review import review_fail, review_pass, review_pass_complete, review_reopen
 
@@ -24,6 +26,8 @@ __all__ = [
     "evaluation_submit",
     "evaluation_view",
     "evidence_save",
+    "extension_grant_materials",
+    "lacking_remind",
     "missing_evidence",
     "plan_upload",
     "point_choices_save",

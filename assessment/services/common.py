@@ -10,7 +10,7 @@ from activities.files import UploadPolicy, UploadRefused, check_upload
 from hours.services import teacher_place_lock
 
 from ..models import TeacherReview, generated_name
-from ..selectors import materials_closed_message, materials_open
+from ..selectors import materials_closed_message_for, materials_open
 
 LOCKED = "研修考核已通过，个人提升计划、能力点和提升总结已锁定；如需修改，请联系学校管理员。"
 
@@ -30,7 +30,7 @@ def lock_place(*, teacher: User, school: School) -> None:
 def require_open(*, teacher: User, cycle: Cycle) -> None:
     """The time rule, as a refusal (selectors.materials_open decides)."""
     if not materials_open(teacher=teacher, cycle=cycle):
-        raise ValidationError(materials_closed_message(cycle))
+        raise ValidationError(materials_closed_message_for(teacher=teacher, cycle=cycle))
 
 
 def require_editable(*, teacher: User, cycle: Cycle) -> None:

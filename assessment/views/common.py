@@ -41,11 +41,12 @@ def current_cycle(request):
     return cycle
 
 
-def group_filter(request, school_id: int):
+def group_filter(request, school_id: int, *, data=None):
     """The school's groups for a filter (one query) and the one chosen in
-    ?group=, taken from that list; a group of another school answers 404."""
+    ?group= (or in `data`, a form repeating the page's filters), taken from
+    that list; a group of another school answers 404."""
     groups = list(groups_of_school(school_id=school_id))
-    group_id = request.GET.get("group", "")
+    group_id = (request.GET if data is None else data).get("group", "")
     if not group_id:
         return groups, None
     group = next((g for g in groups if str(g.pk) == group_id), None)

@@ -14,6 +14,7 @@ from accounts.access import get_school_for, role_required
 from accounts.exports import sandbox
 from accounts.models import SchoolMembership
 from accounts.roles import Role
+from activities.selectors_extensions import materials_extension_until
 from groups.selectors import groups_led_by
 
 from ..files import EVALUATION_EVIDENCE, PLAN_TITLE, SUMMARY
@@ -24,7 +25,8 @@ from ..selectors import (
     MIN_POINTS,
     allowed_points_for,
     evaluation_slots,
-    materials_closed_message,
+    materials_closed_message_for,
+    materials_last_day,
     materials_open,
     teacher_materials,
     teacher_progress,
@@ -47,6 +49,11 @@ def _school(request):
     return get_school_for(request.grant, request.grant.school_id)
 
 
+def _closed(request, cycle, is_open: bool) -> str:
+    """The closed notice, naming the teacher's own last day; read only when closed."""
+    return "" if is_open else materials_closed_message_for(teacher=request.user, cycle=cycle)
+
+
 @role_required(Role.TEACHER)
 def mine(request):
     """我的研修: the path, then each material in the order of the steps."""
@@ -56,7 +63,10 @@ def mine(request):
         return render(request, "assessment/mine.html", {"cycle": None})
     materials = teacher_materials(teacher=request.user, cycle=cycle)
     progress = teacher_progress(teacher=request.user, cycle=cycle)
-    is_open = materials_open(teacher=request.user, cycle=cycle)
+    # The teacher's own last day (a school's extension moves it): shown with
+    # its countdown, and the one rule (materials_open) reads the same grant.
+    extended = materials_extension_until(teacher=request.user, cycle=cycle)
+    is_open = materials_open(teacher=request.user, cycle=cycle, extended=extended)
     review = materials.review
     locked = review is not None and review.result == TeacherReview.Result.PASSED
     return render(
@@ -70,7 +80,9 @@ def mine(request):
             "is_open": is_open,
             "can_edit": is_open and not locked,
             "locked": locked,
-            "closed_message": materials_closed_message(cycle),
+            "closed_message": _closed(request, cycle, is_open),
+            "last_day": materials_last_day(teacher=request.user, cycle=cycle, extended=extended),
+            "extended_until": extended,
             "plan_form": PlanUploadForm(),
             "summary_form": SummaryUploadForm(),
             "summary_rules": SUMMARY.help_text,
@@ -171,6 +183,7 @@ def points_edit(request):
             )
             messages.success(request, f"能力点已保存{note}。请为每个能力点上传提升总结。")
             return redirect(f"{_mine_url()}#summaries")
+    is_open = materials_open(teacher=request.user, cycle=cycle)
     return render(
         request,
         "assessment/points.html",
@@ -180,8 +193,8 @@ def points_edit(request):
             "options": options,
             "ask": ask,
             "summaries": materials.summaries,
-            "is_open": materials_open(teacher=request.user, cycle=cycle),
-            "closed_message": materials_closed_message(cycle),
+            "is_open": is_open,
+            "closed_message": _closed(request, cycle, is_open),
             "min_points": MIN_POINTS,
         },
     )
@@ -256,7 +269,7 @@ def evaluation_page(request, point_id: int):
             "slots": slots,
             "default_requirement": default,
             "is_open": is_open,
-            "closed_message": materials_closed_message(cycle),
+            "closed_message": _closed(request, cycle, is_open),
             "can_edit": is_open and status in TEACHER_EDITABLE,
             "complete": all(item for *_, item in slots),
             "rules": EVALUATION_EVIDENCE.help_text,

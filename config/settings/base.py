@@ -5,6 +5,7 @@ to its production form when its environment variable is given."""
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured  # noqa: F401
 
@@ -205,14 +206,38 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TIMEZONE = TIME_ZONE
-# Periodic jobs (the `beat` process): district exports are deleted with their
-# files a day after they were asked for.
+# Periodic jobs (the `beat` process of README's production table). Times are
+# Asia/Shanghai (CELERY_TIMEZONE): reminders go out at 07:30, before school;
+# district exports are deleted with their files a day after they were asked
+# for (checked hourly).
 CELERY_BEAT_SCHEDULE = {
+    "reminders-daily": {
+        "task": "accounts.tasks.reminders_daily",
+        "schedule": crontab(hour=7, minute=30),
+    },
     "expire-district-exports": {
         "task": "assessment.tasks.expire_district_exports",
         "schedule": 60 * 60,
     },
 }
+
+# Notices (accounts.notices): the inbox always; these channels after commit.
+NOTICE_CHANNELS = ["accounts.notices.email_channel"]
+# E-mail goes out only when the deployment configures a mail server: then a
+# person with an address gets each notice by mail as well as in the inbox.
+EMAIL_HOST = env_str("EMAIL_HOST")
+NOTICE_EMAIL = bool(EMAIL_HOST)
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", 465)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", EMAIL_PORT == 465)
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", EMAIL_PORT == 587)
+    EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "校本研修平台 <noreply@localhost>")
+# The site's address, for links in e-mails (notices link to paths on the site).
+SITE_URL = env_str("SITE_URL")
 
 REDIS_URL = env_str("REDIS_URL", CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "")
 if REDIS_URL:

@@ -11,3 +11,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
 # Serve static files from the finders without a collectstatic step.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Notices also go out by e-mail to people with an address, printed on the
+# console instead of sent (README, "Notices").
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+NOTICE_EMAIL = True
+SITE_URL = "http://127.0.0.1:8000"

@@ -85,6 +85,11 @@ def key_pages(role: str, ctx) -> list[tuple[str, str]]:
             ("review-complete", reverse("assessment:review") + "?completion=complete"),
             ("review-teacher", reverse("assessment:review_teacher", args=[_reviewed(school)])),
             ("remove-confirm", reverse("hours:teacher_remove", args=[teacher.pk])),
+            ("lacking-plan", reverse("assessment:lacking") + "?reason=plan"),
+            (
+                "materials-extension",
+                reverse("assessment:materials_extension_new", args=[teacher.pk]),
+            ),
         ]
     if role == Role.INFO_TEAM:
         evaluation = AbilityEvaluation.objects.filter(school=school, status="viewed").first()
@@ -112,6 +117,7 @@ def key_pages(role: str, ctx) -> list[tuple[str, str]]:
             *_by_kind(activities),
             ("evaluations-all", reverse("assessment:leader_evaluations") + "?show=all"),
             ("evaluation-check", reverse("assessment:leader_evaluation", args=[_to_check(group)])),
+            *_lacking_and_extension(group, activities),
         ]
     if role == Role.DISTRICT_ADMIN:
         scored = Acceptance.objects.get(status="scored")
@@ -162,8 +168,23 @@ def key_pages(role: str, ctx) -> list[tuple[str, str]]:
             ("password", reverse("accounts:password_change")),
             ("points", reverse("assessment:points")),
             ("evaluation", reverse("assessment:evaluation", args=[_chosen(teacher)])),
+            ("email", reverse("accounts:email")),
         ]
     return []
+
+
+def _lacking_and_extension(group, activities) -> list[tuple[str, str]]:
+    """An open homework's members who have not completed it, and the extension
+    form for one of them (issue 13)."""
+    homework = activities.filter(kind="homework", status="published").order_by("pk").first()
+    member = group.members.exclude(user_id=group.leader_id).order_by("pk").first()
+    return [
+        ("activity-lacking", reverse("activities:activity_lacking", args=[homework.pk])),
+        (
+            "extension-new",
+            reverse("activities:extension_new", args=[homework.pk, member.user_id]),
+        ),
+    ]
 
 
 def _reviewed(school) -> int:
