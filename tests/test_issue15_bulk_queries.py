@@ -14,6 +14,7 @@ from django.db import connection
 from django.urls import reverse
 
 from activities.models import Activity
+from assessment.services.stats import school_stats_refresh
 from groups.models import GroupMember
 from hours.models import HoursEntry
 
@@ -43,15 +44,16 @@ DESIGNATE = REQUEST + 8 + SESSION
 # locked, the waiting rows locked and re-read, one UPDATE, the school, the key
 # points; the ledger (savepoint): places locked, summaries (INSERT ... ON
 # CONFLICT, lock), standing credits, savepoint + one INSERT of credits +
-# release, one INSERT of their points, one UPDATE of summaries, one INSERT of
-# notices; three releases
-EVIDENCE = REQUEST + 25 + SESSION
+# release, one INSERT of their points, one UPDATE of summaries, one UPDATE of
+# the school's figures (assessment's SchoolStats follow the ledger's moves),
+# one INSERT of notices; three releases
+EVIDENCE = REQUEST + 26 + SESSION
 # + the UPDATE of the evidence (savepoint), evidence left?, savepoint and one
 # UPDATE of completions, the ledger (savepoint): waiting claims, standing
 # credits, summaries locked, re-read under the lock, savepoint + one INSERT of
-# reversals + release, one UPDATE of summaries, one INSERT of notices; three
-# releases
-WITHDRAW = REQUEST + 18 + SESSION
+# reversals + release, one UPDATE of summaries, one UPDATE of the school's
+# figures, one INSERT of notices; three releases
+WITHDRAW = REQUEST + 19 + SESSION
 
 
 @pytest.fixture
@@ -69,6 +71,9 @@ def test_designating_crediting_and_withdrawing_cost_the_same_for_10_and_300(
     cast, s, django_assert_num_queries
 ):
     ContentType.objects.get_for_model(Activity)  # cached per process, as in a running server
+    # The school's figures row exists, as it does once anything was credited
+    # there or its district looked (the first write of a cycle computes it).
+    school_stats_refresh(school_ids=[cast.school.pk], cycle_id=cast.cycle.pk)
     for n in (10, 300):
         users = team(cast, s.group, n)
         a = fa.activity(s, Activity.Kind.OFFLINE, hours=3)
