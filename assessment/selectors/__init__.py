@@ -7,9 +7,16 @@ The rules read here, each in one place:
 - evaluation_gate (evaluation.py): the 95% of full-time teachers gate of
   whole-school acceptance;
 - REASONS (lacking.py): who lacks what, for the lists behind 提醒.
+- acceptance_editable, acceptance_missing (acceptance.py): whole-school
+  acceptance's rules; acceptances_by_school and acceptance_stage are what the
+  district dashboard reads.
 Callers import from `assessment.selectors`; the modules split it by subject.
 """
 
+from .acceptance import (
+    acceptance_stage,
+    acceptances_by_school,
+)
 from .cases import (
     cases_of_groups,
     cases_of_school,
@@ -94,9 +101,9 @@ __all__ = [
     "Materials",
     "PointOptions",
     "PointRow",
+    "Progress",
     "REASONS",
     "REASON_KEYS",
-    "Progress",
     "REGISTER_HEADER",
     "REGISTER_STATUSES",
     "REVIEW_HEADER",
@@ -104,6 +111,8 @@ __all__ = [
     "ReviewCounts",
     "SORTS",
     "Step",
+    "acceptance_stage",
+    "acceptances_by_school",
     "allowed_points_for",
     "cases_of_groups",
     "cases_of_school",
