@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .access import BEYOND_SCHOOL_MESSAGE, people_beyond_school, person_within_school
+from .figures import school_figures_changed
 from .models import PasswordReset, School, SchoolMembership, User
 from .notices import notify
 from .passwords import password_generate, password_hash_initial
@@ -91,6 +92,7 @@ def teachers_add(*, school: School, rows: list[TeacherData]) -> TeachersAdded:
             for d in rows
         ]
     )
+    school_figures_changed(school_ids=[school.pk])
     return TeachersAdded(
         memberships=memberships,
         passwords=[IssuedPassword(d.real_name, d.phone, passwords[d.id_number]) for d in new],
@@ -168,6 +170,8 @@ def teacher_update(*, membership: SchoolMembership, data: TeacherData) -> bool:
             user.save(update_fields=changed_user)
         if changed_place:
             membership.save(update_fields=changed_place)
+        if "is_full_time" in changed_place:  # the 95% gate counts 专任教师
+            school_figures_changed(school_ids=[membership.school_id])
     return True
 
 

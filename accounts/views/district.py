@@ -1,10 +1,10 @@
-"""The district admin's (and operator's) list of schools."""
+"""The district admin's (and operator's) list of schools. Its .xlsx is one of
+the district's exports, built by a task (assessment: the dashboard's panel)."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from ..access import role_required, schools_visible_to
-from ..exports import schools_xlsx, xlsx_response
 from ..roles import Role
 from ..selectors import districts_of, schools_with_counts
 
@@ -19,8 +19,6 @@ def district_schools(request):
         schools = schools.filter(name__contains=search)
     if district.isdigit():
         schools = schools.filter(region_id=int(district))
-    if request.GET.get("export") == "xlsx":
-        return xlsx_response(schools_xlsx(schools), "学校列表.xlsx")
     page = Paginator(schools, 50).get_page(request.GET.get("page"))
     return render(
         request,
