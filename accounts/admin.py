@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group, Permission
+from django.db import transaction
 
+from .figures import school_figures_changed
 from .models import (
     Cycle,
     IdNumberRefusal,
@@ -99,6 +101,19 @@ class SchoolMembershipAdmin(admin.ModelAdmin):
     search_fields = ("user__real_name", "user__phone", "school__name")
     list_select_related = ("user", "school", "added_by")
     raw_id_fields = ("user", "school", "added_by")
+
+    # The operator's edits change the school's figures like the school's own
+    # forms do (accounts.figures); the old school too when a place moves.
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            moved_from = form.initial.get("school") if "school" in form.changed_data else None
+            school_figures_changed(school_ids=[obj.school_id, moved_from])
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            super().delete_model(request, obj)
+            school_figures_changed(school_ids=[obj.school_id])
 
 
 @admin.register(RegionRole)

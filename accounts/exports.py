@@ -46,7 +46,11 @@ def _cell(ws, value, bold: bool = False):
     return cell
 
 
-def xlsx_book(sheets: list[Sheet]) -> bytes:
+def xlsx_write(sheets: list[Sheet], target) -> None:
+    """Write the workbook to `target` (a path or a binary file object). The rows
+    stream through openpyxl's write-only mode: each row goes to a temporary
+    file as it is appended, so memory stays flat however many rows the
+    iterables yield (a district's 80,000 teachers)."""
     wb = Workbook(write_only=True)
     for spec in sheets:
         ws = wb.create_sheet(spec.title)
@@ -59,8 +63,13 @@ def xlsx_book(sheets: list[Sheet]) -> bytes:
         ws.append([_cell(ws, v, bold=True) for v in spec.header])
         for row in spec.rows:
             ws.append([_cell(ws, v) for v in row])
+    wb.save(target)
+
+
+def xlsx_book(sheets: list[Sheet]) -> bytes:
+    """The workbook as bytes, for a download served in the same response."""
     buf = io.BytesIO()
-    wb.save(buf)
+    xlsx_write(sheets, buf)
     return buf.getvalue()
 
 
@@ -107,17 +116,6 @@ def roster_xlsx(memberships) -> bytes:
                 "是" if m.is_full_time else "否",
             ]
             for m in memberships.iterator(chunk_size=2000)
-        ),
-    )
-
-
-def schools_xlsx(schools) -> bytes:
-    return xlsx_bytes(
-        "学校",
-        ["学校", "学校代码", "区县", "教师数"],
-        (
-            [s.name, s.code, s.region.name, s.teacher_count]
-            for s in schools.iterator(chunk_size=2000)
         ),
     )
 

@@ -80,6 +80,15 @@ def notify(
     return len(rows)
 
 
+def notify_each(*, messages: dict, link: str = "", kind: str = "") -> int:
+    """Tell each person their own message ({user or id: message}) in one write:
+    a leader's evidence crediting 300 teachers tells each of them once, in one
+    statement, not 300 (the ledger's bulk credit, issue 15)."""
+    return notify(
+        notices=[Notice(getattr(u, "pk", u), m, link) for u, m in messages.items()], kind=kind
+    )
+
+
 # ---- e-mail ------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .access import BEYOND_SCHOOL_MESSAGE, people_beyond_school, person_within_school
+from .figures import school_figures_changed
 from .idnumbers import mask_id_number
 from .models import IdNumberRefusal, PasswordReset, School, SchoolMembership, User
 from .notices import notify
@@ -157,6 +158,7 @@ def teachers_add(
             for d in rows
         ]
     )
+    school_figures_changed(school_ids=[school.pk])
     _tell_transferred(
         school=school, users=[known[d.id_number] for d in rows if d.id_number in known], by=by
     )
@@ -259,6 +261,8 @@ def teacher_update(*, membership: SchoolMembership, data: TeacherData) -> bool:
             user.save(update_fields=changed_user)
         if changed_place:
             membership.save(update_fields=changed_place)
+        if "is_full_time" in changed_place:  # the 95% gate counts 专任教师
+            school_figures_changed(school_ids=[membership.school_id])
     return True
 
 

@@ -28,6 +28,16 @@ class AssessmentConfig(AppConfig):
             )
         )
 
+        # The district's per-school figures follow every change of a school's
+        # teachers and hours, reported by the apps to the left (accounts.figures).
+        from accounts.figures import school_figures_keeper_register
+
+        from .services.stats import school_stats_changed, school_stats_hours_move
+
+        school_figures_keeper_register(
+            changed=school_stats_changed, hours_moved=school_stats_hours_move
+        )
+
         # The daily job reminds teachers who are not complete before the cycle ends.
         from accounts.reminders import ReminderSource, reminder_source_register
 

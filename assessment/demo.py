@@ -181,6 +181,10 @@ def load(ctx) -> None:
     from . import demo_acceptance
 
     demo_acceptance.load(ctx)
+    # The district's dashboard: more schools with staff and hours (its own module).
+    from . import demo_district
+
+    demo_district.load(ctx)
 
 
 def _load_materials(ctx) -> None:

@@ -3,6 +3,8 @@ from django.urls import path
 from .views import (
     acceptance_files,
     district,
+    district_dashboard,
+    district_exports,
     district_scheme,
     expert,
     files,
@@ -248,5 +250,27 @@ urlpatterns = [
         "district/acceptance/schools/<int:school_id>/fail/",
         district.acceptance_fail_post,
         name="acceptance_fail",
+    ),
+    # district admin and operator: 看板, a school read-only, exports
+    path("district/dashboard/", district_dashboard.district_dashboard, name="district_dashboard"),
+    path(
+        "district/dashboard/schools/<int:school_id>/",
+        district_dashboard.district_school,
+        name="district_school",
+    ),
+    path(
+        "district/exports/",
+        district_exports.district_export_start_post,
+        name="district_export_start",
+    ),
+    path(
+        "district/exports/panel/",
+        district_exports.district_exports_panel,
+        name="district_exports_panel",
+    ),
+    path(
+        "district/exports/<uuid:key>/download",
+        district_exports.district_export_file,
+        name="district_export_file",
     ),
 ]

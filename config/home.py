@@ -5,9 +5,10 @@ from accounts.access import schools_visible_to
 from accounts.context_processors import unread_for
 from accounts.models import School, SchoolMembership
 from accounts.roles import Grant, Role
-from accounts.selectors import cycle_current, school_counts, schools_with_counts
+from accounts.selectors import cycle_current, school_counts
 from activities.consistency import school_consistency_count
 from activities.selectors import coverage_for_groups, offline_waiting_evidence, teacher_board
+from assessment.charts import stages_chart
 from assessment.selectors import (
     cases_of_groups,
     evaluation_gate,
@@ -24,8 +25,10 @@ from assessment.selectors.acceptance import (
     expert_home,
     school_acceptance_step,
 )
-from groups.selectors import groups_led_by, school_setup, schools_without_groups
-from hours.charts import hours_progress_chart
+from assessment.selectors.district import FORMING
+from assessment.services.stats import stage_summary_complete
+from groups.selectors import groups_led_by, school_setup
+from hours.charts import hours_histogram_chart, hours_progress_chart
 from hours.selectors import (
     groups_hours_stats,
     hours_claims_pending,
@@ -188,13 +191,28 @@ def _teacher(request, grant: Grant) -> dict:
 
 
 def _district(request, grant: Grant) -> dict:
+    """What waits for the district admin, and the district at a glance: schools
+    by stage, the counted hours of every teacher, the passes (from the kept
+    per-school figures: a read of the district's schools, never its teachers).
+    The full list is the dashboard (看板)."""
     visible = schools_visible_to(grant)
-    schools = schools_with_counts(visible)
-    without_groups = schools_without_groups(visible).count()
+    cycle = cycle_current()
     steps = []
-    if without_groups:
-        steps.append((f"督促 {without_groups} 所尚未组建教研组的学校", "accounts:district_schools"))
-    todo = district_to_do(schools=visible, region_id=grant.region_id, cycle=cycle_current())
+    context = {"steps": steps, "cycle": cycle}
+    if cycle is not None:
+        summary, queued = stage_summary_complete(schools=visible, cycle=cycle)
+        context.update(
+            summary=summary,
+            queued=queued,
+            stages_chart=stages_chart(summary),
+            histogram=hours_histogram_chart(summary.hours),
+        )
+        # 组建中 on the chart beside it: schools without a 教研组 yet.
+        if forming := summary.counts.get(FORMING, 0):
+            steps.append(
+                (f"督促 {forming} 所尚未组建教研组的学校", "assessment:district_dashboard")
+            )
+    todo = district_to_do(schools=visible, region_id=grant.region_id, cycle=cycle)
     if todo.scheme is None or not todo.scheme.is_published:
         steps.append(("制定并发布整校推进验收方案", "assessment:scheme"))
     if todo.scored:
@@ -208,7 +226,7 @@ def _district(request, grant: Grant) -> dict:
                 "assessment:district_acceptances",
             )
         )
-    return {"school_total": schools.count(), "schools": schools[:10], "steps": steps}
+    return context
 
 
 def _expert(request, grant: Grant) -> dict:

@@ -4,8 +4,12 @@ menu a person sees always matches the pages their role may open."""
 from accounts.roles import Role
 
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
-    Role.OPERATOR: [("学校", "accounts:district_schools")],
+    Role.OPERATOR: [
+        ("看板", "assessment:district_dashboard"),
+        ("学校", "accounts:district_schools"),
+    ],
     Role.DISTRICT_ADMIN: [
+        ("看板", "assessment:district_dashboard"),
         ("学校", "accounts:district_schools"),
         ("调岗移除记录", "groups:district_removals"),
         ("身份证号拒绝记录", "accounts:district_id_refusals"),

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.figures import school_figures_changed
 from accounts.models import Cycle, School, SchoolMembership, User
 from accounts.notices import notify
 
@@ -60,6 +61,7 @@ def group_create(*, school: School, name: str, leader: User | None, by: User) ->
         raise ValidationError(f"本校已有名为“{name}”的教研组。") from exc
     if leader is not None:
         _ensure_member(group, leader)
+    school_figures_changed(school_ids=[school.pk])  # 组建中 → 研修中 on the district's pages
     return group
 
 
@@ -90,12 +92,14 @@ def group_update(*, group: ResearchGroup, name: str, leader: User | None, by: Us
     return changed
 
 
+@transaction.atomic
 def group_archive(*, group: ResearchGroup, by: User) -> None:
     """Archives a group: it leaves lists and counts; its records stay."""
     if group.archived_at is not None:
         raise ValidationError("该教研组已归档。")
     group.archived_at = timezone.now()
     group.save(update_fields=["archived_at"])
+    school_figures_changed(school_ids=[group.school_id])
 
 
 @transaction.atomic
@@ -397,6 +401,7 @@ def teacher_remove(*, membership: SchoolMembership, by: User, reason: str) -> Te
     for record in clearing.records:
         record.removal = removal
     ClearedRecord.objects.bulk_create(clearing.records, batch_size=500)
+    school_figures_changed(school_ids=[locked.school_id])
     notify(
         users=[locked.user_id],
         message=f"你已被{by.display_name}移出{locked.school.name}（调岗移除，原因：{reason}）。"

@@ -214,17 +214,24 @@ def hours_statement(entries) -> list[CreditLine]:
     return lines
 
 
-def _with_hours(qs, *, cycle, user_field: str = "user_id"):
-    """Annotate rows that point at a teacher with their recorded hours and their
-    registered hours for `cycle` (subqueries: still one query for the list)."""
+def hours_recorded_of(*, cycle, user_field: str = "user_id"):
+    """The recorded hours in `cycle` of the teacher OuterRef(user_field), as an
+    expression (a subquery; 0 when never credited)."""
     recorded = HoursSummary.objects.filter(teacher_id=OuterRef(user_field), cycle=cycle).values(
         "recorded"
     )[:1]
+    return Coalesce(Subquery(recorded), 0)
+
+
+def _with_hours(qs, *, cycle, user_field: str = "user_id"):
+    """Annotate rows that point at a teacher with their recorded hours and their
+    registered hours for `cycle` (subqueries: still one query for the list)."""
     registered = HoursRegistration.objects.filter(
         teacher_id=OuterRef(user_field), cycle=cycle
     ).values("hours")[:1]
     return qs.annotate(
-        hours_recorded=Coalesce(Subquery(recorded), 0), hours_registered=Subquery(registered)
+        hours_recorded=hours_recorded_of(cycle=cycle, user_field=user_field),
+        hours_registered=Subquery(registered),
     )
 
 
@@ -332,6 +339,20 @@ class HoursStats:
     def cap(self) -> int:
         return HOURS_CAP
 
+    @classmethod
+    def of_buckets(cls, buckets, counted: int) -> "HoursStats":
+        """Stats from teachers per bucket (HOURS_BUCKETS order) and the sum of
+        their counted hours: how summary rows (assessment's SchoolStats) keep them."""
+        buckets = tuple(buckets)
+        count = sum(buckets)
+        return cls(
+            count=count,
+            average=round(counted / count, 1) if count else 0.0,
+            complete=buckets[-1],
+            not_started=buckets[0],
+            buckets=buckets,
+        )
+
     @property
     def histogram(self) -> list[tuple[str, int]]:
         """[(bucket label, teachers)], e.g. ("6–10", 4)."""
@@ -339,6 +360,17 @@ class HoursStats:
             (str(lo) if hi is None or hi == lo else f"{lo}–{hi}", n)
             for (lo, hi), n in zip(HOURS_BUCKETS, self.buckets, strict=True)
         ]
+
+
+def hours_bucket(recorded: int) -> int:
+    """The index in HOURS_BUCKETS of a teacher who recorded `recorded` hours
+    (the same buckets as the aggregates below, for rows read one by one)."""
+    if recorded <= 0:
+        return 0
+    for i, (lo, hi) in enumerate(HOURS_BUCKETS[1:], start=1):
+        if lo <= recorded and (hi is None or recorded <= hi):
+            return i
+    return 0
 
 
 def _stats_aggregates() -> dict:

@@ -16,12 +16,13 @@ from collections.abc import Iterable
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db.models import Case, Count, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.figures import HoursMove, school_hours_moved
 from accounts.models import Cycle, School, SchoolMembership, User
-from accounts.notices import notify
+from accounts.notices import notify, notify_each
 from groups.models import AbilityPoint
 from groups.removal import Clearer, Clearing
 
@@ -45,17 +46,33 @@ def teacher_place_lock(*, teacher_id: int, school_id: int) -> bool:
     that comes second finds the place removed and credits nothing. Completion
     paths call this before touching any other row, in the order removal takes
     its locks (place first), so the two never deadlock."""
-    locked = (
+    return bool(teacher_places_lock(teacher_ids=[teacher_id], school_id=school_id))
+
+
+def teacher_places_lock(*, teacher_ids: Iterable[int], school_id: int) -> set[int]:
+    """teacher_place_lock for many teachers in one query: locks the active
+    teacher places of `teacher_ids` in the school FOR UPDATE, in user order (so
+    two callers locking overlapping sets queue instead of deadlocking), and
+    returns the ids that hold one. Call inside atomic()."""
+    ids = sorted(set(teacher_ids))
+    if not ids:
+        return set()
+    return set(
         SchoolMembership.objects.teachers()
         .select_for_update()
-        .filter(user_id=teacher_id, school_id=school_id)
-        .values_list("pk", flat=True)
+        .filter(user_id__in=ids, school_id=school_id)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
     )
-    return bool(list(locked))
 
 
-def _lock_summary(*, teacher_id: int, cycle_id: int) -> HoursSummary:
-    """The teacher's summary row for the cycle, created if missing, locked FOR UPDATE.
+def _lock_summaries(
+    *, pairs: Iterable[tuple[int, int]], create: bool = True
+) -> dict[tuple[int, int], int]:
+    """The summary rows of (teacher_id, cycle_id) pairs, created if missing (a
+    reversal finds them made by its credit: `create=False`), locked FOR UPDATE
+    in (teacher, cycle) order; returns their recorded hours under the lock
+    ({(teacher_id, cycle_id): recorded}). Two queries, whatever the number.
 
     Why the lock: every ledger write for one teacher and cycle queues on this
     row, so (1) the standing-credit check that follows sees any credit another
@@ -64,18 +81,68 @@ def _lock_summary(*, teacher_id: int, cycle_id: int) -> HoursSummary:
     to other teachers lock other rows and run in parallel. (SQLite ignores
     FOR UPDATE but serialises writers anyway.)
     """
-    # INSERT ... ON CONFLICT DO NOTHING: two first credits at once both succeed here.
-    HoursSummary.objects.bulk_create(
-        [HoursSummary(teacher_id=teacher_id, cycle_id=cycle_id)], ignore_conflicts=True
+    pairs = sorted(set(pairs))
+    if not pairs:
+        return {}
+    if create:
+        # INSERT ... ON CONFLICT DO NOTHING: two first credits at once both succeed here.
+        HoursSummary.objects.bulk_create(
+            [HoursSummary(teacher_id=t, cycle_id=c) for t, c in pairs], ignore_conflicts=True
+        )
+    teachers = {t for t, _ in pairs}
+    cycles = {c for _, c in pairs}
+    # Rows of other cycles of the same teachers may be locked too: harmless, and
+    # one statement whatever the mix (a removal reverses several cycles at once).
+    locked = (
+        HoursSummary.objects.select_for_update()
+        .filter(teacher_id__in=teachers, cycle_id__in=cycles)
+        .order_by("teacher_id", "cycle_id")
+        .values_list("teacher_id", "cycle_id", "recorded")
     )
-    return HoursSummary.objects.select_for_update().get(teacher_id=teacher_id, cycle_id=cycle_id)
+    return {(t, c): recorded for t, c, recorded in locked}
 
 
-def _add_to_summary(summary: HoursSummary, hours: int) -> None:
-    # F(): the arithmetic happens in the database, under the row lock taken above.
-    HoursSummary.objects.filter(pk=summary.pk).update(
-        recorded=F("recorded") + hours, updated_at=timezone.now()
+def _add_to_summaries(entries: list[HoursEntry], *, before: dict[tuple[int, int], int]) -> None:
+    """recorded += the entries' hours for each (teacher_id, cycle_id), in one
+    UPDATE, under the locks taken by _lock_summaries (F(): the arithmetic
+    happens in the database). `before` (what _lock_summaries returned) moves on
+    with it, and each school's figures follow (accounts.figures: the district's
+    dashboard counts teachers per hours bucket without recounting the ledger)."""
+    deltas: dict[tuple[int, int], int] = defaultdict(int)
+    schools: dict[tuple[int, int], int | None] = {}
+    for e in entries:
+        deltas[(e.teacher_id, e.cycle_id)] += e.hours
+        schools.setdefault((e.teacher_id, e.cycle_id), e.school_id)
+    if not deltas:
+        return
+    by_delta: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for pair, delta in deltas.items():
+        by_delta[delta].append(pair)
+    change = Case(
+        *(When(_pairs_q(pairs), then=Value(delta)) for delta, pairs in sorted(by_delta.items())),
+        default=Value(0),
+        output_field=models.IntegerField(),
     )
+    HoursSummary.objects.filter(_pairs_q(list(deltas))).update(
+        recorded=F("recorded") + change, updated_at=timezone.now()
+    )
+    moves = []
+    for pair, delta in deltas.items():
+        was = before.get(pair, 0)
+        before[pair] = was + delta
+        moves.append(HoursMove(schools[pair], pair[1], was, was + delta))
+    school_hours_moved(moves=moves)
+
+
+def _pairs_q(pairs: Iterable[tuple[int, int]]) -> Q:
+    """(teacher, cycle) pairs as a filter: usually one cycle, so one IN list each."""
+    by_cycle: dict[int, list[int]] = defaultdict(list)
+    for teacher_id, cycle_id in pairs:
+        by_cycle[cycle_id].append(teacher_id)
+    q = Q()
+    for cycle_id, teacher_ids in sorted(by_cycle.items()):
+        q |= Q(cycle_id=cycle_id, teacher_id__in=sorted(teacher_ids))
+    return q
 
 
 def _source_entries(*, teacher_id: int, source: models.Model):
@@ -104,12 +171,19 @@ def _tell(*, teacher_id: int, message: str, kind: str) -> None:
     notify(users=[teacher_id], message=message, link=reverse("hours:mine"), kind=kind)
 
 
-def _tell_credit(entry: HoursEntry, by: User | None) -> None:
-    _tell(
-        teacher_id=entry.teacher_id,
-        message=f"计入 {entry.hours} 学时：{_what(entry)}。原因：{entry.reason or '完成活动'}；"
-        f"操作人：{_actor(by, entry.teacher_id)}。",
-        kind="hours_credit",
+def _tell_each(messages: dict[int, str], kind: str) -> None:
+    """Each teacher their own message, one INSERT for all of them."""
+    notify_each(messages=messages, link=reverse("hours:mine"), kind=kind)
+
+
+def _tell_credits(entries: list[HoursEntry], by: User | None) -> None:
+    _tell_each(
+        {
+            e.teacher_id: f"计入 {e.hours} 学时：{_what(e)}。原因：{e.reason or '完成活动'}；"
+            f"操作人：{_actor(by, e.teacher_id)}。"
+            for e in entries
+        },
+        "hours_credit",
     )
 
 
@@ -118,15 +192,14 @@ def _tell_reversals(entries: list[HoursEntry], by: User | None, reason: str) -> 
     by_teacher: dict[int, list[HoursEntry]] = defaultdict(list)
     for e in entries:
         by_teacher[e.teacher_id].append(e)
+    messages = {}
     for teacher_id, rows in by_teacher.items():
         total = -sum(e.hours for e in rows)
         what = _what(rows[0]) if len(rows) == 1 else f"{len(rows)} 条学时记录"
-        _tell(
-            teacher_id=teacher_id,
-            message=f"撤销 {total} 学时：{what}。原因：{reason or '—'}；"
-            f"操作人：{_actor(by, teacher_id)}。",
-            kind="hours_reversal",
+        messages[teacher_id] = (
+            f"撤销 {total} 学时：{what}。原因：{reason or '—'}；操作人：{_actor(by, teacher_id)}。"
         )
+    _tell_each(messages, "hours_reversal")
 
 
 # ---- credits and reversals ---------------------------------------------------
@@ -157,77 +230,213 @@ def hours_credit(
         raise ValueError("学时必须为正数。")
     if not teacher_place_lock(teacher_id=teacher.pk, school_id=school.pk):
         raise CreditRefused(f"{teacher.display_name}不是{school.name}的在职教师，不能计入学时。")
-    summary = _lock_summary(teacher_id=teacher.pk, cycle_id=cycle.pk)
-    entries = _source_entries(teacher_id=teacher.pk, source=source)
-    if _standing(entries).exists():
-        return None
-    generation = entries.filter(kind=Kind.REVERSAL).count()
+    entries = _credit_placed(
+        teacher_ids=[teacher.pk],
+        cycle=cycle,
+        school=school,
+        source=source,
+        hours=hours,
+        category=category,
+        ability_points=ability_points,
+        reason=reason,
+        by=by,
+    )
+    return entries[0] if entries else None
+
+
+@transaction.atomic
+def hours_credit_many(
+    *,
+    teachers: Iterable[User],
+    cycle: Cycle,
+    school: School,
+    source: models.Model,
+    hours: int,
+    category: str,
+    ability_points: Iterable[AbilityPoint] = (),
+    reason: str = "",
+    by: User | None = None,
+) -> list[HoursEntry]:
+    """hours_credit for many teachers and one source (a leader's offline evidence
+    crediting every designated member) in a fixed number of queries, whatever
+    their number. The same rules, teacher by teacher: only active teachers of
+    `school` (the others are skipped: the caller has checked them and a removal
+    may have just won the race), once per teacher (a standing credit is
+    skipped; the unique constraint stays the last word), each told in their
+    inbox. Returns the credits made, in teacher order."""
+    if hours <= 0:
+        raise ValueError("学时必须为正数。")
+    placed = teacher_places_lock(teacher_ids=[t.pk for t in teachers], school_id=school.pk)
+    return _credit_placed(
+        teacher_ids=sorted(placed),
+        cycle=cycle,
+        school=school,
+        source=source,
+        hours=hours,
+        category=category,
+        ability_points=ability_points,
+        reason=reason,
+        by=by,
+    )
+
+
+def _source_state(*, teacher_ids: list[int], source: models.Model) -> dict[int, tuple[int, int]]:
+    """{teacher_id: (standing credits, reversals)} for one source. One query."""
+    ct = ContentType.objects.get_for_model(source)
+    rows = (
+        HoursEntry.objects.filter(content_type=ct, object_id=source.pk, teacher_id__in=teacher_ids)
+        .values("teacher_id")
+        .annotate(
+            standing=Count("pk", filter=Q(kind=Kind.CREDIT, reversed_by__isnull=True)),
+            reversals=Count("pk", filter=Q(kind=Kind.REVERSAL)),
+        )
+        .order_by()
+    )
+    return {r["teacher_id"]: (r["standing"], r["reversals"]) for r in rows}
+
+
+def _credit_placed(
+    *,
+    teacher_ids: list[int],
+    cycle: Cycle,
+    school: School,
+    source: models.Model,
+    hours: int,
+    category: str,
+    ability_points: Iterable[AbilityPoint],
+    reason: str,
+    by: User | None,
+) -> list[HoursEntry]:
+    """Credit teachers whose places are locked. Call inside atomic()."""
+    if not teacher_ids:
+        return []
+    before = _lock_summaries(pairs=[(t, cycle.pk) for t in teacher_ids])
+    state = _source_state(teacher_ids=teacher_ids, source=source)
+    ct = ContentType.objects.get_for_model(source)
+    now = timezone.now()
+    entries = [
+        HoursEntry(
+            teacher_id=t,
+            cycle=cycle,
+            school=school,
+            kind=Kind.CREDIT,
+            hours=hours,
+            content_type=ct,
+            object_id=source.pk,
+            # The number of earlier reversals: with the unique constraint on
+            # (teacher, source, kind, generation), one standing credit at a time.
+            generation=state.get(t, (0, 0))[1],
+            title=str(source)[:200],
+            category=category,
+            reason=reason[:200],
+            by=by,
+            at=now,
+        )
+        for t in teacher_ids
+        if not state.get(t, (0, 0))[0]
+    ]
+    if not entries:
+        return []
     try:
         # Savepoint: the unique constraint (teacher, source, kind, generation) is
-        # the last word, e.g. for a same-source credit racing in another cycle.
+        # the last word, e.g. for a same-source credit racing in another cycle
+        # (which the summary lock does not queue).
         with transaction.atomic():
-            entry = HoursEntry.objects.create(
-                teacher=teacher,
-                cycle=cycle,
-                school=school,
-                kind=Kind.CREDIT,
-                hours=hours,
-                content_type=ContentType.objects.get_for_model(source),
-                object_id=source.pk,
-                generation=generation,
-                title=str(source)[:200],
-                category=category,
-                reason=reason[:200],
-                by=by,
-            )
+            HoursEntry.objects.bulk_create(entries)
     except IntegrityError:
-        return None
+        return _credit_one_by_one(entries, ability_points=ability_points, by=by, before=before)
     points = list(ability_points)
     if points:
-        entry.ability_points.set(points)
-    _add_to_summary(summary, hours)
-    _tell_credit(entry, by)
-    return entry
+        link = HoursEntry.ability_points.through
+        link.objects.bulk_create(
+            [link(hoursentry_id=e.pk, abilitypoint_id=p.pk) for e in entries for p in points]
+        )
+    _add_to_summaries(entries, before=before)
+    _tell_credits(entries, by)
+    return entries
 
 
-def _reverse_credit(*, credit: HoursEntry, reason: str, by: User | None) -> HoursEntry | None:
-    """Reverse one credit; None if it was reversed meanwhile. Call inside atomic().
-    Tells nobody: the callers tell each teacher once, however many rows."""
-    summary = _lock_summary(teacher_id=credit.teacher_id, cycle_id=credit.cycle_id)
-    # Re-read under the lock: another request may have reversed it since we looked.
-    if not HoursEntry.objects.filter(pk=credit.pk, reversed_by__isnull=True).exists():
-        return None
+def _credit_one_by_one(
+    entries: list[HoursEntry], *, ability_points, by, before: dict
+) -> list[HoursEntry]:
+    """The rare path after a bulk insert lost a race: each entry on its own, each
+    under its own savepoint, so the one that conflicts is skipped and the rest stand."""
+    points = list(ability_points)
+    done = []
+    for entry in entries:
+        entry.pk = None
+        try:
+            with transaction.atomic():
+                entry.save(force_insert=True)
+        except IntegrityError:
+            continue
+        if points:
+            entry.ability_points.set(points)
+        _add_to_summaries([entry], before=before)
+        done.append(entry)
+    _tell_credits(done, by)
+    return done
+
+
+def _reverse_all(entries, *, reason: str, by: User | None) -> list[HoursEntry]:
+    """Reverse every standing credit among `entries` (a queryset) and tell each
+    teacher once. A fixed number of queries, however many credits and teachers.
+    Call inside atomic()."""
+    credits = list(_standing(entries).order_by("teacher_id", "cycle_id", "pk"))
+    if not credits:
+        return []
+    before = _lock_summaries(pairs=[(c.teacher_id, c.cycle_id) for c in credits], create=False)
+    # Re-read under the locks: another request may have reversed some since we looked.
+    still = set(
+        _standing(HoursEntry.objects.filter(pk__in=[c.pk for c in credits])).values_list(
+            "pk", flat=True
+        )
+    )
+    now = timezone.now()
+    reversals = [
+        HoursEntry(
+            teacher_id=c.teacher_id,
+            cycle_id=c.cycle_id,
+            school_id=c.school_id,
+            kind=Kind.REVERSAL,
+            hours=-c.hours,
+            content_type_id=c.content_type_id,
+            object_id=c.object_id,
+            generation=c.generation,
+            title=c.title,
+            category=c.category,
+            reverses=c,
+            reason=reason[:200],
+            by=by,
+            at=now,
+        )
+        for c in credits
+        if c.pk in still
+    ]
+    if not reversals:
+        return []
     try:
+        # reverses is one-to-one: a credit is reversed once, whoever races.
         with transaction.atomic():
-            entry = HoursEntry.objects.create(
-                teacher_id=credit.teacher_id,
-                cycle_id=credit.cycle_id,
-                school_id=credit.school_id,
-                kind=Kind.REVERSAL,
-                hours=-credit.hours,
-                content_type_id=credit.content_type_id,
-                object_id=credit.object_id,
-                generation=credit.generation,
-                title=credit.title,
-                category=credit.category,
-                reverses=credit,
-                reason=reason[:200],
-                by=by,
-            )
+            HoursEntry.objects.bulk_create(reversals)
     except IntegrityError:
-        return None
-    _add_to_summary(summary, -credit.hours)
-    return entry
+        reversals = _reverse_one_by_one(reversals)
+    _add_to_summaries(reversals, before=before)
+    _tell_reversals(reversals, by, reason)
+    return reversals
 
 
-def _reverse_all(entries, *, reason: str, by: User | None) -> int:
-    """Reverse every standing credit among `entries` and tell each teacher once;
-    how many. Call inside atomic()."""
-    # Teacher order: two bulk reversals lock summary rows in the same order (no deadlock).
-    credits = _standing(entries).order_by("teacher_id", "cycle_id", "pk")
-    done = [r for c in credits if (r := _reverse_credit(credit=c, reason=reason, by=by))]
-    _tell_reversals(done, by, reason)
-    return len(done)
+def _reverse_one_by_one(reversals: list[HoursEntry]) -> list[HoursEntry]:
+    done = []
+    for entry in reversals:
+        entry.pk = None
+        try:
+            with transaction.atomic():
+                entry.save(force_insert=True)
+        except IntegrityError:
+            continue
+        done.append(entry)
+    return done
 
 
 @transaction.atomic
@@ -237,23 +446,19 @@ def hours_reverse(
     """Reverse the standing credit of `teacher` for `source` (and withdraw a claim
     still waiting for it); None if there is no credit."""
     _withdraw_claims(_source_claims(source).filter(teacher=teacher), reason=reason, by=by)
-    credit = _standing(_source_entries(teacher_id=teacher.pk, source=source)).first()
-    if credit is None:
-        return None
-    entry = _reverse_credit(credit=credit, reason=reason, by=by)
-    if entry is not None:
-        _tell_reversals([entry], by, reason)
-    return entry
+    done = _reverse_all(_source_entries(teacher_id=teacher.pk, source=source), reason=reason, by=by)
+    return done[0] if done else None
 
 
 @transaction.atomic
 def hours_reverse_source(*, source: models.Model, reason: str, by: User | None = None) -> int:
-    """Reverse every standing credit from `source` (e.g. an activity withdrawn)
-    and withdraw the claims still waiting for it."""
+    """Reverse every standing credit from `source` (e.g. an activity's evidence
+    withdrawn) and withdraw the claims still waiting for it: in bulk, a fixed
+    number of queries whatever the number of teachers."""
     _withdraw_claims(_source_claims(source), reason=reason, by=by)
     ct = ContentType.objects.get_for_model(source)
     credits = HoursEntry.objects.filter(content_type=ct, object_id=source.pk)
-    return _reverse_all(credits, reason=reason, by=by)
+    return len(_reverse_all(credits, reason=reason, by=by))
 
 
 @transaction.atomic
@@ -261,7 +466,7 @@ def hours_reverse_teacher(*, teacher: User, reason: str, by: User | None = None)
     """Reverse all of a teacher's standing credits and withdraw their waiting claims
     (调岗移除)."""
     _withdraw_claims(HoursClaim.objects.filter(teacher=teacher), reason=reason, by=by)
-    return _reverse_all(HoursEntry.objects.filter(teacher=teacher), reason=reason, by=by)
+    return len(_reverse_all(HoursEntry.objects.filter(teacher=teacher), reason=reason, by=by))
 
 
 # ---- claims: a leader's own hours wait for the school admin ------------------
@@ -283,13 +488,18 @@ def _withdraw_claims(claims, *, reason: str, by: User | None) -> int:
         decided_by=by,
         decision_note=reason[:200],
     )
+    by_teacher: dict[int, list[HoursClaim]] = defaultdict(list)
     for claim in pending:
-        _tell(
-            teacher_id=claim.teacher_id,
-            message=f"待确认的 {claim.hours} 学时已撤回：{_what(claim)}。原因：{reason or '—'}；"
-            f"操作人：{_actor(by, claim.teacher_id)}。",
-            kind="hours_claim",
+        by_teacher[claim.teacher_id].append(claim)
+    messages = {}
+    for teacher_id, claims_ in by_teacher.items():
+        hours = sum(c.hours for c in claims_)
+        what = _what(claims_[0]) if len(claims_) == 1 else f"{len(claims_)} 条待确认学时"
+        messages[teacher_id] = (
+            f"待确认的 {hours} 学时已撤回：{what}。原因：{reason or '—'}；"
+            f"操作人：{_actor(by, teacher_id)}。"
         )
+    _tell_each(messages, "hours_claim")
     return len(pending)
 
 
@@ -314,7 +524,7 @@ def hours_claim(
         raise ValueError("学时必须为正数。")
     if not teacher_place_lock(teacher_id=teacher.pk, school_id=school.pk):
         raise CreditRefused(f"{teacher.display_name}不是{school.name}的在职教师，不能计入学时。")
-    _lock_summary(teacher_id=teacher.pk, cycle_id=cycle.pk)  # queue with credits of this teacher
+    _lock_summaries(pairs=[(teacher.pk, cycle.pk)])  # queue with credits of this teacher
     if _standing(_source_entries(teacher_id=teacher.pk, source=source)).exists():
         return None
     try:

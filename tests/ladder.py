@@ -259,6 +259,13 @@ LADDER: dict[str, Rung] = {
     "assessment:acceptance_return": post(DISTRICT_ADMIN),
     "assessment:acceptance_pass": post(DISTRICT_ADMIN),
     "assessment:acceptance_fail": post(DISTRICT_ADMIN),
+    # the district admin and the operator: 看板, a school read-only, exports
+    "assessment:district_dashboard": Rung(DISTRICT, scoped=False),
+    "assessment:district_school": Rung(DISTRICT),
+    "assessment:district_export_start": post(DISTRICT, scoped=False),
+    "assessment:district_exports_panel": Rung(DISTRICT, scoped=False),
+    # the export's key (tests/world.py: asked by 赤坎区's admin)
+    "assessment:district_export_file": Rung(DISTRICT),
 }
 
 # The Django admin (admin:*) is the operator's: AdminSite.admin_view wraps every

@@ -104,9 +104,11 @@ def test_every_role_lands_on_its_own_home_page(cast, as_user, who, role, shows):
 
 
 def test_district_home_never_shows_another_districts_school(cast, as_user):
-    body = as_user(cast.district_admin).get(reverse("home")).content.decode()
-    assert cast.school.name in body
-    assert cast.other_school.name not in body
+    response = as_user(cast.district_admin).get(reverse("home"))
+    summary = response.context["summary"]
+    # 赤坎区 alone: one school, its two teachers and the info-team teacher
+    assert (summary.schools, summary.teachers) == (1, 3)
+    assert cast.other_school.name not in response.content.decode()
 
 
 def test_the_admin_site_is_for_the_operator_only(cast, as_user):
@@ -121,10 +123,14 @@ def test_forms_are_csrf_protected(cast):
     assert response.status_code == 403
 
 
-def test_a_city_admin_filters_schools_by_district_and_exports_them(cast, as_user):
+def test_a_city_admin_filters_schools_by_district_and_exports_them(
+    cast, as_user, django_capture_on_commit_callbacks
+):
     import io
 
     from openpyxl import load_workbook
+
+    from assessment.models import DistrictExport
 
     from . import factories as f
 
@@ -132,11 +138,25 @@ def test_a_city_admin_filters_schools_by_district_and_exports_them(cast, as_user
     url = reverse("accounts:district_schools")
     page = city_admin.get(url, {"district": cast.other_district.pk}).context["page"]
     assert [s.name for s in page] == [cast.other_school.name]
-    export = city_admin.get(url, {"district": cast.district.pk, "export": "xlsx"})
-    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
-    assert rows == [
-        ("学校", "学校代码", "区县", "教师数"),
-        (cast.school.name, cast.school.code, "赤坎区", 3),  # two teachers and the info-team teacher
+    # The export (a task: assessment's district exports) of the district chosen.
+    with django_capture_on_commit_callbacks(execute=True):
+        city_admin.post(
+            reverse("assessment:district_export_start"),
+            {"kind": "schools", "district": cast.district.pk},
+        )
+    export = DistrictExport.objects.get()
+    response = city_admin.get(reverse("assessment:district_export_file", args=[export.key]))
+    content = b"".join(response.streaming_content)
+    rows = list(load_workbook(io.BytesIO(content)).worksheets[0].iter_rows(values_only=True))
+    assert [r[:5] for r in rows] == [
+        ("区县", "学校", "学校代码", "阶段", "教师数"),
+        (
+            "赤坎区",
+            cast.school.name,
+            cast.school.code,
+            "组建中",
+            3,
+        ),  # two teachers and the info-team teacher
     ]
 
 

@@ -393,14 +393,18 @@ def test_permission_ladder(
     assert response.status_code == success, response.content.decode()[:500]
 
 
-# Whole-school acceptance's views (issue 12): their ladder is the generated one
-# (tests/ladder.py, tests/test_ladder_all_views.py) and tests/test_acceptance_*.py.
+# Whole-school acceptance's views and the district's dashboard and exports
+# (issue 12): their ladder is the generated one (tests/ladder.py,
+# tests/test_ladder_all_views.py), tests/test_acceptance_*.py and
+# tests/test_district_*.py.
 ACCEPTANCE_VIEWS = {
     "assessment.views.school_acceptance",
     "assessment.views.acceptance_files",
     "assessment.views.expert",
     "assessment.views.district",
     "assessment.views.district_scheme",
+    "assessment.views.district_dashboard",
+    "assessment.views.district_exports",
 }
 
 

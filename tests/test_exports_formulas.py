@@ -55,11 +55,16 @@ def test_roster_export(cast, as_user, evil):
     assert_no_formula(response.content)
 
 
-def test_district_schools_export(cast, as_user, evil):
-    response = as_user(cast.district_admin).get(
-        reverse("accounts:district_schools"), {"export": "xlsx"}
-    )
-    assert_no_formula(response.content)
+@pytest.mark.parametrize("kind", ["schools", "teachers"])
+def test_district_exports(cast, as_user, evil, kind, django_capture_on_commit_callbacks):
+    from assessment.models import DistrictExport
+
+    client = as_user(cast.district_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("assessment:district_export_start"), {"kind": kind})
+    export = DistrictExport.objects.get(kind=kind)
+    response = client.get(reverse("assessment:district_export_file", args=[export.key]))
+    assert_no_formula(b"".join(response.streaming_content))
 
 
 def test_group_list_export(cast, as_user, evil):

@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 
 from accounts.demo_ids import make_id_number
 from accounts.models import School, SchoolMembership, User
-from accounts.roles import Role, grants_for
+from accounts.roles import Grant, Role, grants_for
 from activities import services
 from activities.checkin_codes import checkin_token
 from activities.models import Evidence, ObservationQuestion, Post, SubmissionFile
 from assessment.models import (
     AbilitySummary,
     Acceptance,
+    DistrictExport,
     EvaluationEvidence,
     ExpertAssignment,
     ImprovementPlan,
@@ -37,6 +38,7 @@ from assessment.models import (
 )
 from assessment.services import case_create
 from assessment.services.acceptance import experts_assign, proof_files_add
+from assessment.services.district_exports import district_export_build, district_export_start
 from groups.models import GroupMember, ResearchGroup
 from groups.services import teacher_remove
 from hours.models import HoursClaim
@@ -174,6 +176,7 @@ def build(cast) -> World:
 
     assessed = _assessment(cast, s)
     accepting = _acceptance(cast)
+    exported = _export(cast)
 
     here, there = cast.district, cast.other_district
     pure_here = {role: pure(role, cast, cast.school, here) for role in Role}
@@ -198,6 +201,7 @@ def build(cast) -> World:
         "checkin_token": checkin_token(activity_id=offline.pk),
         **assessed,
         **accepting,
+        **exported,
     }
     people = {
         "leader": leader,
@@ -285,6 +289,20 @@ def _acceptance(cast) -> dict:
     }
 
 
+def _export(cast) -> dict:
+    """赤坎区's admin's export of every teacher of the district, built (the
+    task's service run in place: the test's transaction never commits, so no
+    on_commit task runs). The scan of every page reads its cells too."""
+    export, _ = district_export_start(
+        kind=DistrictExport.Kind.TEACHERS,
+        grant=Grant(Role.DISTRICT_ADMIN, region_id=cast.district.pk),
+        by=cast.district_admin,
+        cycle=cast.cycle,
+    )
+    district_export_build(export_id=export.pk)
+    return {"export_key": str(export.key)}
+
+
 # Which world object a URL keyword names, unless the ladder entry says otherwise.
 DEFAULT_OBJECTS = {
     "activity_id": "discussion",
@@ -309,6 +327,7 @@ DEFAULT_OBJECTS = {
     "proof_item_id": "proof_item",
     "assignment_id": "assignment",
     "case_id": "case",
+    "key": "export_key",
 }
 
 

@@ -5,7 +5,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from groups.models import GroupMember
-from hours.services import hours_claim, hours_credit, hours_reverse_source, teacher_place_lock
+from hours.services import (
+    hours_claim,
+    hours_credit,
+    hours_credit_many,
+    hours_reverse_source,
+    teacher_place_lock,
+    teacher_places_lock,
+)
 
 from ..models import Activity, Participation
 from ..window import window_refusal
@@ -88,6 +95,54 @@ def participation_complete(*, participation: Participation, by, reason: str) -> 
             by=by,
         )
     return True
+
+
+def participations_complete(*, activity: Activity, by, reason: str) -> int:
+    """Complete every participation of `activity` still waiting (a 线下活动's
+    designated members, when its first evidence arrives) and credit them, in a
+    fixed number of queries whatever their number. Returns how many.
+
+    The rules of participation_complete, for each member: the places are
+    locked first, in user order (the lock 调岗移除 takes first, so a removal
+    racing this either finished before and its teacher is skipped, or waits
+    and then reverses the credit); anyone whose window has closed is skipped;
+    the waiting rows are locked and read again under the locks, so of two
+    evidences uploaded at the same instant the second finds them done and
+    credits nobody twice; a leader's own hours wait as a claim. The ledger
+    credits in bulk (hours.services.hours_credit_many)."""
+    waiting = Participation.objects.filter(activity=activity, completed_at__isnull=True)
+    by_leader = activity.kind == Activity.Kind.OFFLINE
+    with transaction.atomic():
+        user_ids = list(waiting.order_by("user_id").values_list("user_id", flat=True))
+        placed = teacher_places_lock(teacher_ids=user_ids, school_id=activity.group.school_id)
+        rows = [
+            p
+            for p in waiting.filter(user_id__in=sorted(placed))
+            .select_related("user")
+            .select_for_update(of=("self",))  # not the user rows
+            .order_by("user_id")
+            if not window_refusal(activity=activity, teacher=p.user, by_leader=by_leader)
+        ]
+        if not rows:
+            return 0
+        Participation.objects.filter(pk__in=[p.pk for p in rows]).update(
+            completed_at=timezone.now()
+        )
+        ledger = {
+            "cycle": activity.cycle,
+            "school": activity.group.school,
+            "source": activity,
+            "hours": activity.hours_value,
+            "category": activity.get_kind_display(),
+            "ability_points": list(activity.topic.key_points.all()),
+            "reason": reason,
+            "by": by,
+        }
+        leaders = [p.user for p in rows if is_self_credit(activity=activity, user=p.user)]
+        hours_credit_many(teachers=[p.user for p in rows if p.user not in leaders], **ledger)
+        for leader in leaders:  # at most one: the group's leader
+            hours_claim(teacher=leader, **ledger)
+    return len(rows)
 
 
 def participations_uncomplete(*, activity: Activity, by, reason: str) -> int:

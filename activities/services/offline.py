@@ -11,14 +11,14 @@ from django.utils import timezone
 
 from accounts.selectors import places_joined_on
 from groups.models import GroupMember
-from hours.services import hours_reverse, teacher_place_lock
+from hours.services import hours_reverse, teacher_places_lock
 
 from ..files import EVIDENCE, UploadRefused, check_upload
 from ..models import Activity, Evidence, Participation
 from ..selectors import evidence_would_credit
 from ..window import offline_held_refusal, place_began_refusal, window_refusal
 from .common import ActivityError, create_once, require_kind, require_live_group, require_window
-from .completion import participation_complete, participations_uncomplete
+from .completion import participations_complete, participations_uncomplete
 
 
 def _require_leader_window(activity: Activity, by) -> None:
@@ -40,17 +40,7 @@ def _has_evidence(activity: Activity) -> bool:
 
 def _complete_designated(*, activity: Activity, by, reason: str = "") -> int:
     reason = (reason or "线下活动《{title}》上传了佐证材料").format(title=activity.title)
-    done = 0
-    # User order: the place locks are taken in the same order by every caller.
-    pending = (
-        Participation.objects.filter(activity=activity, completed_at__isnull=True)
-        .select_related("user")
-        .order_by("user_id")
-    )
-    for participation in pending:
-        participation.activity = activity
-        done += participation_complete(participation=participation, by=by, reason=reason)
-    return done
+    return participations_complete(activity=activity, by=by, reason=reason)
 
 
 @transaction.atomic
@@ -67,15 +57,11 @@ def participants_designate(*, activity: Activity, by, users, confirmed: int | No
         refusal = window_refusal(activity=activity, teacher=user, by_leader=True)
         if refusal:
             raise ActivityError(refusal)
-    # Lock each place first (the order 调岗移除 takes): a designation cannot
-    # outlive a removal of the same teacher racing it.
-    school_id = activity.group.school_id
-    gone = [
-        u.display_name
-        for u in users
-        if not teacher_place_lock(teacher_id=u.pk, school_id=school_id)
-    ]
+    # Lock every place first, in user order (the lock 调岗移除 takes first): a
+    # designation cannot outlive a removal of the same teacher racing it.
     user_ids = {u.pk for u in users}
+    placed = teacher_places_lock(teacher_ids=user_ids, school_id=activity.group.school_id)
+    gone = user_ids - placed
     members = set(
         GroupMember.objects.filter(group_id=activity.group_id, user_id__in=user_ids).values_list(
             "user_id", flat=True

@@ -163,11 +163,11 @@ class Gate:
         return max(need - self.passed, 0)
 
 
-def evaluation_gate(*, school: School, cycle: Cycle) -> Gate:
-    """Whole-school acceptance's gate: a full-time teacher (active, teaching)
-    passes when they chose at least 3 points and every chosen point is 合格.
-    One query."""
-    teacher = OuterRef("user_id")
+def with_gate(qs, *, cycle: Cycle, user_field: str = "user_id"):
+    """Annotate rows that point at a teacher (places) with what the gate reads
+    of them: `point_count` (points chosen) and `passed_count` (chosen points
+    合格). Filter or count them with GATE_PASSED. Subqueries: one query."""
+    teacher = OuterRef(user_field)
     passed = AbilityEvaluation.objects.filter(
         Exists(
             PointChoice.objects.filter(
@@ -180,18 +180,21 @@ def evaluation_gate(*, school: School, cycle: Cycle) -> Gate:
         cycle=cycle,
         status=Status.PASSED,
     )
-    row = (
-        staff_of_school(school.pk)
-        .filter(is_teacher=True, is_full_time=True)
-        .annotate(point_count=_count(_chosen(teacher, cycle)), passed_count=_count(passed))
-        .aggregate(
-            total=Count("pk"),
-            passed=Count(
-                "pk",
-                filter=Q(point_count__gte=MIN_POINTS, passed_count__gte=F("point_count")),
-            ),
-        )
-    )
+    return qs.annotate(point_count=_count(_chosen(teacher, cycle)), passed_count=_count(passed))
+
+
+# A teacher counts toward the gate when they chose at least 3 points and every
+# chosen point is 合格 (over rows annotated by with_gate).
+GATE_PASSED = Q(point_count__gte=MIN_POINTS, passed_count__gte=F("point_count"))
+
+
+def evaluation_gate(*, school: School, cycle: Cycle) -> Gate:
+    """Whole-school acceptance's gate: a full-time teacher (active, teaching)
+    passes when they chose at least 3 points and every chosen point is 合格.
+    One query."""
+    row = with_gate(
+        staff_of_school(school.pk).filter(is_teacher=True, is_full_time=True), cycle=cycle
+    ).aggregate(total=Count("pk"), passed=Count("pk", filter=GATE_PASSED))
     return Gate(full_time_total=row["total"], passed=row["passed"])
 
 

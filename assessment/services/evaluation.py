@@ -16,6 +16,7 @@ from ..files import EVALUATION_EVIDENCE
 from ..models import AbilityEvaluation, EvaluationEvidence, PointChoice
 from ..selectors import evidence_requirement
 from .common import checked, discard_on_commit, lock_place, require_open, store, stored_or_discarded
+from .stats import school_stats_refresh
 
 Status = AbilityEvaluation.Status
 TEACHER, LEADER, INFO_TEAM = "teacher", "leader", "info_team"
@@ -62,10 +63,14 @@ def _move(*, evaluation: AbilityEvaluation, to: str, actor: str, by: User, **fie
     if evaluation.status == to:
         return False
     evaluation_check_transition(current=evaluation.status, to=to, actor=actor)
+    was = evaluation.status
     evaluation.status = to
     for key, value in fields.items():
         setattr(evaluation, key, value)
     evaluation.save(update_fields=["status", *fields])
+    # The district's figures count the gate's passes and the results decided.
+    if {was, to} & {Status.PASSED, Status.FAILED}:
+        school_stats_refresh(school_ids=[evaluation.school_id], cycle_id=evaluation.cycle_id)
     return True
 
 

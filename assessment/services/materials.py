@@ -23,6 +23,7 @@ from .common import (
     stored_or_discarded,
 )
 from .review import review_reopen
+from .stats import school_stats_refresh
 
 Status = AbilityEvaluation.Status
 
@@ -148,6 +149,8 @@ def point_choices_save(
         )
         if added or dropped:
             review_reopen(teacher=teacher, cycle=cycle)
+            # The gate counts a teacher whose every chosen point is 合格.
+            school_stats_refresh(school_ids=[school.pk], cycle_id=cycle.pk)
     return ChoiceChange(
         added=added, dropped=[c.point for c in dropped], removed_summaries=len(summaries)
     )

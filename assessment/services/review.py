@@ -13,6 +13,7 @@ from accounts.notices import notify
 
 from ..models import ReviewDecision, TeacherReview
 from ..selectors import review_teachers, teacher_progress, teacher_progress_for
+from .stats import school_stats_refresh
 
 Result = TeacherReview.Result
 SCHOOL, TEACHER = "school", "teacher"
@@ -58,9 +59,12 @@ def _move(*, review: TeacherReview, to: str, by: User, reason: str, actor: str) 
     ReviewDecision.objects.create(
         review=review, from_result=review.result, to_result=to, reason=reason, by=by, at=now
     )
+    was = review.result
     review.result, review.reason = to, shown
     review.decided_by, review.decided_at = by, now
     review.save(update_fields=["result", "reason", "decided_by", "decided_at"])
+    if was != to:  # the district's figures count the passed and the decided
+        school_stats_refresh(school_ids=[review.school_id], cycle_id=review.cycle_id)
     return True
 
 
@@ -150,6 +154,7 @@ def review_pass_complete(*, school: School, cycle: Cycle, by: User) -> int:
     TeacherReview.objects.filter(pk__in=[r.pk for r in passing]).update(
         result=Result.PASSED, reason="", decided_by=by, decided_at=now
     )
+    school_stats_refresh(school_ids=[school.pk], cycle_id=cycle.pk)
     notify(
         users=[r.teacher_id for r in passing],
         message=f"你的研修考核（{cycle.name}）已通过。",

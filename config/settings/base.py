@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "hours",
     "activities",
     "assessment",
+    # The scale harness (seed_scale); like config/, above every app.
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -207,13 +209,18 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TIMEZONE = TIME_ZONE
-
 # Periodic jobs (the `beat` process of README's production table). Times are
-# Asia/Shanghai (CELERY_TIMEZONE): reminders go out at 07:30, before school.
+# Asia/Shanghai (CELERY_TIMEZONE): reminders go out at 07:30, before school;
+# district exports are deleted with their files a day after they were asked
+# for (checked hourly).
 CELERY_BEAT_SCHEDULE = {
     "reminders-daily": {
         "task": "accounts.tasks.reminders_daily",
         "schedule": crontab(hour=7, minute=30),
+    },
+    "expire-district-exports": {
+        "task": "assessment.tasks.expire_district_exports",
+        "schedule": 60 * 60,
     },
 }
 

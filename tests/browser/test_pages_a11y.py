@@ -135,6 +135,8 @@ def key_pages(role: str, ctx) -> list[tuple[str, str]]:
             ("rubric-item-edit", reverse("assessment:rubric_item_edit", args=[item.pk])),
             ("proof-item-edit", reverse("assessment:proof_item_edit", args=[proof.pk])),
             ("evidence-cases", reverse("assessment:evidence_cases", args=[ctx.school.pk])),
+            ("district-school", reverse("assessment:district_school", args=[ctx.school.pk])),
+            ("dashboard-training", reverse("assessment:district_dashboard") + "?stage=training"),
             (
                 "evidence-consistency",
                 reverse("assessment:evidence_consistency", args=[ctx.school.pk]),

@@ -1,0 +1,65 @@
+"""Per-school figures the district's pages read, kept as summary rows
+(assessment.models.SchoolStats: teachers, counted hours by bucket, review and
+evaluation passes, per school and cycle).
+
+The rows are kept by assessment (the one app that sees every source: places,
+the ledger, the review, the evaluation), but the services that change a
+school's teachers or hours sit to its left: accounts (teachers added, 专任
+changed), groups (调岗移除), hours (the ledger). They report what changed here,
+inside their own transaction, and assessment registers what to do about it in
+its AppConfig.ready() (as apps register removal clearers in groups.removal).
+Explicit calls, not signals: the flow stays readable from the service.
+
+- school_figures_changed: something about these schools' teachers changed;
+  their rows are recomputed from the sources (a rare event: an import, a
+  removal, a review decision).
+- school_hours_moved: the ledger moved teachers' recorded hours (every credit
+  and reversal); the rows follow in one UPDATE, without a recount.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class HoursMove:
+    """A teacher's recorded hours in `cycle_id`, earned in `school_id`, went
+    from `before` to `after` (under the ledger's lock on their summary row)."""
+
+    school_id: int
+    cycle_id: int
+    before: int
+    after: int
+
+
+@dataclass
+class _Keeper:
+    changed: Callable[..., None] | None = None
+    hours_moved: Callable[..., None] | None = None
+
+
+_KEEPER = _Keeper()
+
+
+def school_figures_keeper_register(
+    *, changed: Callable[..., None], hours_moved: Callable[..., None]
+) -> None:
+    """Idempotent (ready() may run twice in tests): the last one wins."""
+    _KEEPER.changed = changed
+    _KEEPER.hours_moved = hours_moved
+
+
+def school_figures_changed(*, school_ids: Iterable[int], cycle_ids: Iterable[int] = ()) -> None:
+    """The teachers of these schools changed (or their review, evaluation...):
+    recompute their rows, for `cycle_ids` or every cycle they have one for.
+    Call inside the transaction that made the change."""
+    ids = sorted({pk for pk in school_ids if pk is not None})
+    if ids and _KEEPER.changed is not None:
+        _KEEPER.changed(school_ids=ids, cycle_ids=sorted(set(cycle_ids)))
+
+
+def school_hours_moved(*, moves: Iterable[HoursMove]) -> None:
+    """The ledger's moves, for the rows to follow. Call inside its transaction."""
+    moves = [m for m in moves if m.school_id is not None and m.before != m.after]
+    if moves and _KEEPER.hours_moved is not None:
+        _KEEPER.hours_moved(moves=moves)

@@ -1,0 +1,134 @@
+"""Keeping the per-school figures (SchoolStats; why, in assessment/models/stats.py).
+
+Two ways in, both inside the caller's transaction:
+- school_stats_refresh recomputes rows from the sources, under a lock on them;
+- school_stats_hours_move applies the ledger's moves (a teacher's recorded
+  hours from a to b) with one UPDATE per school, and falls back to a refresh
+  when the school has no row yet.
+
+Why these are correct together under concurrency (PostgreSQL, READ COMMITTED):
+a refresh first makes sure the rows exist (INSERT … ON CONFLICT DO NOTHING,
+which waits for another transaction inserting the same row), then locks them
+(SELECT … FOR UPDATE, which waits for any writer holding them), and only then
+reads the sources, in a statement that sees everything committed before it. A
+ledger move that is not committed yet is not in that read; it applies its
+delta after the refresh commits, on top of it. A move that committed earlier
+is in the read. The ledger's own lock on the teacher's summary makes `before`
+exact. Rows are locked in school order, so two writers never wait on each
+other in a circle; every caller takes these locks last, after its own.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.figures import HoursMove
+from accounts.selectors import cycle_current
+from hours.selectors import Totals, hours_bucket
+
+from ..models import HOURS_FIELDS, STATS_FIELDS, SchoolStats
+from ..selectors.district import school_stats_missing, stage_summary
+from ..selectors.stats import school_stats_compute
+
+# Schools per refresh when many rows are computed at once (a first fill).
+FILL_CHUNK = 50
+# A page computes at most this many missing rows itself (a district's whole,
+# a few seconds once); beyond (the operator's province at a cycle's start), it
+# computes the schools it shows and queues the rest for a worker.
+FILL_INLINE = 400
+
+
+@transaction.atomic
+def school_stats_refresh(*, school_ids: Iterable[int], cycle_id: int) -> None:
+    """Recompute the rows of `school_ids` for the cycle from the sources
+    (creating any missing). Four queries, whatever the number of schools."""
+    ids = sorted(set(school_ids))
+    if not ids:
+        return
+    SchoolStats.objects.bulk_create(
+        [SchoolStats(school_id=pk, cycle_id=cycle_id) for pk in ids], ignore_conflicts=True
+    )
+    rows = list(
+        SchoolStats.objects.select_for_update()
+        .filter(school_id__in=ids, cycle_id=cycle_id)
+        .order_by("school_id")
+    )
+    figures = school_stats_compute(school_ids=ids, cycle=cycle_id)
+    now = timezone.now()
+    for row in rows:
+        for name, value in figures[row.school_id].items():
+            setattr(row, name, value)
+        row.refreshed_at = now
+    SchoolStats.objects.bulk_update(rows, [*STATS_FIELDS, "refreshed_at"])
+
+
+def school_stats_changed(*, school_ids: list[int], cycle_ids: list[int]) -> None:
+    """accounts.figures.school_figures_changed: the rows of these schools for
+    `cycle_ids`, or for every cycle they have a row for and the current one."""
+    cycles = set(cycle_ids)
+    if not cycles:
+        kept = SchoolStats.objects.filter(school_id__in=school_ids).values_list("cycle_id")
+        cycles = {c for (c,) in kept.distinct()}
+        current = cycle_current()
+        if current is not None:
+            cycles.add(current.pk)
+    for cycle_id in sorted(cycles):
+        school_stats_refresh(school_ids=school_ids, cycle_id=cycle_id)
+
+
+def school_stats_hours_move(*, moves: list[HoursMove]) -> None:
+    """accounts.figures.school_hours_moved: each teacher leaves the bucket of
+    `before` for the bucket of `after`, and the counted sum follows. One UPDATE
+    per school and cycle (usually one in all)."""
+    changes: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for m in moves:
+        change = changes[(m.school_id, m.cycle_id)]
+        change[HOURS_FIELDS[hours_bucket(m.before)]] -= 1
+        change[HOURS_FIELDS[hours_bucket(m.after)]] += 1
+        change["hours_counted"] += (
+            Totals(recorded=m.after).counted - Totals(recorded=m.before).counted
+        )
+    for (school_id, cycle_id), change in sorted(changes.items()):
+        fields = {name: F(name) + n for name, n in change.items() if n}
+        if not fields:
+            continue
+        found = SchoolStats.objects.filter(school_id=school_id, cycle_id=cycle_id).update(**fields)
+        if not found:
+            school_stats_refresh(school_ids=[school_id], cycle_id=cycle_id)
+
+
+def school_stats_ensure(*, schools, cycle, inline: int | None = None, shown=None) -> int:
+    """Compute the rows `schools` lack for `cycle` (new schools, a new cycle,
+    data loaded in bulk) before a page or export reads them. One query when
+    none is missing. With `inline`, at most that many are computed here (the
+    ids `shown()` returns first: the schools on the page) and the rest queued
+    for a worker once the caller commits; returns how many were queued."""
+    missing = school_stats_missing(schools=schools, cycle=cycle)
+    if not missing:
+        return 0
+    now, later = missing, []
+    if inline is not None and len(missing) > inline:
+        wanted = set(shown() if shown else [])
+        now = [pk for pk in missing if pk in wanted][:inline]
+        later = [pk for pk in missing if pk not in set(now)]
+    for start in range(0, len(now), FILL_CHUNK):
+        school_stats_refresh(school_ids=now[start : start + FILL_CHUNK], cycle_id=cycle.pk)
+    if later:
+        from ..tasks import fill_school_stats
+
+        transaction.on_commit(lambda: fill_school_stats.delay(later, cycle.pk))
+    return len(later)
+
+
+def stage_summary_complete(*, schools, cycle, inline: int | None = FILL_INLINE, shown=None):
+    """The schools by stage with their figures (selectors.district.stage_summary),
+    after computing the rows some schools lack (school_stats_ensure): one query
+    when none is missing, the steady state. Returns (summary, how many queued)."""
+    summary = stage_summary(schools=schools, cycle=cycle)
+    if not summary.missing:
+        return summary, 0
+    queued = school_stats_ensure(schools=schools, cycle=cycle, inline=inline, shown=shown)
+    return stage_summary(schools=schools, cycle=cycle), queued
