@@ -170,8 +170,9 @@ def get_evidence_for(user, grant, evidence_id: int) -> Evidence:
 
 
 def get_evidence_for_leader(user, evidence_id: int) -> Evidence:
+    # The cycle too: withdrawing asks the time rule (activities.window).
     evidence = get_object_or_404(
-        Evidence.objects.select_related("activity__group").filter(
+        Evidence.objects.select_related("activity__group", "activity__cycle").filter(
             activity__in=activities_visible_to(user).values("pk")
         ),
         pk=evidence_id,
