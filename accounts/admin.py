@@ -1,13 +1,58 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from .figures import school_figures_changed
-from .models import Cycle, PasswordReset, Region, RegionRole, School, SchoolMembership, User
+from .models import (
+    Cycle,
+    IdNumberRefusal,
+    PasswordReset,
+    Region,
+    RegionRole,
+    School,
+    SchoolMembership,
+    User,
+)
+
+# Django stores a model's four permissions with English names made at migrate
+# time ("Can change 研修周期"); the operator reads them in Chinese.
+PERMISSION_VERBS = {"add": "可添加", "change": "可修改", "delete": "可删除", "view": "可查看"}
+
+
+def permission_label(permission: Permission) -> str:
+    """ "人员与学校 | 研修周期 | 可修改研修周期" for Django's default permissions;
+    a custom permission keeps the name it was given."""
+    model = permission.content_type.model_class()
+    verb = permission.codename.split("_", 1)[0]
+    if model is None or permission.codename != f"{verb}_{model._meta.model_name}":
+        return str(permission)
+    if verb not in PERMISSION_VERBS:
+        return str(permission)
+    return f"{permission.content_type} | {PERMISSION_VERBS[verb]}{model._meta.verbose_name}"
+
+
+class ChinesePermissionsMixin:
+    """Permission choices (users' and groups') labelled in Chinese."""
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.remote_field.model is Permission:
+            field.label_from_instance = permission_label
+        return field
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(ChinesePermissionsMixin, BaseGroupAdmin):
+    pass
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ChinesePermissionsMixin, BaseUserAdmin):
     list_display = ("username", "real_name", "phone", "masked_id_number", "is_staff")
     search_fields = ("username", "real_name", "phone")
     fieldsets = BaseUserAdmin.fieldsets + (
@@ -48,12 +93,14 @@ class SchoolMembershipAdmin(admin.ModelAdmin):
         "is_info_team",
         "is_teacher",
         "is_full_time",
+        "joined_at",
+        "added_by",
         "removed_at",
     )
     list_filter = ("is_school_admin", "is_info_team", "is_full_time")
     search_fields = ("user__real_name", "user__phone", "school__name")
-    list_select_related = ("user", "school")
-    raw_id_fields = ("user", "school")
+    list_select_related = ("user", "school", "added_by")
+    raw_id_fields = ("user", "school", "added_by")
 
     # The operator's edits change the school's figures like the school's own
     # forms do (accounts.figures); the old school too when a place moves.
@@ -83,6 +130,25 @@ class PasswordResetAdmin(admin.ModelAdmin):
     list_display = ("user", "by", "school", "at")
     list_select_related = ("user", "by", "school")
     search_fields = ("user__real_name", "by__real_name", "school__name")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IdNumberRefusal)
+class IdNumberRefusalAdmin(admin.ModelAdmin):
+    """The audit of ID numbers schools were refused (attack report 1 §1): read-only."""
+
+    list_display = ("at", "school", "by", "masked_id_number", "via")
+    list_filter = ("via",)
+    list_select_related = ("school", "by")
+    search_fields = ("school__name", "by__real_name")
 
     def has_add_permission(self, request):
         return False

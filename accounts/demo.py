@@ -54,8 +54,11 @@ def _demo_password_hash() -> str:
 
 
 def _place(user: User, school: School, **roles) -> None:
+    # The demo's people have been at their school since before the cycle: its
+    # 线下活动 held weeks ago may credit them (activities.window.place_began_refusal).
+    since = timezone.now() - datetime.timedelta(days=365)
     SchoolMembership.objects.get_or_create(
-        user=user, school=school, removed_at=None, defaults=roles
+        user=user, school=school, removed_at=None, defaults={"joined_at": since, **roles}
     )
 
 

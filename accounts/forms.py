@@ -4,9 +4,9 @@ from django.db.models import Q
 
 from .access import BEYOND_SCHOOL_MESSAGE, person_within_school
 from .idnumbers import is_valid_id_number, is_valid_phone, normalize_id_number
-from .models import STAGES, SchoolMembership, User
+from .models import STAGES, IdNumberRefusal, SchoolMembership, User
 from .roster import MAX_BYTES
-from .services import TeacherData
+from .services import ID_CHECKS_SPENT, TeacherData, id_numbers_screen
 
 
 class LoginForm(AuthenticationForm):
@@ -30,7 +30,12 @@ class TeacherForm(forms.Form):
 
     Adding someone already on the platform (same ID number) is a transfer: it
     works only for a person with no place and no role anywhere else, and the
-    person's own name, phone and password stay as they are (see `existing`)."""
+    person's own name, phone and password stay as they are (see `existing`).
+
+    A number typed here is screened first (accounts.services.id_numbers_screen,
+    with `by`, the admin): a refusal because it belongs to someone the school
+    may not touch is counted and audited, and once the school's daily budget is
+    used up the form checks no number at all that day."""
 
     real_name = forms.CharField(label="姓名", max_length=50)
     phone = forms.CharField(label="手机号", max_length=11)
@@ -41,8 +46,11 @@ class TeacherForm(forms.Form):
     )
     is_full_time = forms.BooleanField(label="专任教师", required=False, initial=True)
 
-    def __init__(self, *args, school, membership: SchoolMembership | None = None, **kwargs):
+    def __init__(
+        self, *args, school, by=None, membership: SchoolMembership | None = None, **kwargs
+    ):
         self.school = school
+        self.by = by
         self.membership = membership
         self.existing: User | None = None  # set by clean() for a transfer
         if membership is not None and "initial" not in kwargs:
@@ -84,6 +92,16 @@ class TeacherForm(forms.Form):
         if not phone or not id_number:
             return cleaned
         me = self.membership.user if self.membership is not None else None
+        if me is None or id_number != me.id_number:
+            via = IdNumberRefusal.Via.FORM if me is None else IdNumberRefusal.Via.EDIT
+            screen = id_numbers_screen(
+                school=self.school, by=self.by, id_numbers=[id_number], via=via
+            )
+            if screen.spent:
+                raise forms.ValidationError(ID_CHECKS_SPENT)
+            if id_number in screen.beyond:
+                self.add_error("id_number", BEYOND_SCHOOL_MESSAGE)
+                return cleaned
         person = User.objects.filter(id_number=id_number).first()
         # Whoever has the number as phone or as login name holds it.
         holder = User.objects.filter(Q(phone=phone) | Q(username=phone)).first()

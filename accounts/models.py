@@ -148,6 +148,16 @@ class SchoolMembership(models.Model):
     stage = models.CharField("学段", max_length=20, blank=True)
     joined_at = models.DateTimeField("加入时间", default=timezone.now)
     removed_at = models.DateTimeField("移除时间", null=True, blank=True)
+    # Who placed the person in the school (添加教师, a roster import): the audit
+    # of who attached whom. Empty for places made by the operator or the demo.
+    added_by = models.ForeignKey(
+        "User",
+        verbose_name="添加人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="places_added",
+    )
 
     objects = ActiveMembershipQuerySet.as_manager()
 
@@ -233,6 +243,42 @@ class PasswordReset(models.Model):
 
     def __str__(self):
         return f"{self.by} 重置了 {self.user} 的密码"
+
+
+class IdNumberRefusal(models.Model):
+    """One row a school's roster form or import was refused because its ID
+    number belongs to someone the school may not touch (a district admin, an
+    expert, the operator, a teacher placed in another school). The audit of
+    that refusal, and the count behind the school's daily budget of such
+    answers (accounts.services.id_numbers_screen): the refusal itself tells
+    that the number exists, so it must not be an unlimited oracle. The number
+    is kept masked only. Written only by id_numbers_screen; never changed."""
+
+    class Via(models.TextChoices):
+        FORM = "form", "添加教师"
+        EDIT = "edit", "编辑教师"
+        IMPORT = "import", "名单导入"
+
+    school = models.ForeignKey(School, verbose_name="学校", on_delete=models.PROTECT)
+    by = models.ForeignKey(
+        User,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="id_number_refusals",
+    )
+    masked_id_number = models.CharField("身份证号", max_length=18)
+    via = models.CharField("途径", max_length=10, choices=Via.choices)
+    at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "身份证号拒绝记录"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["school", "at"])]
+
+    def __str__(self):
+        return f"{self.school} · {self.masked_id_number}"
 
 
 class Reminder(models.Model):

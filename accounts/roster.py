@@ -21,8 +21,15 @@ from .idnumbers import (
     is_valid_phone,
     normalize_id_number,
 )
-from .models import STAGES, School, SchoolMembership, User
-from .services import IssuedPassword, TeacherData, teacher_update, teachers_add
+from .models import STAGES, IdNumberRefusal, School, SchoolMembership, User
+from .services import (
+    ID_CHECKS_SPENT,
+    IssuedPassword,
+    TeacherData,
+    id_numbers_screen,
+    teacher_update,
+    teachers_add,
+)
 from .xlsx import XlsxError, XlsxLimits, cell_text, xlsx_rows
 
 COLUMNS = ["姓名", "手机号", "身份证号", "学科", "学段", "是否专任教师"]
@@ -256,17 +263,28 @@ def _check(school: School, rows: list[_Row], errors: list[RowError]) -> _Plan:
     return plan
 
 
-def roster_import(*, school: School, uploaded) -> ImportResult:
+def roster_import(*, school: School, uploaded, by: User | None = None) -> ImportResult:
     """Checks every row, then imports all of them in one transaction, or none.
 
     Two imports of the same file at once (a double click, a retried upload):
     the second waits on the unique ID numbers and fails; it is then run again
-    and finds every row already imported, so each person is stored once."""
+    and finds every row already imported, so each person is stored once.
+
+    Before any row is reported, the file's ID numbers are screened as a whole
+    (accounts.services.id_numbers_screen): rows of people the school may not
+    touch are counted and audited, and a file that would take the school past
+    its daily budget of such answers (or comes after it) is refused whole,
+    saying nothing about any row."""
     parsed = _read_rows(uploaded)
+    screen = id_numbers_screen(
+        school=school, by=by, id_numbers=_full_id_numbers(parsed), via=IdNumberRefusal.Via.IMPORT
+    )
+    if screen.spent:
+        raise RosterFileError(ID_CHECKS_SPENT)
     for attempt in (1, 2):
         try:
             with transaction.atomic():
-                return _import(school, parsed)
+                return _import(school, parsed, by)
         except IntegrityError as exc:
             if attempt == 2:
                 raise RosterFileError(
@@ -275,7 +293,18 @@ def roster_import(*, school: School, uploaded) -> ImportResult:
     raise AssertionError("unreachable")
 
 
-def _import(school: School, parsed: list[tuple[int, dict]]) -> ImportResult:
+def _full_id_numbers(parsed: list[tuple[int, dict]]) -> list[str]:
+    """The complete ID numbers the rows name (masked ones name the school's own
+    teachers by phone, and broken ones name nobody)."""
+    numbers = []
+    for number, cells in parsed:
+        row, _ = _parse_row(number, cells)
+        if row is not None and row.data.id_number:
+            numbers.append(row.data.id_number)
+    return numbers
+
+
+def _import(school: School, parsed: list[tuple[int, dict]], by: User | None) -> ImportResult:
     result = ImportResult()
     rows = []
     for number, cells in parsed:
@@ -290,7 +319,7 @@ def _import(school: School, parsed: list[tuple[int, dict]]) -> ImportResult:
         return result
     if not rows:
         raise RosterFileError("文件中没有教师数据。")
-    added = teachers_add(school=school, rows=plan.new)
+    added = teachers_add(school=school, rows=plan.new, by=by)
     result.passwords = added.passwords
     result.created = len(added.passwords)
     result.attached = len(added.existing)

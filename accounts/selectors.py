@@ -4,8 +4,9 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .access import staff_of_school
-from .models import Cycle, Region, School, SchoolMembership
+from .access import schools_visible_to, staff_of_school
+from .models import Cycle, IdNumberRefusal, Region, School, SchoolMembership
+from .roles import Grant, Role
 
 
 def roster(*, school_id: int, search: str = "", full_time: str = ""):
@@ -70,3 +71,25 @@ def membership_removed_last(*, user):
         .order_by("-removed_at")
         .first()
     )
+
+
+def id_refusals_visible_to(grant: Grant):
+    """The audit of ID numbers schools were refused (accounts.IdNumberRefusal),
+    newest first: a district admin's schools; everything for the operator."""
+    qs = IdNumberRefusal.objects.select_related("school", "by").order_by("-at", "-pk")
+    if grant.role == Role.OPERATOR:
+        return qs
+    if grant.role == Role.DISTRICT_ADMIN:
+        return qs.filter(school__in=schools_visible_to(grant).values("pk"))
+    return qs.none()
+
+
+def places_joined_on(*, school_id: int, user_ids) -> dict:
+    """{user id: the day (Asia/Shanghai) their active place in the school began},
+    for those of `user_ids` who hold one. One query."""
+    rows = (
+        SchoolMembership.objects.active()
+        .filter(school_id=school_id, user_id__in=list(user_ids))
+        .values_list("user_id", "joined_at")
+    )
+    return {uid: timezone.localdate(joined) for uid, joined in rows}

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from .access import BEYOND_SCHOOL_MESSAGE, people_beyond_school, person_within_school
 from .figures import school_figures_changed
-from .models import PasswordReset, School, SchoolMembership, User
+from .idnumbers import mask_id_number
+from .models import IdNumberRefusal, PasswordReset, School, SchoolMembership, User
 from .notices import notify
 from .passwords import password_generate, password_hash_initial
 
@@ -21,6 +22,67 @@ class PersonBeyondSchool(Exception):
 
     def __init__(self, message: str = BEYOND_SCHOOL_MESSAGE):
         super().__init__(message)
+
+
+# ---- the ID-number oracle (attack report 1 §1) ---------------------------------------
+#
+# "This number belongs to someone the school may not touch" cannot go unsaid:
+# ID numbers are unique and an outsider may not be attached. But each such
+# answer tells that the number exists on the platform, so a school gets a small
+# number of them a day; beyond it nothing is checked at all that day.
+
+ID_REFUSALS_PER_DAY = 10
+ID_CHECKS_SPENT = (
+    "今天本校已多次填写不由本校管理的人员的身份证号，为保护个人信息，今天不能再按身份证号"
+    "添加、修改或导入教师。请明天再试；如确需办理，请联系区县教育局管理员（教育局）。"
+)
+
+
+@dataclass(frozen=True)
+class IdScreen:
+    # Nothing may be said about any of the numbers today (the budget is used up,
+    # or these numbers would exceed it): the caller refuses as a whole.
+    spent: bool = False
+    # The numbers that belong to people the school may not touch; each refusal
+    # is recorded. Within the budget the caller may say so, row by row.
+    beyond: frozenset[str] = frozenset()
+
+
+def _day_start():
+    return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+@transaction.atomic
+def id_numbers_screen(*, school: School, by: User | None, id_numbers, via: str) -> IdScreen:
+    """Before a roster form or import says anything about ID numbers: count
+    and record the ones it would refuse because they belong to someone the
+    school may not touch (people_beyond_school, not its own teachers). The
+    whole set is judged before anything is reported, so the answer never
+    depends on the order of the rows.
+
+    Why the lock: the school row is locked while counting and recording, so
+    twenty requests at once cannot each find budget left."""
+    list(School.objects.select_for_update().filter(pk=school.pk).values_list("pk"))
+    used = IdNumberRefusal.objects.filter(school=school, at__gte=_day_start()).count()
+    if used >= ID_REFUSALS_PER_DAY:
+        return IdScreen(spent=True)
+    holders = dict(
+        User.objects.filter(id_number__in=set(id_numbers)).values_list("pk", "id_number")
+    )
+    own = set(
+        SchoolMembership.objects.active()
+        .filter(school=school, user_id__in=holders)
+        .values_list("user_id", flat=True)
+    )
+    beyond = people_beyond_school(school_id=school.pk, user_ids=holders) - own
+    refused = frozenset(holders[pk] for pk in beyond)
+    IdNumberRefusal.objects.bulk_create(
+        [
+            IdNumberRefusal(school=school, by=by, masked_id_number=mask_id_number(n), via=via)
+            for n in sorted(refused)
+        ]
+    )
+    return IdScreen(spent=used + len(refused) > ID_REFUSALS_PER_DAY, beyond=refused)
 
 
 @dataclass
@@ -63,12 +125,15 @@ def _new_user(data: TeacherData, password: str) -> User:
 
 
 @transaction.atomic
-def teachers_add(*, school: School, rows: list[TeacherData]) -> TeachersAdded:
+def teachers_add(
+    *, school: School, rows: list[TeacherData], by: User | None = None
+) -> TeachersAdded:
     """Adds teachers to the school: new people get an account with a random
     initial password; people already on the platform (transferred, no place
     and no role anywhere else) are attached with their own name, phone and
-    password unchanged, since the school's data must never overwrite them.
-    A few queries for any number of rows (a roster import).
+    password unchanged, since the school's data must never overwrite them, and
+    are told so in their inbox. Each place records who added it (`by`). A few
+    queries for any number of rows (a roster import).
 
     Raises PersonBeyondSchool for anyone the school may not attach, and
     IntegrityError when another request added the same person meanwhile."""
@@ -88,11 +153,15 @@ def teachers_add(*, school: School, rows: list[TeacherData]) -> TeachersAdded:
                 is_full_time=d.is_full_time,
                 subject=d.subject,
                 stage=d.stage,
+                added_by=by,
             )
             for d in rows
         ]
     )
     school_figures_changed(school_ids=[school.pk])
+    _tell_transferred(
+        school=school, users=[known[d.id_number] for d in rows if d.id_number in known], by=by
+    )
     return TeachersAdded(
         memberships=memberships,
         passwords=[IssuedPassword(d.real_name, d.phone, passwords[d.id_number]) for d in new],
@@ -100,12 +169,28 @@ def teachers_add(*, school: School, rows: list[TeacherData]) -> TeachersAdded:
     )
 
 
-def teacher_add(*, school: School, data: TeacherData) -> TeachersAdded | None:
+def _tell_transferred(*, school: School, users: list[User], by: User | None) -> None:
+    """A person already on the platform learns that a school placed them on its
+    roster (attack report 1 §7): moving someone is never silent."""
+    who = f"（操作人：{by.display_name}）" if by is not None else ""
+    notify(
+        users=users,
+        message=(
+            f"{school.name}于 {timezone.localtime():%Y-%m-%d %H:%M} 将你加入了本校教师名单{who}。"
+            "你的账号、姓名、手机号和密码不变。如有疑问，请联系该校管理员。"
+        ),
+        kind="school_joined",
+    )
+
+
+def teacher_add(
+    *, school: School, data: TeacherData, by: User | None = None
+) -> TeachersAdded | None:
     """Adds one teacher (see teachers_add). Returns None when the same person
     was added to the school by a request running at the same moment (a double
     click): the first request's page shows the password, this one adds nothing."""
     try:
-        return teachers_add(school=school, rows=[data])
+        return teachers_add(school=school, rows=[data], by=by)
     except IntegrityError:
         if (
             SchoolMembership.objects.active()
@@ -161,6 +246,12 @@ def teacher_update(*, membership: SchoolMembership, data: TeacherData) -> bool:
         return False  # no transaction: a re-imported roster is mostly unchanged rows
     if changed_user and not person_within_school(school_id=membership.school_id, user=user):
         raise PersonBeyondSchool()
+    if "phone" in changed_user and user.username == user.phone:
+        # Teachers log in with their phone: a login made from the old number
+        # moves with it, so the old number no longer logs in and is free for
+        # its real owner (attack report 1 §6).
+        user_fields["username"] = data.phone
+        changed_user.append("username")
     for f in changed_user:
         setattr(user, f, user_fields[f])
     for f in changed_place:

@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("school/roster/template.xlsx", roster.roster_template_download, name="roster_template"),
     path("district/schools/", district.district_schools, name="district_schools"),
+    path("district/id-refusals/", district.district_id_refusals, name="district_id_refusals"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/read/", inbox.inbox_read, name="inbox_read"),
 ]

@@ -12,9 +12,11 @@ platform operator.
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import SchoolMembership
+from accounts.roles import Role
 from groups.models import GroupMember, ResearchGroup
 
 from .models import Activity, Evidence, Post, Status, Topic
@@ -148,9 +150,29 @@ def get_post_for_member(user, post_id: int) -> Post:
     return post
 
 
-def get_evidence_for_leader(user, evidence_id: int) -> Evidence:
+def get_evidence_for(user, grant, evidence_id: int) -> Evidence:
+    """A piece of offline evidence to download: whoever may see the activity may
+    open its evidence. A withdrawn piece is no longer shown to members (404, as
+    if missing); it stays part of the record for the group's leader, a school
+    admin of its school (acting as one) and the operator."""
     evidence = get_object_or_404(
         Evidence.objects.select_related("activity__group").filter(
+            activity__in=activities_visible_to(user).values("pk")
+        ),
+        pk=evidence_id,
+    )
+    if evidence.withdrawn_at is not None:
+        group = evidence.activity.group
+        school_admin = grant.role == Role.SCHOOL_ADMIN and grant.school_id == group.school_id
+        if not (user.is_superuser or is_leader(user, group) or school_admin):
+            raise Http404
+    return evidence
+
+
+def get_evidence_for_leader(user, evidence_id: int) -> Evidence:
+    # The cycle too: withdrawing asks the time rule (activities.window).
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("activity__group", "activity__cycle").filter(
             activity__in=activities_visible_to(user).values("pk")
         ),
         pk=evidence_id,

@@ -6,7 +6,8 @@ For the school (its SchoolPlan for the cycle):
 - a published topic aimed at a point outside the plan;
 - a schedule row whose month has ended with no published activity in it
   (months still to come are listed, not counted);
-- a schedule row whose time names no month one can read ("学期末");
+- a schedule row whose time names no month one can read ("学期末", "十三月");
+- a schedule row whose months all lie outside the cycle, before or after it;
 - an activity type (教学研讨, 研修作业, 听课评课, 线下活动) never used;
 - a live group with no published topic.
 For a group (its plan's points and months, groups.ResearchGroup.plan_points /
@@ -25,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from groups.models import ResearchGroup, SchoolPlan, SchoolPlanPoint, SchoolTheme
-from groups.months import month_label, month_last_day, plan_months
+from groups.months import month_in_cycle, month_label, month_last_day, plan_months
 
 from .models import Activity, Status, Topic
 
@@ -114,22 +115,30 @@ def _schedule(rows, *, cycle, months_done: set, today, links) -> Report:
                 )
             )
             continue
+        names = "、".join(month_label(m) for m in months[:3]) + ("等" if len(months) > 3 else "")
+        # Before the cycle or after it, alike: such a row can never be carried
+        # out in this cycle, so it is a finding now, not a month "still to come".
+        if not any(
+            month_in_cycle(m, starts_on=cycle.starts_on, ends_on=cycle.ends_on) for m in months
+        ):
+            report.findings.append(
+                Finding(
+                    "month_outside_cycle",
+                    f"安排{about}的月份（{names}）不在研修周期“{cycle.name}”"
+                    f"（{cycle.starts_on:%Y-%m-%d} 至 {cycle.ends_on:%Y-%m-%d}）内，"
+                    "请改为周期内的月份。",
+                    links,
+                )
+            )
+            continue
         if all(month_last_day(m) >= today for m in months):
             report.upcoming.append((when, content))
             continue
         if not months_done.intersection(months):
-            names = "、".join(month_label(m) for m in months[:3]) + (
-                "等" if len(months) > 3 else ""
-            )
-            outside = all(
-                month_last_day(m) < cycle.starts_on or m > (cycle.ends_on.year, cycle.ends_on.month)
-                for m in months
-            )
-            note = f"（不在研修周期“{cycle.name}”内）" if outside else ""
             report.findings.append(
                 Finding(
                     "month_without_activity",
-                    f"安排{about}所在月份（{names}）没有已发布的研修活动{note}。",
+                    f"安排{about}所在月份（{names}）没有已发布的研修活动。",
                     links,
                 )
             )

@@ -3,6 +3,7 @@ private storage (default_storage, local disk or S3), and served only through
 views that ran an access helper first. Video is served with HTTP Range support
 so the <video> tag can seek without downloading hundreds of MB."""
 
+import codecs
 import mimetypes
 import re
 import tempfile
@@ -114,7 +115,11 @@ def check_upload(upload, policy: UploadPolicy) -> str:
     kind = filetype.guess(head)
     mismatch = UploadRefused(f"“{name}”的实际内容与扩展名 .{ext} 不符，已拒绝上传。")
     if ext == "txt":
-        if kind is not None or b"\x00" in head or not _decodes(head):
+        if (
+            kind is not None
+            or b"\x00" in head
+            or not _decodes(head, whole=len(head) >= upload.size)
+        ):
             raise UploadRefused(f"“{name}”的内容不是文本文件，与扩展名不符。")
         if _HTML_START.search(head[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")):
             # A browser asked to show it might run it as a page.
@@ -185,11 +190,17 @@ def _ole_streams(upload, ext: str) -> bool:
         upload.seek(0)
 
 
-def _decodes(head: bytes) -> bool:
+def _decodes(head: bytes, *, whole: bool) -> bool:
+    """Whether `head` reads as text in UTF-8 (or GB18030). `whole`: it is the
+    entire file, so it must end on a whole character; otherwise it is the first
+    8 KB, whose cut may fall inside a multi-byte character. An incremental
+    decoder keeps exactly such a cut character back instead of failing, while
+    an invalid byte anywhere before it still fails. (Dropping a fixed number of
+    bytes from the end instead broke Chinese files without a final newline:
+    the cut then fell inside their last character.)"""
     for encoding in ("utf-8", "gb18030"):
         try:
-            # The 8 KB cut may split a character: ignore the last few bytes.
-            head[:-4].decode(encoding) if len(head) > 8 else head.decode(encoding)
+            codecs.getincrementaldecoder(encoding)().decode(head, final=whole)
             return True
         except UnicodeDecodeError:
             continue

@@ -8,18 +8,36 @@ from .models import Activity, Evidence, ObservationQuestion
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+# What a create form without its token answers (attack report 1 §9).
+STALE_PAGE = "页面已过期，请刷新后再提交。"
+
+
 class OnceForm(forms.Form):
     """A form whose submission creates a row once: an unbound form renders a fresh
     UUID in a hidden field; a double tap or a retry of the same POST sends the
     same one, and the service returns the row the first request made
-    (services.common.create_once, a unique constraint per creator)."""
+    (services.common.create_once, a unique constraint per creator).
+
+    The token is required: without one, twenty identical requests would store
+    twenty rows. The pages always render it, so people never see the refusal
+    (STALE_PAGE) unless they send a form that did not come from a page of ours.
+    `once=False` for the same form editing a row (nothing is created)."""
 
     request_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, once: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
+        if not once:
+            del self.fields["request_token"]
+        elif not self.is_bound:
             self.initial.setdefault("request_token", uuid.uuid4())
+
+    def clean(self):
+        cleaned = super().clean()
+        if "request_token" in self.fields and not cleaned.get("request_token"):
+            self._errors.pop("request_token", None)  # a garbled token: the same answer
+            raise forms.ValidationError(STALE_PAGE)
+        return cleaned
 
 
 class TopicForm(OnceForm):
@@ -77,10 +95,22 @@ class ActivityForm(OnceForm):
         required=False,
     )
 
-    def __init__(self, *args, kind: str | None = None, hours_locked: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        kind: str | None = None,
+        hours_locked: bool = False,
+        date_locked: str = "",
+        **kwargs,
+    ):
         """`kind`: the type of the activity being edited (it can no longer
-        change); `hours_locked`: someone has completed it, so its hours stay."""
+        change); `hours_locked`: someone has completed it, so its hours stay;
+        `date_locked`: why its date stays (evidence or credits stand), shown
+        beside the read-only date (the service refuses a changed one)."""
         super().__init__(*args, **kwargs)
+        if date_locked:
+            self.fields["held_on"].widget.attrs["readonly"] = True
+            self.fields["held_on"].help_text = date_locked
         if kind is not None:
             del self.fields["kind"]
         elif self.is_bound:
@@ -165,6 +195,9 @@ class DesignateForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "请至少选择一名组员。"},
     )
+    # Once evidence stands, designating credits at once: the confirmation page
+    # (activities/designate_confirm.html) sends the number the leader ticked.
+    confirm_credit = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)

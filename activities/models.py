@@ -269,6 +269,9 @@ class SubmissionFile(models.Model):
     size = models.BigIntegerField()
     content_type = models.CharField(max_length=100)
 
+    class Meta:
+        verbose_name = verbose_name_plural = "作业文件"
+
     def __str__(self):
         return self.original_name
 
@@ -306,6 +309,7 @@ class ObservationQuestion(models.Model):
     required = models.BooleanField("必答", default=True)
 
     class Meta:
+        verbose_name = verbose_name_plural = "评课表题目"
         ordering = ["position", "pk"]
         constraints = [
             models.CheckConstraint(

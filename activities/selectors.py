@@ -167,6 +167,16 @@ def activity_has_completions(*, activity: Activity) -> bool:
     return activity.participations.filter(completed_at__isnull=False).exists()
 
 
+def activity_date_locked(*, activity: Activity) -> bool:
+    """Once evidence stands or anyone completed it, its date (held_on) stays:
+    evidence proves the activity happened on that day, and moving the date
+    would get around "no evidence before the activity's date" (attack report 1
+    §3). Two queries at most."""
+    return Evidence.objects.filter(
+        activity=activity, withdrawn_at__isnull=True
+    ).exists() or activity_has_completions(activity=activity)
+
+
 def observation_questions(*, activity: Activity):
     return list(ObservationQuestion.objects.filter(form__activity=activity).order_by("position"))
 

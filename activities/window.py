@@ -105,3 +105,53 @@ def window_refusal(
     if not by_leader and today < activity.opens_on:
         return f"该活动将于 {_d(activity.opens_on)} 开放。"
     return None
+
+
+def cycle_ended_refusal(
+    *, cycle, doing: str, activity: Activity | None = None, teacher=None, today=None
+) -> str | None:
+    """Why nothing more happens in `cycle` today: after the cycle ends nothing
+    is credited or reversed through its activities and nothing new is created
+    in it (DESIGN §2 Time); None while it runs. `doing` says what is refused
+    ("确认学时", "新建研修专题"). With an activity and a teacher, that teacher's
+    own last day counts (cycle_last_day: an extension moves it for them only).
+
+    For what window_refusal does not cover: confirming a claim, creating and
+    publishing topics and activities."""
+    today = today or timezone.localdate()
+    if activity is not None:
+        last = cycle_last_day(activity=activity, teacher=teacher)
+    else:
+        last = cycle.ends_on
+    if today > last:
+        return f"研修周期“{cycle.name}”已于 {_d(last)} 结束，不能再{doing}。"
+    return None
+
+
+def offline_held_refusal(*, activity: Activity, today: datetime.date | None = None) -> str | None:
+    """Offline evidence proves an activity happened (DESIGN §2): none before its
+    date, and so nobody is credited through it before then — by the evidence or
+    by a designation once evidence stands (attack report 1 §3). None from its
+    date on."""
+    today = today or timezone.localdate()
+    if today < activity.held_on:
+        return (
+            f"该线下活动定于 {_d(activity.held_on)} 举行，活动举行后才能上传佐证材料、"
+            "计入学时（佐证材料证明活动已经开展）。"
+        )
+    return None
+
+
+def place_began_refusal(
+    *, activity: Activity, teacher, joined_on: datetime.date | None
+) -> str | None:
+    """A 线下活动 credits the people who were teachers of the school on its date
+    (attack report 1 §2): not someone whose current place began after it —
+    moved in, imported, or removed and added back since. `joined_on`: the day
+    (Asia/Shanghai) their active place in the school began."""
+    if joined_on is not None and joined_on > activity.held_on:
+        return (
+            f"{teacher.display_name}于 {_d(joined_on)} 加入本校，晚于该线下活动的日期 "
+            f"{_d(activity.held_on)}，不能指定参与或计入该活动的学时。"
+        )
+    return None

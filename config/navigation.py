@@ -12,6 +12,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("看板", "assessment:district_dashboard"),
         ("学校", "accounts:district_schools"),
         ("调岗移除记录", "groups:district_removals"),
+        ("身份证号拒绝记录", "accounts:district_id_refusals"),
         ("验收方案", "assessment:scheme"),
         ("验收评审", "assessment:district_acceptances"),
         ("学时登记", "hours:district"),

@@ -20,6 +20,7 @@ from .models import (
     SchoolSettings,
     SchoolTheme,
     TeacherRemoval,
+    model_label,
 )
 
 
@@ -174,9 +175,23 @@ class TeacherRemovalAdmin(admin.ModelAdmin):
         return False
 
 
+class ClearedKindFilter(admin.SimpleListFilter):
+    """类型, by the archived model's verbose name (not "activities.participation")."""
+
+    title = "类型"
+    parameter_name = "model"
+
+    def lookups(self, request, model_admin):
+        labels = ClearedRecord.objects.values_list("model", flat=True).distinct().order_by()
+        return sorted(((m, model_label(m)) for m in labels), key=lambda x: x[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(model=self.value()) if self.value() else queryset
+
+
 class ClearedRecordInline(admin.TabularInline):
     model = ClearedRecord
-    fields = ("model", "object_id", "data", "stored_files")
+    fields = ("kind", "object_id", "data", "stored_files")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -184,6 +199,10 @@ class ClearedRecordInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="类型")
+    def kind(self, obj):
+        return obj.kind_label
 
     @admin.display(description="文件")
     def stored_files(self, obj):
@@ -198,12 +217,16 @@ class ClearedRecordAdmin(admin.ModelAdmin):
     """What 调岗移除 took out of use, read-only. Files a row pointed at stay in
     storage; the operator (and only the operator) downloads them here."""
 
-    list_display = ("removal", "model", "object_id")
+    list_display = ("removal", "kind", "object_id")
     list_select_related = ("removal__teacher", "removal__school")
-    list_filter = ("model",)
+    list_filter = (ClearedKindFilter,)
     search_fields = ("removal__teacher__real_name",)
-    fields = ("removal", "model", "object_id", "data", "stored_files")
+    fields = ("removal", "kind", "object_id", "data", "stored_files")
     readonly_fields = fields
+
+    @admin.display(description="类型", ordering="model")
+    def kind(self, obj):
+        return obj.kind_label
 
     def has_add_permission(self, request):
         return False

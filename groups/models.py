@@ -326,4 +326,21 @@ class ClearedRecord(models.Model):
         indexes = [models.Index(fields=["removal", "model"])]
 
     def __str__(self):
-        return f"{self.model} #{self.object_id}"
+        return f"{self.kind_label} #{self.object_id}"
+
+    @property
+    def kind_label(self) -> str:
+        """What the archived row was, as the operator reads it ("参与记录" for
+        "activities.participation"); the stored label when the model is gone."""
+        return model_label(self.model)
+
+
+def model_label(label: str) -> str:
+    """The verbose name of the model an "app.model" label names (looked up in the
+    app registry, so groups imports no app to its right)."""
+    from django.apps import apps
+
+    try:
+        return str(apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return label

@@ -8,6 +8,7 @@ no month ("第一学期", "每月", "学期末") reads as None: the consistency 
 reports such a row as a finding of its own instead of guessing.
 """
 
+import calendar
 import datetime
 import re
 import unicodedata
@@ -17,16 +18,19 @@ Month = tuple[int, int]  # (year, month)
 
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 _CN_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
-_CN_MONTH = re.compile(r"(十[一二]?|[一二三四五六七八九])(?=月)")
+# 十 with any digit after it is read whole: "十三月" is month 13 (no month), not
+# the 三 of it (March).
+_CN_MONTH = re.compile(r"(十[一二三四五六七八九]?|[一二三四五六七八九])(?=月)")
 _CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})(?=年)")
 _RANGE = re.compile(r"[-~—–－至到]")
 _MENTION = re.compile(
-    # 2026年9月, 2026-09, 2026.9, 2026/9 (a day after it is ignored)
-    r"(?P<y>20\d{2})(?:年|[-./])(?P<ym>\d{1,2})(?!\d)(?:月份?)?"
+    # 2026年9月, 2026-09, 2026.9, 2026/9 (a day after it is ignored); any
+    # four-digit year is read as one ("9999年9月" is outside the cycle, not "9月")
+    r"(?<!\d)(?P<y>\d{4})(?:年|[-./])(?P<ym>\d{1,2})(?!\d)(?:月份?)?"
     # 9月, 次年5月
     r"|(?P<next>次年|明年|翌年)?(?<!\d)(?P<m>\d{1,2})月"
     # the 9 of "9-10月": a bare number only where a range to a month follows
-    r"|(?<!\d)(?P<bare>\d{1,2})(?=[-~—–－至到](?:次年|明年|翌年)?(?:20\d{2}年)?\d{1,2}月)"
+    r"|(?<!\d)(?P<bare>\d{1,2})(?=[-~—–－至到](?:次年|明年|翌年)?(?:\d{4}年)?\d{1,2}月)"
 )
 MAX_SPAN = 24  # months a row may span; more is not a schedule row
 
@@ -78,16 +82,19 @@ def _first_day(ym: Month) -> datetime.date:
 
 
 def month_last_day(ym: Month) -> datetime.date:
-    y, m = (ym[0] + 1, 1) if ym[1] == 12 else (ym[0], ym[1] + 1)
-    return datetime.date(y, m, 1) - datetime.timedelta(days=1)
+    return datetime.date(ym[0], ym[1], calendar.monthrange(ym[0], ym[1])[1])
+
+
+def month_in_cycle(ym: Month, *, starts_on: datetime.date, ends_on: datetime.date) -> bool:
+    """Whether any day of the month lies inside the cycle."""
+    return _first_day(ym) <= ends_on and month_last_day(ym) >= starts_on
 
 
 def _year_in_cycle(month: int, starts_on: datetime.date, ends_on: datetime.date) -> int:
     """The year that puts `month` inside the cycle; else its next occurrence
     after the cycle starts (a row the check then finds outside the cycle)."""
     for year in range(starts_on.year, ends_on.year + 1):
-        ym = (year, month)
-        if _first_day(ym) <= ends_on and month_last_day(ym) >= starts_on:
+        if month_in_cycle((year, month), starts_on=starts_on, ends_on=ends_on):
             return year
     return starts_on.year if month >= starts_on.month else starts_on.year + 1
 
@@ -100,7 +107,9 @@ def plan_months(
     gives a yearless month its year."""
     text = _normalise(text)
     mentions = _mentions(text)
-    if not mentions or any(not 1 <= x.month <= 12 for x in mentions):
+    if not mentions or any(
+        not 1 <= x.month <= 12 or (x.year is not None and not 1 <= x.year <= 9999) for x in mentions
+    ):
         return None
     resolved: list[Month] = []
     for i, x in enumerate(mentions):
@@ -111,6 +120,8 @@ def plan_months(
         else:
             prev_year, prev_month = resolved[-1]
             year = prev_year + 1 if x.next_year or x.month < prev_month else prev_year
+        if year > 9999:  # "9999年12月至次年1月": no calendar has it
+            return None
         resolved.append((year, x.month))
     months: list[Month] = [resolved[0]]
     for i in range(1, len(mentions)):

@@ -32,6 +32,17 @@ def school_settings_for(*, school: School) -> SchoolSettings:
     return SchoolSettings(school=school, framework=framework)
 
 
+def one_activity_per_day(*, school_id: int) -> bool:
+    """Seed 003 §8: whether the school keeps the rule "one activity per group and
+    day" (on unless the school switched it off). One query."""
+    rule = (
+        SchoolSettings.objects.filter(school_id=school_id)
+        .values_list("one_activity_per_day", flat=True)
+        .first()
+    )
+    return rule is not False
+
+
 def ability_points_for(*, school: School, include: list[int] | None = None):
     """Live points of the school's framework (plus any already chosen, even if retired)."""
     framework = school_settings_for(school=school).framework

@@ -3,6 +3,8 @@
 import datetime
 import itertools
 
+from django.utils import timezone
+
 from accounts.demo_ids import make_id_number, make_phone
 from accounts.models import Cycle, Region, RegionRole, School, SchoolMembership, User
 
@@ -38,8 +40,15 @@ def person(real_name: str | None = None, password: str = "pass-word-123", **fiel
     return user
 
 
+# The test world's teachers have been at their school since before any cycle
+# of the tests began: a 线下活动 held in the past may credit them (a place that
+# began after an activity's date may not, activities.window.place_began_refusal).
+LONG_AGO = datetime.timedelta(days=365)
+
+
 def teacher(school: School, real_name: str | None = None, **place) -> User:
     user = person(real_name)
+    place.setdefault("joined_at", timezone.now() - LONG_AGO)
     SchoolMembership.objects.create(user=user, school=school, is_teacher=True, **place)
     return user
 

@@ -2,6 +2,7 @@
 theme with key points, and small files whose bytes match their names."""
 
 import datetime
+import uuid
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -87,18 +88,24 @@ def _free_day(group, *, past: bool = False) -> datetime.date:
             return day
 
 
+def once(**data) -> dict:
+    """A create form's data as our pages send it: with the form's token (a fresh
+    one, as a newly loaded page renders; required, attack report 1 §9)."""
+    return {"request_token": str(uuid.uuid4()), **data}
+
+
 def evidence_data(a, kind: str, file, **extra) -> dict:
     """The evidence form as the leader's page sends it: the first evidence carries
     the ticked confirmation of how many members it credits (the number the page
-    shows, selectors.evidence_would_credit)."""
+    shows, selectors.evidence_would_credit), and the form's token."""
     from activities.selectors import evidence_would_credit
 
-    return {
-        "kind": kind,
-        "file": file,
-        "confirm_credit": evidence_would_credit(activity=a),
+    return once(
+        kind=kind,
+        file=file,
+        confirm_credit=evidence_would_credit(activity=a),
         **extra,
-    }
+    )
 
 
 def activity(s: Setup, kind: str, *, t=None, held_on=None, hours=None, publish=True, **kw):

@@ -85,6 +85,7 @@ LADDER: dict[str, Rung] = {
     "accounts:roster_passwords_reissue": post(SCHOOL_ADMIN),
     "accounts:roster_template": Rung(SCHOOL_ADMIN),
     "accounts:district_schools": Rung(DISTRICT),
+    "accounts:district_id_refusals": Rung(DISTRICT),
     "accounts:inbox": SIGNED_IN,
     "accounts:inbox_read": Rung(signed_in=True, method="post"),
     "accounts:email": SIGNED_IN,

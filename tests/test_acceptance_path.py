@@ -27,6 +27,7 @@ from . import factories as f
 from . import factories_acceptance as fx
 from . import factories_assessment as fm
 from .conftest import login
+from .factories_activities import once
 
 pytestmark = pytest.mark.django_db
 
@@ -83,10 +84,11 @@ def test_the_whole_path_to_registered_hours(cast, django_capture_on_commit_callb
         response = school.post(
             reverse("assessment:acceptance_upload", args=[item.pk]),
             {
+                **once(),
                 "files": [
                     fx.upload(f"第{item.number}项-1.pdf"),
                     fx.upload(f"第{item.number}项.png", fx.PNG, "image/png"),
-                ]
+                ],
             },
         )
         assert response.status_code == 302
@@ -190,7 +192,7 @@ def test_the_whole_path_to_registered_hours(cast, django_capture_on_commit_callb
     # After the decision the school's materials stay frozen.
     item = ProofItem.objects.filter(scheme=scheme).first()
     response = school.post(
-        reverse("assessment:acceptance_upload", args=[item.pk]), {"files": [fx.upload()]}
+        reverse("assessment:acceptance_upload", args=[item.pk]), {**once(), "files": [fx.upload()]}
     )
     assert response.status_code == 403 and "验收结果已确认" in response.content.decode()
 
@@ -218,7 +220,7 @@ def test_a_returned_school_sees_why_changes_its_materials_and_submits_again(cast
     item5 = ProofItem.objects.get(scheme=a.scheme, number=5)
     school.post(
         reverse("assessment:acceptance_upload", args=[item5.pk]),
-        {"files": [fx.upload("校长动员讲话全文.pdf")]},
+        {**once(), "files": [fx.upload("校长动员讲话全文.pdf")]},
     )
     assert item5.files.count() == 2
     school.post(reverse("assessment:acceptance_submit"))

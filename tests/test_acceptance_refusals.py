@@ -27,6 +27,7 @@ from assessment.services import acceptance as acc
 from . import factories as f
 from . import factories_acceptance as fx
 from .conftest import login
+from .factories_activities import once
 
 pytestmark = pytest.mark.django_db
 
@@ -155,7 +156,7 @@ def test_uploads_are_checked_by_content_and_size(cast, settings):
     school = login(cast.school_admin)
 
     def refused(*files) -> str:
-        page = message_after(school, school.post(url, {"files": list(files)}))
+        page = message_after(school, school.post(url, once(files=list(files))))
         assert not ProofFile.objects.exists()
         return page
 
@@ -168,7 +169,7 @@ def test_uploads_are_checked_by_content_and_size(cast, settings):
     assert "超过了 20 MB 的上限" in refused(big)
     assert "是空文件" in refused(fx.upload("空.pdf", b""))
     # Exactly at the limit is fine; stored files are served only after the check.
-    school.post(url, {"files": [fx.upload("规划.pdf", (fx.PDF + b"0" * (20 * MB))[: 20 * MB])]})
+    school.post(url, once(files=[fx.upload("规划.pdf", (fx.PDF + b"0" * (20 * MB))[: 20 * MB])]))
     proof = ProofFile.objects.get()
     assert proof.size == 20 * MB and proof.item.number == 3
     response = school.get(reverse("assessment:proof_file", args=[proof.pk]))

@@ -30,7 +30,9 @@ pytestmark = postgres_only("two requests cannot overlap there")
 
 
 def _form(day, title):
+    """The form as each tab sends it, with that tab's own token."""
     return {
+        **fa.once(),
         "kind": "discussion",
         "title": title,
         "held_on": day.isoformat(),
@@ -135,7 +137,7 @@ def test_posts_from_several_tabs_at_once_complete_and_credit_once(cast):
 
     def post(i):
         return lambda: (
-            login(s.member).post(url, {"body": f"第{i}个标签页里写下的观点内容"}).status_code
+            login(s.member).post(url, fa.once(body=f"第{i}个标签页里写下的观点内容")).status_code
         )
 
     codes = run_at_once(*[post(i) for i in range(6)])

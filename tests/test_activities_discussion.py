@@ -26,7 +26,7 @@ def test_member_joins_enters_posts_and_is_credited(s, as_user):
     client.post(reverse("activities:join", args=[a.pk]))
     assert "进入研修" in client.get(reverse("activities:detail", args=[a.pk])).content.decode()
     client.post(reverse("activities:enter", args=[a.pk]))
-    response = client.post(reverse("activities:post_new", args=[a.pk]), {"body": VIEW})
+    response = client.post(reverse("activities:post_new", args=[a.pk]), {**fa.once(), "body": VIEW})
     assert response.status_code == 302
 
     participation = Participation.objects.get(activity=a, user=s.member)
@@ -55,7 +55,8 @@ def test_double_submit_of_a_post_completes_and_credits_once(s, as_user):
     token = _token(client, a)
     for _ in range(2):  # the same form sent twice: a double tap, a resend
         client.post(
-            reverse("activities:post_new", args=[a.pk]), {"body": VIEW, "request_token": token}
+            reverse("activities:post_new", args=[a.pk]),
+            {**fa.once(), "body": VIEW, "request_token": token},
         )
     assert Post.objects.filter(activity=a).count() == 1
     assert Participation.objects.filter(activity=a).count() == 1
@@ -63,7 +64,7 @@ def test_double_submit_of_a_post_completes_and_credits_once(s, as_user):
     # A second, different view (a new form) is welcome; it credits nothing more.
     client.post(
         reverse("activities:post_new", args=[a.pk]),
-        {"body": VIEW + "补充一点。", "request_token": _token(client, a)},
+        {**fa.once(), "body": VIEW + "补充一点。", "request_token": _token(client, a)},
     )
     assert Post.objects.filter(activity=a).count() == 2
     assert HoursEntry.objects.filter(teacher=s.member, object_id=a.pk).count() == 1
@@ -74,7 +75,9 @@ def test_a_post_without_real_content_is_refused(s, as_user):
     client = as_user(s.member)
     client.post(reverse("activities:join", args=[a.pk]))
     response = client.post(
-        reverse("activities:post_new", args=[a.pk]), {"body": "顶！！！。。。"}, follow=True
+        reverse("activities:post_new", args=[a.pk]),
+        {**fa.once(), "body": "顶！！！。。。"},
+        follow=True,
     )
     assert "观点内容太短" in response.content.decode()
     assert not Participation.objects.filter(completed_at__isnull=False).exists()
@@ -83,7 +86,7 @@ def test_a_post_without_real_content_is_refused(s, as_user):
 def test_posting_without_joining_is_refused(s, as_user):
     a = fa.activity(s, "discussion")
     response = as_user(s.member).post(
-        reverse("activities:post_new", args=[a.pk]), {"body": VIEW}, follow=True
+        reverse("activities:post_new", args=[a.pk]), {**fa.once(), "body": VIEW}, follow=True
     )
     assert "请先点击“参与活动”" in response.content.decode()
     assert not Post.objects.exists()
@@ -93,12 +96,14 @@ def test_non_member_cannot_post(cast, s, as_user):
     a = fa.activity(s, "discussion")
     # Another group's leader and another school's teacher do not see it at all.
     for user in (s.other_leader, cast.outsider):
-        response = as_user(user).post(reverse("activities:post_new", args=[a.pk]), {"body": VIEW})
+        response = as_user(user).post(
+            reverse("activities:post_new", args=[a.pk]), {**fa.once(), "body": VIEW}
+        )
         assert response.status_code == 404
     # The school admin sees the activity but is not a member: forbidden.
     cast.school_admin.memberships.update(is_teacher=True)
     response = as_user(cast.school_admin).post(
-        reverse("activities:post_new", args=[a.pk]), {"body": VIEW}
+        reverse("activities:post_new", args=[a.pk]), {**fa.once(), "body": VIEW}
     )
     assert response.status_code == 403
     assert not Post.objects.exists()
@@ -108,7 +113,7 @@ def test_like_toggles_in_place_with_htmx(s, as_user):
     a = fa.activity(s, "discussion")
     author = as_user(s.member)
     author.post(reverse("activities:join", args=[a.pk]))
-    author.post(reverse("activities:post_new", args=[a.pk]), {"body": VIEW})
+    author.post(reverse("activities:post_new", args=[a.pk]), {**fa.once(), "body": VIEW})
     post = Post.objects.get()
     liker = as_user(s.member2)
     url = reverse("activities:like", args=[post.pk])

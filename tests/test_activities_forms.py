@@ -25,6 +25,7 @@ def s(cast):
 
 def post_data(day, **extra):
     data = {
+        **fa.once(),
         "kind": "discussion",
         "title": "课堂评价量规怎么用",
         "description": "结合本组课例谈谈。",
@@ -157,7 +158,7 @@ def test_a_leader_creates_and_publishes_a_topic_in_one_step(s, as_user):
     publish_url = reverse("activities:topic_new_publish", args=[s.group.pk])
     assert f'formaction="{publish_url}"' in form and "保存并发布" in form and "保存为草稿" in form
     response = client.post(
-        publish_url, {"title": "评价量规专题", "key_points": [s.points[0].pk]}, follow=True
+        publish_url, fa.once(title="评价量规专题", key_points=[s.points[0].pk]), follow=True
     )
     topic = Topic.objects.get(group=s.group)
     assert topic.status == "published" and topic.published_at
@@ -170,14 +171,15 @@ def test_a_leader_creates_and_publishes_a_topic_in_one_step(s, as_user):
 def test_drafts_are_still_possible(s, as_user):
     as_user(s.leader).post(
         reverse("activities:topic_new", args=[s.group.pk]),
-        {"title": "草稿专题", "key_points": [s.points[0].pk]},
+        {**fa.once(), "title": "草稿专题", "key_points": [s.points[0].pk]},
     )
     assert Topic.objects.get(group=s.group).status == "draft"
 
 
 def test_a_refused_topic_is_not_published_and_keeps_what_was_typed(s, as_user):
     response = as_user(s.leader).post(
-        reverse("activities:topic_new_publish", args=[s.group.pk]), {"title": "没有能力点"}
+        reverse("activities:topic_new_publish", args=[s.group.pk]),
+        {**fa.once(), "title": "没有能力点"},
     )
     assert response.status_code == 200
     assert "请至少选择一个关键能力点" in response.content.decode()

@@ -52,7 +52,7 @@ class TestClosing:
         member.post(reverse("activities:join", args=[discussion.pk]))
         member.post(
             reverse("activities:post_new", args=[discussion.pk]),
-            {"body": "分层作业让每个学生都有收获，效果明显。"},
+            {**fa.once(), "body": "分层作业让每个学生都有收获，效果明显。"},
         )
         assert recorded(cast, s.member) == 2 + 6
         leader = as_user(s.leader)
@@ -142,9 +142,11 @@ class TestUndesignate:
         reversal = HoursEntry.objects.get(teacher=s.member2, kind="reversal")
         assert reversal.by == s.leader and "取消指定" in reversal.reason
         assert not Participation.objects.filter(activity=offline_done, user=s.member2).exists()
-        # The member can be designated again and is credited at once (evidence exists).
+        # The member can be designated again and is credited at once (evidence
+        # exists), once the leader confirmed it (attack report 1 §2).
         as_user(s.leader).post(
-            reverse("activities:designate", args=[offline_done.pk]), {"users": [s.member2.pk]}
+            reverse("activities:designate", args=[offline_done.pk]),
+            {"users": [s.member2.pk], "confirm_credit": 1},
         )
         assert recorded(cast, s.member2) == 6
 

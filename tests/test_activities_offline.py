@@ -69,7 +69,12 @@ def test_member_designated_later_is_completed_at_once(s, offline, as_user):
         reverse("activities:evidence_add", args=[offline.pk]),
         fa.evidence_data(offline, "record", fa.upload("记录.pdf", fa.PDF)),
     )
-    leader.post(reverse("activities:designate", args=[offline.pk]), {"users": [s.member2.pk]})
+    url = reverse("activities:designate", args=[offline.pk])
+    # Designating now credits at once: the leader confirms it first (attack report 1 §2).
+    asked = leader.post(url, {"users": [s.member2.pk]})
+    assert f"确认：将为 1 名组员计入 {offline.hours_value} 学时" in asked.content.decode()
+    assert not Participation.objects.filter(activity=offline, user=s.member2).exists()
+    leader.post(url, {"users": [s.member2.pk], "confirm_credit": 1})
     assert Participation.objects.get(activity=offline, user=s.member2).completed_at
     assert _standing(s.member2, offline).count() == 1
     assert _standing(s.member, offline).count() == 1

@@ -22,6 +22,7 @@ def s(cast):
 
 def _activity_post(day, **extra):
     data = {
+        **fa.once(),
         "kind": "discussion",
         "title": "课堂评价量规怎么用",
         "description": "结合本组课例谈谈。",
@@ -37,7 +38,7 @@ def test_leader_creates_publishes_topic_and_activity_and_members_are_notified(ca
     client = as_user(s.leader)
     response = client.post(
         reverse("activities:topic_new", args=[s.group.pk]),
-        {"title": "评价量规专题", "key_points": [s.points[0].pk, s.points[1].pk]},
+        {**fa.once(), "title": "评价量规专题", "key_points": [s.points[0].pk, s.points[1].pk]},
     )
     assert response.status_code == 302
     topic = Topic.objects.get(group=s.group)
@@ -77,12 +78,12 @@ def test_topic_must_target_a_key_point_of_the_school(s, as_user):
     client = as_user(s.leader)
     response = client.post(
         reverse("activities:topic_new", args=[s.group.pk]),
-        {"title": "专题", "key_points": []},
+        {**fa.once(), "title": "专题", "key_points": []},
     )
     assert "请至少选择一个关键能力点" in response.content.decode()
     response = client.post(
         reverse("activities:topic_new", args=[s.group.pk]),
-        {"title": "专题", "key_points": [stranger.pk]},
+        {**fa.once(), "title": "专题", "key_points": [stranger.pk]},
     )
     assert response.status_code == 200  # not among the choices
     assert not Topic.objects.exists()

@@ -146,7 +146,7 @@ def test_a_summary_of_exactly_2048_kb_passes_and_one_byte_more_is_refused(cast, 
     assert "“总结.pdf”有 2049.0 KB（2,098,176 字节），超过了 2048 KB 的上限" in text
     one_more = fm.upload("总结.pdf", fm.pdf_of_size(2048 * KB + 1))
     text = messages_of(post(client, summary_url(mats.keys[0]), {"file": one_more}))
-    assert "有 2048.0 KB（2,097,153 字节），超过了 2048 KB 的上限" in text
+    assert "有 2048.1 KB（2,097,153 字节），超过了 2048 KB 的上限" in text  # rounded up
     assert not AbilitySummary.objects.exists()
     exact = fm.upload("总结.pdf", fm.pdf_of_size(2048 * KB))
     response = post(client, summary_url(mats.keys[0]), {"file": exact})

@@ -82,7 +82,7 @@ def work(s, as_user):
 def grant(client, a, teacher, until, reason="生病住院，出院后补交"):
     return client.post(
         reverse("activities:extension_new", args=[a.pk, teacher.pk]),
-        {"until": f"{until:%Y-%m-%d}", "reason": reason},
+        fa.once(until=f"{until:%Y-%m-%d}", reason=reason),
         follow=True,
     )
 
@@ -92,7 +92,7 @@ def hand_in(client, kind, a):
     if kind == "discussion":
         url, data = (
             reverse("activities:post_new", args=[a.pk]),
-            {"body": "迟到但有延期的研讨观点，内容足够长。"},
+            fa.once(body="迟到但有延期的研讨观点，内容足够长。"),
         )
     elif kind == "homework":
         url = reverse("activities:homework_submit", args=[a.pk])
@@ -219,7 +219,7 @@ def grant_materials(client, teacher, until, reason="产假结束后补交材料"
     place = fm.place(teacher)
     return client.post(
         reverse("assessment:materials_extension_new", args=[place.pk]),
-        {"until": f"{until:%Y-%m-%d}", "reason": reason},
+        fa.once(until=f"{until:%Y-%m-%d}", reason=reason),
         follow=True,
     )
 

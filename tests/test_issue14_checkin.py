@@ -351,7 +351,7 @@ def test_the_leaders_own_check_in_credit_waits_for_the_school_admin(s, offline):
     )
     leader.post(
         reverse("activities:checkin_evidence", args=[offline.pk]),
-        {"request_token": token, "confirm_credit": 3},
+        {**fa.once(), "request_token": token, "confirm_credit": 3},
     )
     assert HoursClaim.objects.filter(teacher=s.leader, status="pending").count() == 1
     assert not HoursEntry.objects.filter(teacher=s.leader).exists()
@@ -362,7 +362,7 @@ def test_the_sheet_goes_in_as_evidence_only_once_check_in_is_closed(s, offline):
     leader = login(s.leader)
     response = leader.post(
         reverse("activities:checkin_evidence", args=[offline.pk]),
-        {"confirm_credit": 2},
+        {**fa.once(), "confirm_credit": 2},
         follow=True,
     )
     assert "请先结束签到" in text(response)

@@ -41,7 +41,8 @@ def entered(a, *users):
 
 def comment(client, a, at: str, body: str, **extra):
     return client.post(
-        reverse("activities:video_comment_add", args=[a.pk]), {"at": at, "body": body, **extra}
+        reverse("activities:video_comment_add", args=[a.pk]),
+        {**fa.once(), "at": at, "body": body, **extra},
     )
 
 
@@ -93,7 +94,7 @@ def test_bad_times_and_empty_comments_are_refused_with_a_message(s, lesson):
     ]:
         response = member.post(
             reverse("activities:video_comment_add", args=[lesson.pk]),
-            {"at": at, "body": body},
+            {**fa.once(), "at": at, "body": body},
             follow=True,
         )
         assert message in response.content.decode(), at
@@ -161,7 +162,8 @@ def test_another_groups_member_can_neither_read_nor_comment(s, cast, lesson):
     assert (
         login(cast.district_admin)
         .post(
-            reverse("activities:video_comment_add", args=[lesson.pk]), {"at": "1:00", "body": "x"}
+            reverse("activities:video_comment_add", args=[lesson.pk]),
+            {**fa.once(), "at": "1:00", "body": "x"},
         )
         .status_code
         == 403

@@ -55,6 +55,7 @@ def upload(s, a, confirm: int):
             .post(
                 reverse("activities:evidence_add", args=[a.pk]),
                 {
+                    **fa.once(),  # each page its own token (attack report 1 §9)
                     "kind": "photo",
                     "file": fa.upload("现场.png", fa.PNG),
                     **({"confirm_credit": confirm} if confirm is not None else {}),

@@ -44,9 +44,13 @@ def members(cast, group, n: int) -> list:
 
 
 def designate(client, a, users):
-    response = client.post(
-        reverse("activities:designate", args=[a.pk]), {"users": [u.pk for u in users]}
-    )
+    """As the leader's page does it: once evidence stands, designating asks how
+    many it will credit and the leader ticks that number (attack report 1 §2)."""
+    url = reverse("activities:designate", args=[a.pk])
+    data = {"users": [u.pk for u in users]}
+    response = client.post(url, data)
+    if response.status_code == 200 and "ask" in response.context:
+        response = client.post(url, {**data, "confirm_credit": response.context["ask"].would})
     assert response.status_code == 302
 
 

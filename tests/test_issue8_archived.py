@@ -26,7 +26,8 @@ def world(cast, as_user):
     draft = fa.activity(s, "discussion", t=topic, publish=False)
     as_user(s.member).post(reverse("activities:join", args=[talk.pk]))
     as_user(s.member).post(
-        reverse("activities:post_new", args=[talk.pk]), {"body": "归档前写下的一条研讨观点"}
+        reverse("activities:post_new", args=[talk.pk]),
+        {**fa.once(), "body": "归档前写下的一条研讨观点"},
     )
     as_user(s.leader).post(
         reverse("activities:designate", args=[offline.pk]), {"users": [s.member2.pk]}
@@ -83,7 +84,10 @@ def test_members_can_no_longer_act(cast, as_user, world):
     post = Post.objects.get()
     for url, data in (
         (reverse("activities:join", args=[homework.pk]), {}),
-        (reverse("activities:post_new", args=[talk.pk]), {"body": "归档后还想写的一条观点"}),
+        (
+            reverse("activities:post_new", args=[talk.pk]),
+            {**fa.once(), "body": "归档后还想写的一条观点"},
+        ),
         (reverse("activities:homework_submit", args=[homework.pk]), {"text": "作业"}),
         (reverse("activities:like", args=[post.pk]), {}),
     ):

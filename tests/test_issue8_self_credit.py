@@ -104,13 +104,19 @@ def test_a_leader_posting_in_their_own_discussion_waits_too(cast, s, as_user):
     a = fa.activity(s, "discussion")
     leader = as_user(s.leader)
     leader.post(reverse("activities:join", args=[a.pk]))
-    leader.post(reverse("activities:post_new", args=[a.pk]), {"body": "组长自己写的一条研讨观点"})
+    leader.post(
+        reverse("activities:post_new", args=[a.pk]),
+        {**fa.once(), "body": "组长自己写的一条研讨观点"},
+    )
     assert HoursClaim.objects.filter(teacher=s.leader, object_id=a.pk, status="pending").exists()
     assert not HoursEntry.objects.filter(teacher=s.leader).exists()
     # An ordinary member is credited at once, as before.
     member = as_user(s.member)
     member.post(reverse("activities:join", args=[a.pk]))
-    member.post(reverse("activities:post_new", args=[a.pk]), {"body": "组员写的一条研讨观点内容"})
+    member.post(
+        reverse("activities:post_new", args=[a.pk]),
+        {**fa.once(), "body": "组员写的一条研讨观点内容"},
+    )
     assert HoursEntry.objects.filter(teacher=s.member, object_id=a.pk).exists()
 
 

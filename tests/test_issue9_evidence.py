@@ -68,7 +68,7 @@ def test_the_first_evidence_asks_the_leader_to_confirm_how_many_it_credits(cast,
     # Sent without the tick: refused, nothing stored, nobody credited.
     response = leader.post(
         reverse("activities:evidence_add", args=[a.pk]),
-        {"kind": "sign_in", "file": fa.upload("签到表.pdf", fa.PDF)},
+        {**fa.once(), "kind": "sign_in", "file": fa.upload("签到表.pdf", fa.PDF)},
         follow=True,
     )
     assert "上传第一份佐证材料将为 2 名组员计入 8 学时，请勾选确认后再上传" in _messages(response)
@@ -76,7 +76,12 @@ def test_the_first_evidence_asks_the_leader_to_confirm_how_many_it_credits(cast,
     # With the tick: stored, both credited.
     leader.post(
         reverse("activities:evidence_add", args=[a.pk]),
-        {"kind": "sign_in", "file": fa.upload("签到表.pdf", fa.PDF), "confirm_credit": "2"},
+        {
+            **fa.once(),
+            "kind": "sign_in",
+            "file": fa.upload("签到表.pdf", fa.PDF),
+            "confirm_credit": "2",
+        },
     )
     assert Evidence.objects.count() == 1
     assert HoursEntry.objects.filter(object_id=a.pk, kind="credit").count() == 2
@@ -85,7 +90,7 @@ def test_the_first_evidence_asks_the_leader_to_confirm_how_many_it_credits(cast,
     assert "确认：上传后将为" not in page
     leader.post(
         reverse("activities:evidence_add", args=[a.pk]),
-        {"kind": "photo", "file": fa.upload("现场.png", fa.PNG)},
+        {**fa.once(), "kind": "photo", "file": fa.upload("现场.png", fa.PNG)},
     )
     assert Evidence.objects.count() == 2
 

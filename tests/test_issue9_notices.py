@@ -30,7 +30,10 @@ def test_a_credit_tells_the_teacher_what_how_much_why_and_by_whom(s, as_user):
     a = fa.activity(s, "discussion", title="量规怎么用")
     member = as_user(s.member)
     member.post(reverse("activities:join", args=[a.pk]))
-    member.post(reverse("activities:post_new", args=[a.pk]), {"body": "量规要在课前发给学生看。"})
+    member.post(
+        reverse("activities:post_new", args=[a.pk]),
+        {**fa.once(), "body": "量规要在课前发给学生看。"},
+    )
     (message,) = notices(s.member, "hours_credit")
     assert message == (
         "计入 2 学时：教学研讨《量规怎么用》。原因：在教学研讨《量规怎么用》发表观点；操作人：本人。"
@@ -101,7 +104,8 @@ def test_opening_the_inbox_marks_what_it_showed_read(s, as_user):
         member = as_user(s.member)
         member.post(reverse("activities:join", args=[a.pk]))
         member.post(
-            reverse("activities:post_new", args=[a.pk]), {"body": f"第{n}条研讨观点内容写在这里"}
+            reverse("activities:post_new", args=[a.pk]),
+            {**fa.once(), "body": f"第{n}条研讨观点内容写在这里"},
         )
     client = as_user(s.member)
     home = client.get(reverse("home"))

@@ -80,10 +80,16 @@ def test_an_evidence_upload_retried_stores_one_file(cast, s, as_user):
     assert len(stored) == 1  # the retry's copy was removed from storage
 
 
-def test_a_post_without_a_token_still_posts(s, as_user):
-    """Requests not made by the page (no token) are not deduplicated, but work."""
+def test_a_post_without_a_token_is_refused(s, as_user):
+    """Requests not made by the page (no token) could not be stored once, so they
+    are not stored at all (attack report 1 §9; tests/test_attack1_tokens.py)."""
     a = fa.activity(s, "discussion")
     member = as_user(s.member)
     member.post(reverse("activities:join", args=[a.pk]))
-    member.post(reverse("activities:post_new", args=[a.pk]), {"body": "没有表单标识的一条观点内容"})
-    assert Post.objects.filter(activity=a).count() == 1
+    response = member.post(
+        reverse("activities:post_new", args=[a.pk]),
+        {"body": "没有表单标识的一条观点内容"},
+        follow=True,
+    )
+    assert "页面已过期，请刷新后再提交" in " ".join(str(m) for m in response.context["messages"])
+    assert Post.objects.filter(activity=a).count() == 0

@@ -71,7 +71,8 @@ def story(cast, as_user) -> Story:
         for a in (talk, homework, observe):
             client.post(reverse("activities:join", args=[a.pk]))
         client.post(
-            reverse("activities:post_new", args=[talk.pk]), {"body": f"{member.real_name}：{VIEW}"}
+            reverse("activities:post_new", args=[talk.pk]),
+            {**fa.once(), "body": f"{member.real_name}：{VIEW}"},
         )
         client.post(
             reverse("activities:homework_submit", args=[homework.pk]),

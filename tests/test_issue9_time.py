@@ -59,7 +59,8 @@ def test_every_member_action_closes_with_the_cycle(cast, s, as_user):
     other_post_by = as_user(s.member2)
     other_post_by.post(reverse("activities:join", args=[talk.pk]))
     other_post_by.post(
-        reverse("activities:post_new", args=[talk.pk]), {"body": "同事先写下的一条研讨观点内容"}
+        reverse("activities:post_new", args=[talk.pk]),
+        {**fa.once(), "body": "同事先写下的一条研讨观点内容"},
     )
     member = as_user(s.member)
     member.post(reverse("activities:join", args=[observe.pk]))
@@ -73,7 +74,7 @@ def test_every_member_action_closes_with_the_cycle(cast, s, as_user):
     Participation.objects.create(activity=talk, user=s.member)
     response = member.post(
         reverse("activities:post_new", args=[talk.pk]),
-        {"body": "周期结束后写的观点内容"},
+        {**fa.once(), "body": "周期结束后写的观点内容"},
         follow=True,
     )
     assert refusal in _texts(response)
@@ -116,7 +117,7 @@ def test_leader_crediting_actions_close_with_the_cycle(cast, s, as_user):
 
 
 def _activity_form(**dates):
-    data = {"kind": "discussion", "title": "周期外的活动"}
+    data = fa.once(kind="discussion", title="周期外的活动")
     data.update({k: f"{v:%Y-%m-%d}" for k, v in dates.items()})
     return data
 

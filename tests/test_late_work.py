@@ -49,7 +49,7 @@ def open_work(s, as_user):
     colleague.post(reverse("activities:join", args=[acts["discussion"].pk]))
     colleague.post(
         reverse("activities:post_new", args=[acts["discussion"].pk]),
-        {"body": "同事先写下的一条研讨观点，内容足够长。"},
+        fa.once(body="同事先写下的一条研讨观点，内容足够长。"),
     )
     assert Participation.objects.filter(user=s.member).count() == 3
     return member, acts
@@ -70,7 +70,7 @@ def try_everything(member, acts) -> dict:
         "join": member.post(reverse("activities:join", args=[acts["unjoined"].pk]), follow=True),
         "post": member.post(
             reverse("activities:post_new", args=[acts["discussion"].pk]),
-            {"body": "截止以后才写的观点，内容也足够长。"},
+            fa.once(body="截止以后才写的观点，内容也足够长。"),
             follow=True,
         ),
         "like": member.post(reverse("activities:like", args=[post.pk]), follow=True),

@@ -342,7 +342,8 @@ def test_offline_page_with_participants_and_evidence(world, fixed):
 
     def grow():
         made = joined_members(world, 10, "线下老师")
-        services.participants_designate(activity=a, by=leader, users=made)
+        # Evidence stands: the leader confirms the ten credits (attack report 1 §2).
+        services.participants_designate(activity=a, by=leader, users=made, confirmed=len(made))
         for i in range(5):
             services.evidence_add(
                 activity=a,
@@ -547,3 +548,29 @@ def test_district_schools_export(
         f.teacher(f.school(cast.district, f"导出学校{i:02d}"))
     large = download()
     assert small.count("导出学校") == 0 and large.count("导出学校") == 20
+
+
+def test_district_id_refusals(world, fixed):
+    """Attack report 1 §1: the audit of ID numbers the district's schools were refused."""
+    from accounts.models import IdNumberRefusal
+
+    cast = world.cast
+    IdNumberRefusal.objects.create(
+        school=cast.school, by=cast.school_admin, masked_id_number="440402*******", via="import"
+    )
+
+    def grow():
+        for i in range(10):
+            school = f.school(cast.district, f"拒绝记录学校{i}")
+            IdNumberRefusal.objects.create(
+                school=school, by=cast.school_admin, masked_id_number="440402*******", via="form"
+            )
+
+    # + the region (the scope), the count, one page of rows (school, actor)
+    fixed(
+        login(cast.district_admin),
+        reverse("accounts:district_id_refusals"),
+        REQUEST + UNREAD + 3,
+        grow,
+        lambda p: p.count("拒绝记录学校"),
+    )

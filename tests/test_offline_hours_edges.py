@@ -26,6 +26,7 @@ def s(cast):
 
 def form(day, hours, **extra):
     return {
+        **fa.once(),
         "kind": "offline",
         "title": "集中备课",
         "held_on": f"{day:%Y-%m-%d}",

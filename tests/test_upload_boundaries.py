@@ -57,7 +57,8 @@ def reporting(name: str, head: bytes, size: int):
 
 
 def over(size: int) -> str:
-    """What a refusal must say about a file of `size` bytes."""
+    """What a refusal must say about a file of `size` bytes (its size in the
+    rule's unit is rounded up: one byte over 20 MB reads 20.1 MB, attack 1 §13)."""
     return f"{size:,} 字节"
 
 
@@ -113,7 +114,7 @@ def test_homework_of_exactly_20_mb_is_accepted_and_one_byte_more_refused(s, as_u
         url, {"files": [sized("教学设计二.pdf", fa.PDF, DOC_LIMIT + 1)]}, follow=True
     )
     text = messages_of(response)
-    assert "“教学设计二.pdf”有 20.0 MB（20,971,521 字节），超过了 20 MB 的上限" in text
+    assert "“教学设计二.pdf”有 20.1 MB（20,971,521 字节），超过了 20 MB 的上限" in text
     # Nothing lost: the accepted file is still the submission's only file.
     assert [f.original_name for f in Submission.objects.get().files.all()] == ["教学设计.pdf"]
 
@@ -143,7 +144,7 @@ def test_evidence_documents_stop_at_20_mb_and_videos_go_beyond(s, as_user):
     response = leader.post(
         url, fa.evidence_data(a, "record", sized("记录.pdf", fa.PDF, DOC_LIMIT + 1)), follow=True
     )
-    assert f"“记录.pdf”有 20.0 MB（{over(DOC_LIMIT + 1)}），超过了 20 MB 的上限" in messages_of(
+    assert f"“记录.pdf”有 20.1 MB（{over(DOC_LIMIT + 1)}），超过了 20 MB 的上限" in messages_of(
         response
     )
     assert Evidence.objects.count() == 1
@@ -177,7 +178,7 @@ def test_an_evidence_video_stops_at_1_gb(s):
             kind="video",
             upload=reporting("现场二.mp4", fa.MP4, VIDEO_LIMIT + 1),
         )
-    assert f"“现场二.mp4”有 1024.0 MB（{over(VIDEO_LIMIT + 1)}），超过了 1024 MB" in str(
+    assert f"“现场二.mp4”有 1024.1 MB（{over(VIDEO_LIMIT + 1)}），超过了 1024 MB" in str(
         refused.value
     )
     assert list(Evidence.objects.values_list("original_name", flat=True)) == ["现场.mp4"]
@@ -274,7 +275,7 @@ def test_a_roster_of_exactly_5_mb_is_imported_and_one_byte_more_refused(cast, as
     done = admin.post(url, {"file": roster_file(ROSTER_MAX, 1)})
     assert "导入完成：新增 1 人" in done.content.decode()
     refused = admin.post(url, {"file": roster_file(ROSTER_MAX + 1, 2)}).content.decode()
-    assert f"文件有 5.0 MB（{over(ROSTER_MAX + 1)}），超过了 5 MB 的上限" in refused
+    assert f"文件有 5.1 MB（{over(ROSTER_MAX + 1)}），超过了 5 MB 的上限" in refused
     assert User.objects.filter(real_name__startswith="新教师").count() == 1
 
 
@@ -322,7 +323,7 @@ def test_a_catalogue_of_exactly_5_mb_is_imported_and_one_byte_more_refused(cast,
     assert response.status_code == 302, response.content.decode()[-2000:]
     assert Framework.objects.get(name="边界框架").points.count() == 1
     page = operator.post(url, {"file": make(CATALOGUE_MAX + 1, "超限框架")}).content.decode()
-    assert f"文件有 5.0 MB（{over(CATALOGUE_MAX + 1)}），超过了 5 MB 的上限" in page
+    assert f"文件有 5.1 MB（{over(CATALOGUE_MAX + 1)}），超过了 5 MB 的上限" in page
     assert not Framework.objects.filter(name="超限框架").exists()
 
 

@@ -54,11 +54,11 @@ def roster_list(request):
 @role_required(Role.SCHOOL_ADMIN)
 def teacher_create(request):
     school = get_school_for(request.grant, request.grant.school_id)
-    form = TeacherForm(request.POST or None, school=school)
+    form = TeacherForm(request.POST or None, school=school, by=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.teacher_data()
         try:
-            added = teacher_add(school=school, data=data)
+            added = teacher_add(school=school, data=data, by=request.user)
         except PersonBeyondSchool as exc:  # became so since the form was checked
             form.add_error("id_number", str(exc))
         else:
@@ -90,7 +90,9 @@ def teacher_create(request):
 @role_required(Role.SCHOOL_ADMIN)
 def teacher_edit(request, membership_id: int):
     membership = get_staff_member(request.grant, membership_id)
-    form = TeacherForm(request.POST or None, school=membership.school, membership=membership)
+    form = TeacherForm(
+        request.POST or None, school=membership.school, by=request.user, membership=membership
+    )
     if request.method == "POST" and form.is_valid():
         if teacher_update(membership=membership, data=form.teacher_data()):
             messages.success(request, f"已保存 {membership.user.real_name} 的信息。")
@@ -144,7 +146,9 @@ def roster_import_view(request):
     result = None
     if request.method == "POST" and form.is_valid():
         try:
-            result = roster_import(school=school, uploaded=form.cleaned_data["file"])
+            result = roster_import(
+                school=school, uploaded=form.cleaned_data["file"], by=request.user
+            )
         except RosterFileError as exc:
             form.add_error("file", str(exc))
         else:

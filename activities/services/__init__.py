@@ -7,6 +7,7 @@ from .checkin import (
     checkin_scan,
     checkin_sheet_evidence,
 )
+from .claims import claim_confirm
 from .common import ActivityError
 from .completion import (
     participation_complete,
@@ -32,6 +33,7 @@ from .observation import (
     observation_video_set,
 )
 from .offline import (
+    CreditUnconfirmed,
     evidence_add,
     evidence_withdraw,
     participant_undesignate,
@@ -39,6 +41,7 @@ from .offline import (
 )
 from .reminding import activity_members_remind
 from .topics import (
+    DATE_LOCKED,
     activity_close,
     activity_create,
     activity_delete,
@@ -52,6 +55,7 @@ from .topics import (
 
 __all__ = [
     "ActivityError",
+    "DATE_LOCKED",
     "activity_members_remind",
     "checkin_close",
     "checkin_manual",
@@ -63,6 +67,8 @@ __all__ = [
     "activity_delete",
     "activity_publish",
     "activity_update",
+    "claim_confirm",
+    "CreditUnconfirmed",
     "EXTENSION_DAYS_AFTER_CYCLE",
     "evidence_add",
     "extension_bounds",

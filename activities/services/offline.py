@@ -9,13 +9,14 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.selectors import places_joined_on
 from groups.models import GroupMember
 from hours.services import hours_reverse, teacher_places_lock
 
 from ..files import EVIDENCE, UploadRefused, check_upload
 from ..models import Activity, Evidence, Participation
 from ..selectors import evidence_would_credit
-from ..window import closed_on, window_refusal
+from ..window import offline_held_refusal, place_began_refusal, window_refusal
 from .common import ActivityError, create_once, require_kind, require_live_group, require_window
 from .completion import participations_complete, participations_uncomplete
 
@@ -25,33 +26,33 @@ def _require_leader_window(activity: Activity, by) -> None:
     require_window(activity, by, by_leader=True)
 
 
-def _require_not_closed(activity: Activity) -> None:
-    # Withdrawing and undesignating correct a record (they never credit), so
-    # only an archived group or a closed activity stops them.
+def _require_not_closed(activity: Activity, teacher) -> None:
+    # Withdrawing and undesignating correct a record, and may reverse credits:
+    # an archived group, a closed activity or the cycle's end (for `teacher`,
+    # whose hours would change) stops them (activities.window).
     require_live_group(activity.group)
-    if activity.status == "closed":
-        raise ActivityError(
-            f"该活动已于 {closed_on(activity):%Y-%m-%d} 结束，参与组员和佐证材料不能再修改。"
-        )
+    require_window(activity, teacher, by_leader=True)
 
 
 def _has_evidence(activity: Activity) -> bool:
     return activity.evidence.filter(withdrawn_at__isnull=True).exists()
 
 
-def _complete_designated(*, activity: Activity, by) -> int:
-    return participations_complete(
-        activity=activity, by=by, reason=f"线下活动《{activity.title}》上传了佐证材料"
-    )
+def _complete_designated(*, activity: Activity, by, reason: str = "") -> int:
+    reason = (reason or "线下活动《{title}》上传了佐证材料").format(title=activity.title)
+    return participations_complete(activity=activity, by=by, reason=reason)
 
 
 @transaction.atomic
-def participants_designate(*, activity: Activity, by, users) -> int:
-    """指定组员参与. Members designated after evidence exists are completed at once."""
+def participants_designate(*, activity: Activity, by, users, confirmed: int | None = None) -> int:
+    """指定组员参与. Members designated after evidence exists are completed at once,
+    so the leader confirms how many first (`confirmed`, CreditUnconfirmed until
+    it matches), and the ledger says the credit came from a designation."""
     require_kind(activity, Activity.Kind.OFFLINE)
     if activity.is_draft:
         raise ActivityError("请先发布线下活动，再指定参与组员。")
     users = sorted(users, key=lambda u: u.pk)
+    _check_designation(activity=activity, users=users, confirmed=confirmed)
     for user in users:
         refusal = window_refusal(activity=activity, teacher=user, by_leader=True)
         if refusal:
@@ -77,7 +78,7 @@ def participants_designate(*, activity: Activity, by, users) -> int:
         ignore_conflicts=True,
     )
     if _has_evidence(activity):
-        _complete_designated(activity=activity, by=by)
+        _complete_designated(activity=activity, by=by, reason=DESIGNATED_LATE)
     return len(members - already)
 
 
@@ -90,12 +91,11 @@ def evidence_add(
     surprise. A retry of the same form (`token`) stores the file once."""
     require_kind(activity, Activity.Kind.OFFLINE)
     _require_leader_window(activity, by)
-    today = timezone.localdate()
-    if today < activity.held_on:
-        raise ActivityError(
-            f"该线下活动定于 {activity.held_on:%Y-%m-%d} 举行，"
-            "活动举行后才能上传佐证材料（佐证材料证明活动已经开展）。"
-        )
+    refusal = offline_held_refusal(activity=activity)
+    if refusal:
+        raise ActivityError(refusal)
+    waiting = activity.participations.filter(completed_at__isnull=True).select_related("user")
+    _require_present_on_the_day(activity, [p.user for p in waiting])
     if kind not in Evidence.Kind.values:
         raise ActivityError("请选择佐证材料的类型。")
     would = evidence_would_credit(activity=activity)
@@ -137,7 +137,7 @@ def evidence_withdraw(*, evidence: Evidence, by) -> int:
     if evidence.withdrawn_at is not None:
         return 0
     activity = evidence.activity
-    _require_not_closed(activity)
+    _require_not_closed(activity, by)
     evidence.withdrawn_at = timezone.now()
     evidence.withdrawn_by = by
     evidence.save(update_fields=["withdrawn_at", "withdrawn_by"])
@@ -157,7 +157,7 @@ def participant_undesignate(*, activity: Activity, by, user) -> bool:
     ledger reverses that one credit (with the leader as actor and the reason),
     the other participants keep theirs. Returns True if a credit was reversed."""
     require_kind(activity, Activity.Kind.OFFLINE)
-    _require_not_closed(activity)
+    _require_not_closed(activity, user)
     participation = (
         Participation.objects.select_for_update(of=("self",))  # not the user row
         .filter(activity=activity, user=user)
@@ -179,3 +179,54 @@ def participant_undesignate(*, activity: Activity, by, user) -> bool:
         )
     participation.delete()
     return reversed_
+
+
+# ---- who may be designated and credited (attack report 1 §2, §3) ----------------
+
+
+class CreditUnconfirmed(ActivityError):
+    """The action would credit people at once: the leader first confirms how
+    many (`would`) and how many hours each (`hours`), as for the first evidence,
+    so that nobody is credited by surprise."""
+
+    def __init__(self, message: str, *, would: int, hours: int):
+        super().__init__(message)
+        self.would = would
+        self.hours = hours
+
+
+def _require_present_on_the_day(activity: Activity, users) -> None:
+    """Nobody is designated on, or credited through, a 线下活动 held before their
+    place in the school began (activities.window.place_began_refusal)."""
+    joined = places_joined_on(school_id=activity.group.school_id, user_ids=[u.pk for u in users])
+    for user in users:
+        refusal = place_began_refusal(
+            activity=activity, teacher=user, joined_on=joined.get(user.pk)
+        )
+        if refusal:
+            raise ActivityError(refusal)
+
+
+def _check_designation(*, activity: Activity, users, confirmed: int | None) -> None:
+    """指定 beyond the window: only people who were in the school on the day;
+    and once evidence stands, when designating credits at once, not before the
+    activity's date and only after the leader confirmed how many it credits."""
+    _require_present_on_the_day(activity, users)
+    if not _has_evidence(activity):
+        return
+    refusal = offline_held_refusal(activity=activity)
+    if refusal:
+        raise ActivityError(refusal)
+    already = set(activity.participations.filter(user__in=users).values_list("user_id", flat=True))
+    would = len({u.pk for u in users} - already)
+    if would and confirmed != would:
+        raise CreditUnconfirmed(
+            f"该活动已上传佐证材料：指定后将为 {would} 名组员计入 {activity.hours_value} 学时，"
+            "请确认后再指定。",
+            would=would,
+            hours=activity.hours_value,
+        )
+
+
+# Why a credit came from a designation rather than from the evidence itself.
+DESIGNATED_LATE = "线下活动《{title}》的佐证材料已上传，组长随后指定参与"

@@ -7,10 +7,12 @@ from django.utils import timezone
 
 from accounts.models import Cycle
 from accounts.selectors import cycle_current
-from groups.models import ResearchGroup, SchoolSettings
+from groups.models import ResearchGroup
+from groups.selectors import one_activity_per_day
 
 from ..models import Activity, ObservationForm, Status, Topic
-from ..selectors import school_key_points
+from ..selectors import activity_date_locked, school_key_points
+from ..window import cycle_ended_refusal
 from .common import ActivityError, create_once, require_live_group
 from .notifications import notify_group_members
 from .observation import observation_form_default
@@ -28,6 +30,13 @@ def _cycle_for(day: datetime.date) -> Cycle:
     if cycle is None:
         raise ActivityError("平台尚未设置研修周期，暂不能安排活动。")
     return cycle
+
+
+def _require_cycle_running(cycle: Cycle, doing: str) -> None:
+    # After the cycle ends nothing new is created in it (activities.window).
+    refusal = cycle_ended_refusal(cycle=cycle, doing=doing)
+    if refusal:
+        raise ActivityError(refusal)
 
 
 def _check_points(*, group, cycle, key_points) -> list:
@@ -60,6 +69,7 @@ def topic_create(
     topic the first request made."""
     require_live_group(group)
     cycle = _cycle_for(timezone.localdate())
+    _require_cycle_running(cycle, "新建研修专题")
     points = _check_points(group=group, cycle=cycle, key_points=key_points)
     topic, created = create_once(
         Topic,
@@ -87,6 +97,7 @@ def topic_publish(*, topic: Topic, by) -> Topic:
     require_live_group(topic.group)
     if topic.is_published:
         return topic
+    _require_cycle_running(topic.cycle, "发布研修专题")
     topic.status = Status.PUBLISHED
     topic.published_at = timezone.now()
     topic.save(update_fields=["status", "published_at"])
@@ -101,12 +112,7 @@ def _same_day_clash(
     Saving a draft checks every activity (a draft claims its day); publishing
     checks only published ones, so of two drafts left on one day while the rule
     was off, the first to be published wins and the other is refused."""
-    rule = (
-        SchoolSettings.objects.filter(school_id=group.school_id)
-        .values_list("one_activity_per_day", flat=True)
-        .first()
-    )
-    if rule is False:
+    if not one_activity_per_day(school_id=group.school_id):
         return None
     others = Activity.objects.filter(group=group, held_on=held_on).exclude(pk=exclude_pk)
     if published_only:
@@ -182,6 +188,7 @@ def activity_create(
         raise ActivityError("请选择活动类型。")
     group = topic.group
     require_live_group(group)
+    _require_cycle_running(topic.cycle, "新建研修活动")
     hours = _hours_for(kind, hours_value)
     _check_dates(cycle=topic.cycle, held_on=held_on, opens_on=opens_on, closes_on=closes_on)
     _lock_group(group)
@@ -212,6 +219,13 @@ def activity_create(
     return activity
 
 
+# Said on the edit page beside the date, and as the refusal of a changed date.
+DATE_LOCKED = (
+    "该活动已上传佐证材料或已有组员计入学时，活动日期（{day}）不能再修改："
+    "佐证材料证明活动在这一天已经开展。"
+)
+
+
 @transaction.atomic
 def activity_update(
     *,
@@ -235,6 +249,8 @@ def activity_update(
     ):
         raise ActivityError("已有教师完成此活动，不能再修改学时。")
     _check_dates(cycle=activity.cycle, held_on=held_on, opens_on=opens_on, closes_on=closes_on)
+    if held_on != activity.held_on and activity_date_locked(activity=activity):
+        raise ActivityError(DATE_LOCKED.format(day=f"{activity.held_on:%Y-%m-%d}"))
     if held_on != activity.held_on:
         _lock_group(activity.group)
         _refuse_clash(group=activity.group, held_on=held_on, exclude_pk=activity.pk)
@@ -296,6 +312,7 @@ def activity_publish(*, activity: Activity, by) -> Activity:
     activity.refresh_from_db(fields=["status", "held_on"])
     if activity.status == Status.PUBLISHED:
         return activity
+    _require_cycle_running(activity.cycle, "发布研修活动")
     _refuse_clash(
         group=activity.group, held_on=activity.held_on, exclude_pk=activity.pk, published_only=True
     )

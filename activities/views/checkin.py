@@ -25,6 +25,7 @@ from ..forms_checkin import CheckInEvidenceForm, ManualCheckInForm
 from ..models import Activity
 from ..services import (
     ActivityError,
+    CreditUnconfirmed,
     checkin_close,
     checkin_manual,
     checkin_open,
@@ -33,7 +34,7 @@ from ..services import (
     participant_undesignate,
     participants_designate,
 )
-from .common import LEADER_ROLES, MEMBER_ROLES, form_errors, run_service
+from .common import LEADER_ROLES, MEMBER_ROLES, designation_confirm, form_errors, run_service
 
 # A member who scans while logged out logs in first; the scan they made in time
 # is kept in their session (it survives login) for this long.
@@ -166,12 +167,21 @@ def designate(request, activity_id, user_id):
     row = get_object_or_404(
         selectors_checkin.checkin_rows(activity=activity).select_related("user"), user_id=user_id
     )
-    run_service(
-        request,
-        lambda: participants_designate(activity=activity, by=request.user, users=[row.user]),
-        success=f"已指定{row.user.display_name}参与本活动。",
-    )
     back = "sheet" if request.POST.get("back") == "sheet" else "screen"
+    confirmed = request.POST.get("confirm_credit", "")
+    try:
+        participants_designate(
+            activity=activity,
+            by=request.user,
+            users=[row.user],
+            confirmed=int(confirmed) if confirmed.isdigit() else None,
+        )
+    except CreditUnconfirmed as ask:
+        return designation_confirm(request, activity=activity, users=[row.user], ask=ask, back=back)
+    except ActivityError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"已指定{row.user.display_name}参与本活动。")
     return redirect(f"activities:checkin_{back}", activity.pk)
 
 

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.shortcuts import render
 
 from accounts.roles import Role
 
@@ -32,3 +33,14 @@ def run_service(request, call, *, success: str) -> bool:
 
 def form_errors(form) -> str:
     return "；".join(e for errors in form.errors.values() for e in errors)
+
+
+def designation_confirm(request, *, activity, users, ask, back: str = ""):
+    """指定 once evidence stands credits at once (services.CreditUnconfirmed):
+    this page names who will be credited and how many hours, and sends the
+    same request again with the number ticked, as for the first evidence."""
+    return render(
+        request,
+        "activities/designate_confirm.html",
+        {"activity": activity, "users": users, "ask": ask, "action": request.path, "back": back},
+    )

@@ -19,7 +19,13 @@ from ..forms import (
 )
 from ..forms_moments import VideoCommentForm
 from ..models import Activity, VideoComment
-from ..window import activity_last_day, cycle_last_day, extended_until, window_refusal
+from ..window import (
+    activity_last_day,
+    cycle_last_day,
+    extended_until,
+    offline_held_refusal,
+    window_refusal,
+)
 from .common import VIEWER_ROLES
 
 K = Activity.Kind
@@ -136,7 +142,7 @@ def _offline(activity, user, *, member, leader, **_) -> dict:
             leader_included=would and selectors.participation_of(activity=activity, user=user),
         )
         ctx["leader_refusal"] = window_refusal(activity=activity, teacher=user, by_leader=True)
-        ctx["evidence_too_early"] = timezone.localdate() < activity.held_on
+        ctx["evidence_too_early"] = offline_held_refusal(activity=activity)
         ctx["checkin_sheet"] = selectors_checkin.checkin_sheet_of(activity=activity)
         ctx["checkin_today"] = timezone.localdate() == activity.held_on
     if member:

@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404
 from accounts.access import role_required
 from accounts.roles import Role
 
-from ..access import activities_visible_to, get_activity_for, is_leader
+from ..access import activities_visible_to, get_activity_for, get_evidence_for, is_leader
 from ..files import serve_file
-from ..models import Evidence, SubmissionFile
+from ..models import SubmissionFile
 from .common import VIEWER_ROLES
 
 
@@ -56,11 +56,9 @@ def homework_file(request, file_id):
 
 @role_required(*VIEWER_ROLES)
 def evidence_file(request, evidence_id):
-    """Evidence is visible to everyone who may see the activity."""
-    row = get_object_or_404(
-        Evidence.objects.filter(activity__in=activities_visible_to(request.user).values("pk")),
-        pk=evidence_id,
-    )
+    """Evidence is visible to everyone who may see the activity; withdrawn
+    evidence only to those who keep the record (access.get_evidence_for)."""
+    row = get_evidence_for(request.user, request.grant, evidence_id)
     inline = row.content_type.startswith(("image/", "video/", "application/pdf"))
     return serve_file(
         request, row.file, filename=row.original_name, content_type=row.content_type, inline=inline

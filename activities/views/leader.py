@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
 from accounts.selectors import cycle_current
+from groups.selectors import one_activity_per_day
 
 from .. import selectors
 from ..access import (
@@ -17,6 +18,7 @@ from ..access import (
 from ..forms import ActivityForm, TopicForm
 from ..models import Activity
 from ..services import (
+    DATE_LOCKED,
     ActivityError,
     activity_close,
     activity_create,
@@ -100,7 +102,7 @@ def topic_edit(request, topic_id):
         "description": topic.description,
         "key_points": topic.key_points.all(),
     }
-    form = TopicForm(request.POST or None, initial=initial, points=points)
+    form = TopicForm(request.POST or None, initial=initial, points=points, once=False)
     if request.method == "POST" and form.is_valid():
         try:
             data = {k: v for k, v in form.cleaned_data.items() if k != "request_token"}
@@ -121,8 +123,11 @@ def topic_edit(request, topic_id):
 @role_required(*LEADER_ROLES)
 def topic_publish_view(request, topic_id):
     topic = get_topic_for_leader(request.user, topic_id)
-    topic_publish(topic=topic, by=request.user)
-    messages.success(request, f"研修专题《{topic.title}》已发布。")
+    run_service(
+        request,
+        lambda: topic_publish(topic=topic, by=request.user),
+        success=f"研修专题《{topic.title}》已发布。",
+    )
     return redirect("activities:group", topic.group_id)
 
 
@@ -150,7 +155,15 @@ def activity_new(request, topic_id):
         else:
             messages.success(request, f"活动《{activity.title}》已保存为草稿。")
             return redirect("activities:detail", activity.pk)
-    return render(request, "activities/activity_form.html", {"form": form, "topic": topic})
+    return render(
+        request,
+        "activities/activity_form.html",
+        {
+            "form": form,
+            "topic": topic,
+            "one_a_day": one_activity_per_day(school_id=topic.group.school_id),
+        },
+    )
 
 
 @role_required(*LEADER_ROLES)
@@ -163,8 +176,18 @@ def activity_edit(request, activity_id):
     hours_locked = activity.kind == Activity.Kind.OFFLINE and selectors.activity_has_completions(
         activity=activity
     )
+    date_locked = (
+        DATE_LOCKED.format(day=f"{activity.held_on:%Y-%m-%d}")
+        if selectors.activity_date_locked(activity=activity)
+        else ""
+    )
     form = ActivityForm(
-        request.POST or None, initial=initial, kind=activity.kind, hours_locked=hours_locked
+        request.POST or None,
+        initial=initial,
+        kind=activity.kind,
+        hours_locked=hours_locked,
+        date_locked=date_locked,
+        once=False,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -178,7 +201,14 @@ def activity_edit(request, activity_id):
     return render(
         request,
         "activities/activity_form.html",
-        {"form": form, "topic": activity.topic, "activity": activity, "hours_locked": hours_locked},
+        {
+            "form": form,
+            "topic": activity.topic,
+            "activity": activity,
+            "hours_locked": hours_locked,
+            "date_locked": date_locked,
+            "one_a_day": one_activity_per_day(school_id=activity.group.school_id),
+        },
     )
 
 

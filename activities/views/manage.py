@@ -19,6 +19,7 @@ from ..forms import DesignateForm, EvidenceForm, ObservationHeaderForm, Question
 from ..models import ObservationQuestion
 from ..services import (
     ActivityError,
+    CreditUnconfirmed,
     evidence_add,
     evidence_withdraw,
     observation_form_update,
@@ -28,7 +29,7 @@ from ..services import (
     participant_undesignate,
     participants_designate,
 )
-from .common import LEADER_ROLES, form_errors, run_service
+from .common import LEADER_ROLES, designation_confirm, form_errors, run_service
 
 
 def _back(activity, anchor="manage"):
@@ -191,10 +192,16 @@ def designate(request, activity_id):
     if not form.is_valid():
         messages.error(request, form_errors(form))
         return _back(activity)
+    users = form.cleaned_data["users"]
     try:
         added = participants_designate(
-            activity=activity, by=request.user, users=form.cleaned_data["users"]
+            activity=activity,
+            by=request.user,
+            users=users,
+            confirmed=form.cleaned_data["confirm_credit"],
         )
+    except CreditUnconfirmed as ask:
+        return designation_confirm(request, activity=activity, users=users, ask=ask)
     except ActivityError as error:
         messages.error(request, str(error))
     else:

@@ -12,9 +12,9 @@ from accounts.access import role_required
 from accounts.roles import Role
 from hours.models import HoursClaim
 from hours.selectors import hours_claims_pending
-from hours.services import CreditRefused, hours_claim_confirm, hours_claim_reject
+from hours.services import CreditRefused, hours_claim_reject
 
-from .. import selectors
+from .. import selectors, services
 
 
 def _claim_of_school(grant, claim_id: int) -> HoursClaim:
@@ -35,7 +35,9 @@ def claims(request):
 def claim_confirm(request, claim_id: int):
     claim = _claim_of_school(request.grant, claim_id)
     try:
-        entry = hours_claim_confirm(claim=claim, by=request.user)
+        entry = services.claim_confirm(claim=claim, by=request.user)
+    except services.ActivityError as refusal:
+        messages.error(request, str(refusal))
     except CreditRefused as refusal:
         messages.error(request, refusal.messages[0])
     except ValidationError as refusal:

@@ -5,11 +5,13 @@
   "use strict";
   var VIDEO = ["mp4", "m4v", "mov", "webm"];
 
-  // Said the way the server says it (accounts/sizes.py): the rule's unit, then
-  // the exact bytes, so one byte over a limit is visible.
+  // Said the way the server says it (accounts/sizes.py): the rule's unit,
+  // rounded up to a tenth (one byte over 2048 KB reads 2048.1 KB, never 2048.0),
+  // then the exact bytes, so one byte over a limit is visible.
   var UNITS = { KB: 1024, MB: 1048576 };
   function sizeText(bytes, unit) {
-    return (bytes / UNITS[unit]).toFixed(1) + " " + unit + "（" + bytes.toLocaleString("en-US") + " 字节）";
+    var tenths = Math.ceil((bytes * 10) / UNITS[unit]);
+    return Math.floor(tenths / 10) + "." + (tenths % 10) + " " + unit + "（" + bytes.toLocaleString("en-US") + " 字节）";
   }
   function limitText(bytes, unit) { return Math.floor(bytes / UNITS[unit]) + " " + unit; }
 
