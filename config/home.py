@@ -3,7 +3,7 @@ apps, so it may gather what each app's selectors say."""
 
 from accounts.access import schools_visible_to
 from accounts.context_processors import unread_for
-from accounts.models import School, SchoolMembership
+from accounts.models import School
 from accounts.roles import Grant, Role
 from accounts.selectors import cycle_current, school_counts
 from activities.consistency import school_consistency_count
@@ -179,15 +179,13 @@ def _teacher_tasks(request, cycle) -> dict:
 
 
 def _teacher(request, grant: Grant) -> dict:
-    membership = (
-        SchoolMembership.objects.active().filter(user=request.user).select_related("school").first()
-    )
     cycle = cycle_current()
     own = _teacher_tasks(request, cycle)
     unread = unread_for(request)
     if unread:
         own["steps"].append((f"查看 {unread} 条未读消息", "accounts:inbox"))
-    return {"membership": membership, "school": membership.school, "cycle": cycle, **own}
+    # The school, subject and stage come with the role grants (no query of their own).
+    return {"place": request.access.place, "cycle": cycle, **own}
 
 
 def _district(request, grant: Grant) -> dict:

@@ -62,7 +62,7 @@ def test_school_home_group_list_and_export_cost_the_same_queries_at_30_and_300_t
     _theme(cast)
     _grow_school(cast.school, 30)
     client.get(reverse("home"))  # the session is written on the first request
-    # Home: session, user, region roles, membership, leader provider, school, counts,
+    # Home: session, user, role grants (one query), school, counts,
     # cycle, theme, its key points, plan, groups, progress counts, teachers in no group,
     # leaders' hours waiting for confirmation, the teachers' hours progress (one
     # aggregate), the review's count line, groups without a typical case, the
@@ -70,20 +70,20 @@ def test_school_home_group_list_and_export_cost_the_same_queries_at_30_and_300_t
     # live groups, their published topics, their activities, their group plans' points;
     # how many teachers lack something (issue 13, one aggregate); the district's
     # published acceptance scheme (issue 12: none here, so nothing more).
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(24):
         assert "共组建 6 个教研组" in client.get(reverse("home")).content.decode()
-    # List: session, user, region roles, membership, leader provider, school, the
+    # List: session, user, role grants, school, the
     # (searched) groups, the progress line's groups and counts, the unread count.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         client.get(reverse("groups:list"), {"q": "组"})
-    # Export: session, user, region roles, membership, leader provider, school, groups,
+    # Export: session, user, role grants, school, groups,
     # their members, teachers in no group.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         client.get(reverse("groups:list"), {"export": "xlsx"})
     _grow_school(cast.school, 270, groups=4, first=6)
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(24):
         assert "共组建 10 个教研组" in client.get(reverse("home")).content.decode()
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         client.get(reverse("groups:list"), {"q": "组"})
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         client.get(reverse("groups:list"), {"export": "xlsx"})

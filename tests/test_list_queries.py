@@ -6,7 +6,7 @@ beside their features). Each is opened at two sizes, with the same count, and
 the larger page shows the rows it grew by.
 
 Every signed-in page pays REQUEST (the session, the user, and the role grants:
-region roles, the school place, the groups' 教研组长 provider) and, when it
+one query joining region roles, the school place and the groups' 教研组长 provider) and, when it
 renders the navbar, UNREAD (the unread-message count). The comment on each
 test names the queries after those.
 """
@@ -33,7 +33,7 @@ from .conftest import login
 
 pytestmark = pytest.mark.django_db
 
-REQUEST = 5  # session, user, region roles, school place, 教研组长 provider
+REQUEST = 3  # session, user, the role grants (one query, accounts.roles)
 UNREAD = 1  # the navbar's unread-message count
 
 
@@ -237,11 +237,11 @@ def test_inbox(world, fixed):
             notify(users=[s.member], message=f"第{i}条通知")
 
     # session, user; the paginator's count, one page of notices, the unread
-    # count on the page; the navbar's role grants (3) and unread count
+    # count on the page; the navbar's role grants (one query) and unread count
     fixed(
         login(s.member),
         reverse("accounts:inbox"),
-        2 + 3 + 3 + UNREAD,
+        2 + 3 + 1 + UNREAD,
         grow,
         lambda p: p.count("条通知"),
     )
@@ -404,14 +404,14 @@ def test_teacher_home(world, fixed):
         for i in range(10):
             fa.activity(s, "discussion", t=t, title=f"开放研讨{i}")
 
-    # + the school place, the cycle, the 我的研修 progress with the hours, what
+    # + the cycle, the 我的研修 progress with the hours, what
     #   else is lacking and the teacher's extension (one query), the activities
     #   with the teacher's state and extensions (one query), the teacher's
     #   groups (my_groups_card)
     fixed(
         as_role(s.member, "teacher", world.cast.school),
         reverse("home"),
-        REQUEST + UNREAD + 5,
+        REQUEST + UNREAD + 4,
         grow,
         lambda p: p.count("开放研讨"),
     )
