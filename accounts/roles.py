@@ -5,19 +5,20 @@ of accounts add grants of their own (groups adds 教研组长) by appending a
 provider to ROLE_PROVIDERS in their AppConfig.ready(); accounts never imports them.
 
 Every signed-in request asks this, so the answer is one query (a UNION ALL of
-each source's rows, built by `grant_rows`), read fresh from the tables on each
-request: a removed teacher, a demoted admin or a replaced leader has lost the
-role on their very next request, with no cache to invalidate.
+each source's rows, built by `grant_rows`), compiled once per process and read
+fresh from the tables on each request: a removed teacher, a demoted admin or a
+replaced leader has lost the role on their very next request, with no cache to
+invalidate.
 """
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import models
 from django.db.models import CharField, F, IntegerField, Value
 from django.db.models.functions import Cast
 
+from .compiled import CompiledRead
 from .models import RegionRole, SchoolMembership
 
 
@@ -90,54 +91,39 @@ def grant_rows(qs, *, role, school=_NO_ID, region=_NO_ID, place, subject=_NO_TEX
     )
 
 
-def _grant_sources(user_id: int, providers) -> list[models.QuerySet]:
-    region_roles = RegionRole.objects.filter(user_id=user_id)
-    place = SchoolMembership.objects.active().filter(user_id=user_id)
+def _grants_query(user) -> models.QuerySet:
+    region_roles = RegionRole.objects.filter(user_id=user)
+    place = SchoolMembership.objects.active().filter(user_id=user)
     school_role = {"school": "school_id", "place": "school__name"}
     details = {"subject": "subject", "stage": "stage"}
-    return [
+    sources = [
         grant_rows(region_roles, role="kind", region="region_id", place="region__name"),
         grant_rows(
             place.filter(is_school_admin=True), role=Role.SCHOOL_ADMIN, **school_role, **details
         ),
         grant_rows(place.filter(is_info_team=True), role=Role.INFO_TEAM, **school_role, **details),
         grant_rows(place.filter(is_teacher=True), role=Role.TEACHER, **school_role, **details),
-        *(provider(user_id) for provider in providers),
     ]
+    first, *rest = sources + [provider(user) for provider in ROLE_PROVIDERS]
+    return first.union(*rest, all=True)
 
 
-# No user has this id: it marks where the user's id goes in the compiled query.
-_ANY_USER = -7_340_021
-# Always the primary database: a role taken away must be gone on the next
-# request, which a lagging replica could not promise.
-_DB = DEFAULT_DB_ALIAS
-
-
-@functools.cache
-def _grants_sql(providers: tuple, vendor: str) -> tuple[str, tuple]:
-    """The grants query compiled once per process (and database kind): every
-    request runs it, and building the ORM union costs several times more than
-    running it. Only the user's id changes between requests."""
-    first, *rest = _grant_sources(_ANY_USER, providers)
-    return first.union(*rest, all=True).query.get_compiler(_DB).as_sql()
+# Every request runs it: compiled once per process (accounts.compiled), read
+# fresh from the tables each time.
+_GRANTS = CompiledRead(_grants_query, "user")
 
 
 def grants_and_place(user) -> tuple[list[Grant], Place | None]:
     """Every role the user holds, and their place in a school. One query."""
     if not user.is_authenticated:
         return [], None
-    connection = connections[_DB]
-    sql, params = _grants_sql(tuple(ROLE_PROVIDERS), connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk if p == _ANY_USER else p for p in params])
-        rows = cursor.fetchall()
     grants: list[Grant] = []
     place = None
-    for role, school_id, region_id, name, subject, stage in rows:
-        role = Role(role)
-        grants.append(Grant(role, school_id=school_id, region_id=region_id, place=name))
+    for row in _GRANTS.rows(user=user.pk):
+        role, school_id, name = Role(row["g_role"]), row["g_school"], row["g_place"]
+        grants.append(Grant(role, school_id=school_id, region_id=row["g_region"], place=name))
         if role in SCHOOL_PLACE_ROLES:
-            place = Place(school_id, name, subject, stage)
+            place = Place(school_id, name, row["g_subject"], row["g_stage"])
     if user.is_superuser:
         grants.append(Grant(Role.OPERATOR, place="全省"))
     # Roles in their fixed order, then by place: the same list on every request.

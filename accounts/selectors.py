@@ -55,8 +55,19 @@ def school_counts(school: School) -> dict:
 def cycle_current(today=None):
     """The cycle running today, else the latest that has started, else the next one."""
     today = today or timezone.localdate()
-    running = Cycle.objects.filter(starts_on__lte=today).order_by("-starts_on").first()
+    running = _cycles_begun(today).first()
     return running or Cycle.objects.order_by("starts_on").first()
+
+
+def _cycles_begun(today):
+    return Cycle.objects.filter(starts_on__lte=today).order_by("-starts_on")
+
+
+def cycles_to_look_back(today=None) -> list[Cycle]:
+    """The cycles that have begun, newest first: the first is cycle_current's
+    (one query). For pages that show the current cycle and let a teacher look
+    back at earlier ones; empty before the first cycle begins."""
+    return list(_cycles_begun(today or timezone.localdate()))
 
 
 def membership_removed_last(*, user):

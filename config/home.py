@@ -161,7 +161,7 @@ def _teacher_tasks(request, cycle) -> dict:
     next step, the activities open to them (two queries)."""
     lacks = teacher_lacks(teacher=request.user, cycle=cycle) if cycle else None
     progress = lacks.progress if lacks else None
-    board = teacher_board(user=request.user)
+    board = teacher_board(user=request.user, cycle=cycle)
     steps = []
     step = progress and progress.next_step
     if step is not None and step.key != "hours":  # hours: the activities step below

@@ -303,13 +303,13 @@ def test_homework_page_with_every_submission(world, fixed):
                 activity=a, user=t, text="作业", files=[fa.upload("设计.pdf", fa.PDF)]
             )
 
-    # + the activity, the leader's membership, their participation, their
-    #   extension (延期, they are a member too), their own submission and its
+    # + the activity with the leader's membership, participation and extension
+    #   (延期, they are a member too: one query), their own submission and its
     #   files; every submission with authors and its files
     fixed(
         login(world.s.leader),
         reverse("activities:detail", args=[a.pk]),
-        REQUEST + UNREAD + 8,
+        REQUEST + UNREAD + 5,
         grow,
         lambda p: p.count("交作业老师"),
     )
@@ -352,14 +352,14 @@ def test_offline_page_with_participants_and_evidence(world, fixed):
                 upload=fa.upload(f"现场{i}.png", fa.PNG, "image/png"),
             )
 
-    # + the activity, the leader's membership and participation, the evidence
+    # + the activity with the leader's membership and participation, the evidence
     #   with uploaders, the members left to designate, whether evidence stands,
     #   the participants with their users, the designate form's choices, the
     #   check-in sheet and its check-ins
     fixed(
         login(leader),
         reverse("activities:detail", args=[a.pk]),
-        REQUEST + UNREAD + 10,
+        REQUEST + UNREAD + 8,
         grow,
         lambda p: p.count("线下老师") + p.count("现场"),
     )
@@ -380,13 +380,13 @@ def test_observation_page_with_its_questions(world, fixed):
                 choices=[],
             )
 
-    # + the activity, the leader's membership, participation, extension (延期)
-    #   and response, the form's header, its questions, the comments on
+    # + the activity with the leader's membership, participation and extension
+    #   (延期), their response, the form's header, its questions, the comments on
     #   moments, the number of responses
     fixed(
         login(leader),
         reverse("activities:detail", args=[a.pk]),
-        REQUEST + UNREAD + 9,
+        REQUEST + UNREAD + 6,
         grow,
         lambda p: p.count("题：板书如何"),
     )

@@ -1,10 +1,12 @@
 """A member's actions: 参与活动, 进入研修, 发表观点, 点赞, 提交作业, 提交听课评课表."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
+from accounts.selectors import cycle_current, cycles_to_look_back
 
 from .. import selectors
 from ..access import get_activity_for_member, get_post_for_member
@@ -23,8 +25,21 @@ from .common import MEMBER_ROLES, form_errors, run_service
 
 @role_required(*MEMBER_ROLES)
 def mine(request):
-    board = selectors.teacher_board(user=request.user)
-    return render(request, "activities/mine.html", {"board": board})
+    """The current cycle's activities; ?cycle= an earlier cycle's."""
+    cycles = cycles_to_look_back()
+    wanted = request.GET.get("cycle", "")
+    if wanted:
+        cycle = next((c for c in cycles if str(c.pk) == wanted), None)
+        if cycle is None:
+            raise Http404
+    else:
+        cycle = cycles[0] if cycles else cycle_current()
+    board = selectors.teacher_board(user=request.user, cycle=cycle)
+    return render(
+        request,
+        "activities/mine.html",
+        {"board": board, "cycle": cycle, "cycles": cycles if len(cycles) > 1 else []},
+    )
 
 
 @require_POST

@@ -14,10 +14,12 @@ The reasons, each one filter over those rows:
 
 import datetime
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 
 from accounts.access import staff_of_school
+from accounts.compiled import CompiledRead
 from accounts.models import Cycle, User
 from activities.selectors import with_open_not_done
 from activities.selectors_extensions import materials_extension_subquery
@@ -129,10 +131,34 @@ def lacks_of(row, *, cycle: Cycle) -> Lacks:
     )
 
 
+# What lacks_of reads from a with_lacks row.
+_LACKS_FIELDS = (
+    "hours_recorded",
+    "has_plan",
+    "point_count",
+    "summary_count",
+    "review_result",
+    "review_reason",
+    "complete",
+    "evaluation_passed",
+    "materials_until",
+)
+
+
+def _one_teacher(teacher, cycle):
+    qs = with_lacks(User.objects.filter(pk=teacher), cycle=cycle, user_field="pk")
+    return qs.values(*_LACKS_FIELDS)
+
+
+# Every teacher's and leader's home page reads it: its seven subqueries cost
+# far more to build than to run, so it is compiled once (accounts.compiled).
+_TEACHER_LACKS = CompiledRead(_one_teacher, "teacher", "cycle")
+
+
 def teacher_lacks(*, teacher, cycle: Cycle) -> Lacks:
     """What one teacher lacks, their own last day and extension. One query."""
-    row = with_lacks(User.objects.filter(pk=teacher.pk), cycle=cycle, user_field="pk").get()
-    return lacks_of(row, cycle=cycle)
+    (row,) = _TEACHER_LACKS.rows(teacher=teacher.pk, cycle=cycle.pk)
+    return lacks_of(SimpleNamespace(**row), cycle=cycle)
 
 
 def _teachers(school_id: int, cycle: Cycle):
