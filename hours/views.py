@@ -49,13 +49,15 @@ def my_hours(request):
     school_id = request.grant.school_id
     context = {"cycle": cycle}
     if cycle:
-        entries = list(hours_entries(teacher=request.user, cycle=cycle, school_id=school_id))
+        # Every school's rows at once: this school's are listed, the others' make one line.
+        everywhere = list(hours_entries(teacher=request.user, cycle=cycle))
+        entries = [e for e in everywhere if e.school_id == school_id]
         context.update(
             totals=hours_totals(teacher=request.user, cycle=cycle),
             lines=hours_statement(entries),
             breakdown=hours_breakdown(entries),
             registration=hours_registration(teacher=request.user, cycle=cycle),
-            elsewhere=hours_elsewhere(teacher=request.user, cycle=cycle, school_id=school_id),
+            elsewhere=hours_elsewhere(everywhere, school_id=school_id),
             claims=list(hours_claims_pending(teacher=request.user).filter(cycle=cycle)),
         )
     return render(request, "hours/my_hours.html", context)

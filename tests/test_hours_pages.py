@@ -260,9 +260,10 @@ def test_what_each_page_queries(cast, as_user, group, django_assert_num_queries)
     )
     for client, url in [(teacher, MINE), (leader, GROUP), (admin, SCHOOL)]:
         client.get(url)
-    # cycle, ledger rows (+ reversal, actor joined), their ability points, summary,
-    # registration, other schools' credits (one aggregate), claims waiting
-    with django_assert_num_queries(request_cost(cast.teacher) + 7):
+    # cycle, ledger rows of every school (+ reversal, actor joined: other schools'
+    # credits are counted from them), their ability points, summary, registration,
+    # claims waiting
+    with django_assert_num_queries(request_cost(cast.teacher) + 6):
         teacher.get(MINE)
     # cycle, the groups led, all their members with hours and registration (subqueries),
     # each group's summary and histogram (one grouped aggregate)
