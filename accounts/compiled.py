@@ -60,7 +60,9 @@ class CompiledRead:
             cursor.execute(compiled.sql, params)
             names = [column[0] for column in cursor.description]
             rows = cursor.fetchall()
-        return [dict(zip(names, _converted(row, compiled, connection))) for row in rows]
+        return [
+            dict(zip(names, _converted(row, compiled, connection), strict=True)) for row in rows
+        ]
 
     def _compile(self) -> _Compiled:
         stand_ins = {name: _STAND_IN - i for i, name in enumerate(self.names)}

@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from groups.models import AbilityPoint, GroupMember, ResearchGroup, SchoolTheme
 
-from .access import activities_visible_to
 from .models import (
     Activity,
     Evidence,

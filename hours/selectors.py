@@ -121,9 +121,7 @@ def hours_elsewhere(entries, *, school_id: int) -> dict:
     """What evaluated ledger rows of a teacher's cycle (hours_entries without a
     school) hold from other schools (all of it reversed at their 调岗移除):
     credits and hours, for one line on 我的学时. No query."""
-    credits = [
-        e for e in entries if e.kind == HoursEntry.Kind.CREDIT and e.school_id != school_id
-    ]
+    credits = [e for e in entries if e.kind == HoursEntry.Kind.CREDIT and e.school_id != school_id]
     return {"credits": len(credits), "hours": sum(e.hours for e in credits)}
 
 

@@ -125,7 +125,8 @@ def test_my_groups(world, fixed):
 @pytest.mark.parametrize("search", ["", "?q=候选"])
 def test_member_candidates(world, fixed, search):
     cast, s = world.cast, world.s
-    # + the group (the leader's access helper), the candidates with their subject
+    # + the group (the leader's access helper), one page of the candidates
+    #   with their subject and how many there are in all (a window count)
     fixed(
         login(s.leader),
         reverse("groups:member_add", args=[s.group.pk]) + search,
@@ -447,15 +448,16 @@ def test_info_team_home(world, fixed):
             ResearchGroup.objects.create(school=cast.school, name=f"信息看组{i}")
         teachers(cast, 20, "信息看老师")
 
-    # + the school, the cycle, the theme and its key points, the plan, the
+    # + the school, the cycle, the school's kept figures (its counts and hours:
+    #   assessment's SchoolStats), the theme and its key points, the plan, the
     #   groups, the counts of teachers in groups, the evaluations waiting, the
-    #   95% gate, the school's counts; the consistency count (the plan, the
-    #   groups, the topics with their points, the activities' days and kinds,
-    #   the groups' plan points); the hours figures
+    #   95% gate; the consistency count (with the plan and groups above: the
+    #   topics with their points, the activities' days and kinds, the groups'
+    #   plan points)
     fixed(
         as_role(cast.info_team, "info_team", cast.school),
         reverse("home"),
-        REQUEST + UNREAD + 17,
+        REQUEST + UNREAD + 14,
         grow,
         lambda p: int(p.split("共组建 ")[1].split(" ")[0]),
     )

@@ -28,6 +28,7 @@ from hours.selectors import HOURS_CAP
 
 from ..models import AbilityEvaluation, PointChoice
 from .progress import Progress, _count, progress_of, with_progress
+from .review import ReviewCounts, review_aggregates, review_counts_of
 from .rules import MIN_POINTS, materials_last_day
 
 
@@ -194,22 +195,39 @@ class LackCounts:
     by_reason: list[tuple[Reason, int]]
 
 
+def _lacking_aggregates() -> dict:
+    return {
+        "total": Count("pk"),
+        "lacking": Count("pk", filter=ANY),
+        **{r.key: Count("pk", filter=r.q) for r in REASONS},
+    }
+
+
+def _lack_counts_of(row: dict) -> LackCounts:
+    return LackCounts(
+        total=row["total"],
+        lacking=row["lacking"],
+        by_reason=[(r, row[r.key]) for r in REASONS],
+    )
+
+
 def lacking_counts(*, school_id: int, cycle: Cycle, group_id=None) -> LackCounts:
     """How many teachers lack each reason (and anything), of the school or one
     of its groups. One query."""
     qs = _teachers(school_id, cycle)
     if group_id:
         qs = qs.filter(_in_group(school_id, group_id))
-    row = qs.aggregate(
-        total=Count("pk"),
-        lacking=Count("pk", filter=ANY),
-        **{r.key: Count("pk", filter=r.q) for r in REASONS},
+    return _lack_counts_of(qs.aggregate(**_lacking_aggregates()))
+
+
+def review_and_lacking_counts(*, school_id: int, cycle: Cycle) -> tuple[ReviewCounts, LackCounts]:
+    """review_counts and lacking_counts of the whole school, read from the
+    same rows (with_lacks is with_progress and more): one query for the two,
+    as the school's home page shows them."""
+    row = _teachers(school_id, cycle).aggregate(
+        **review_aggregates("review_"), **_lacking_aggregates()
     )
-    return LackCounts(
-        total=row["total"],
-        lacking=row["lacking"],
-        by_reason=[(r, row[r.key]) for r in REASONS],
-    )
+    return review_counts_of(row, "review_"), _lack_counts_of(row)
 
 
 def members_lacking(*, user, school_id: int, cycle: Cycle, group_id=None, behind_only=True):

@@ -100,6 +100,16 @@ def school_stats_hours_move(*, moves: list[HoursMove]) -> None:
             school_stats_refresh(school_ids=[school_id], cycle_id=cycle_id)
 
 
+def school_stats_read(*, school_id: int, cycle) -> SchoolStats:
+    """One school's kept figures for the cycle, computed first when the row is
+    missing (a new school, a new cycle). One query when kept, the steady state."""
+    row = SchoolStats.objects.filter(school_id=school_id, cycle=cycle).first()
+    if row is None:
+        school_stats_refresh(school_ids=[school_id], cycle_id=cycle.pk)
+        row = SchoolStats.objects.get(school_id=school_id, cycle=cycle)
+    return row
+
+
 def school_stats_ensure(*, schools, cycle, inline: int | None = None, shown=None) -> int:
     """Compute the rows `schools` lack for `cycle` (new schools, a new cycle,
     data loaded in bulk) before a page or export reads them. One query when
