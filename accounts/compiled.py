@@ -33,6 +33,7 @@ class _Compiled:
     params: tuple
     slots: tuple  # per parameter: the id's name, or None for a constant
     converters: dict  # column position -> (converters, expression), as Django reads rows
+    columns: tuple = ()  # the columns' names, when the SQL does not alias them
 
 
 class CompiledRead:
@@ -58,27 +59,53 @@ class CompiledRead:
         ]
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
-            names = [column[0] for column in cursor.description]
+            names = compiled.columns or [column[0] for column in cursor.description]
             rows = cursor.fetchall()
         return [
             dict(zip(names, _converted(row, compiled, connection), strict=True)) for row in rows
         ]
 
+    def _stand_ins(self) -> dict[str, int]:
+        return {name: _STAND_IN - i for i, name in enumerate(self.names)}
+
     def _compile(self) -> _Compiled:
-        stand_ins = {name: _STAND_IN - i for i, name in enumerate(self.names)}
-        compiler = self.build(**stand_ins).query.get_compiler(using=_DB)
+        compiler = self.build(**self._stand_ins()).query.get_compiler(using=_DB)
         sql, params = compiler.as_sql()
-        if any(isinstance(p, datetime.date | datetime.time) for p in params):
-            raise ValueError("A compiled read may vary only by ids: this one holds a date.")
-        named = {value: name for name, value in stand_ins.items()}
-        slots = tuple(named.get(p) if type(p) is int else None for p in params)
-        if unused := set(self.names) - set(slots):
-            raise ValueError(f"A compiled read names ids it does not use: {sorted(unused)}")
         # A union's columns are its branches' own: text and numbers, nothing to convert.
         converters = {}
         if not compiler.query.combinator:
             converters = compiler.get_converters([column for column, _, _ in compiler.select])
-        return _Compiled(sql, tuple(params), slots, converters)
+        return _Compiled(sql, tuple(params), self._slots(params), converters)
+
+    def _slots(self, params) -> tuple:
+        if any(isinstance(p, datetime.date | datetime.time) for p in params):
+            raise ValueError("A compiled read may vary only by ids: this one holds a date.")
+        named = {value: name for name, value in self._stand_ins().items()}
+        slots = tuple(named.get(p) if type(p) is int else None for p in params)
+        if unused := set(self.names) - set(slots):
+            raise ValueError(f"A compiled read names ids it does not use: {sorted(unused)}")
+        return slots
+
+
+class CompiledAggregate(CompiledRead):
+    """`build(**ids)` returns (queryset, {name: aggregate}); `rows(**ids)` runs
+    the SQL of queryset.aggregate(...) and returns its one row by name. Django
+    compiles an aggregate only as it runs it, so the first call (with the
+    stand-in ids, which match nothing) is watched for its SQL. Aggregates that
+    count and sum: the values are read as the database returns them."""
+
+    def _compile(self) -> _Compiled:
+        qs, aggregates = self.build(**self._stand_ins())
+        seen = []
+
+        def watch(execute, sql, params, many, context):
+            seen.append((sql, tuple(params)))
+            return execute(sql, params, many, context)
+
+        with connections[_DB].execute_wrapper(watch):
+            qs.aggregate(**aggregates)
+        ((sql, params),) = seen
+        return _Compiled(sql, params, self._slots(params), {}, tuple(aggregates))
 
 
 def _converted(row, compiled: _Compiled, connection):

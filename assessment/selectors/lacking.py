@@ -19,7 +19,7 @@ from types import SimpleNamespace
 from django.db.models import Count, Exists, F, OuterRef, Q
 
 from accounts.access import staff_of_school
-from accounts.compiled import CompiledRead
+from accounts.compiled import CompiledAggregate, CompiledRead
 from accounts.models import Cycle, User
 from activities.selectors import with_open_not_done
 from activities.selectors_extensions import materials_extension_subquery
@@ -220,13 +220,20 @@ def lacking_counts(*, school_id: int, cycle: Cycle, group_id=None) -> LackCounts
     return _lack_counts_of(qs.aggregate(**_lacking_aggregates()))
 
 
+def _school_counts(school, cycle):
+    return _teachers(school, cycle), {**review_aggregates("review_"), **_lacking_aggregates()}
+
+
+# The school's home page reads it on every visit; its subqueries cost more to
+# build than to run (accounts.compiled).
+_SCHOOL_COUNTS = CompiledAggregate(_school_counts, "school", "cycle")
+
+
 def review_and_lacking_counts(*, school_id: int, cycle: Cycle) -> tuple[ReviewCounts, LackCounts]:
     """review_counts and lacking_counts of the whole school, read from the
     same rows (with_lacks is with_progress and more): one query for the two,
     as the school's home page shows them."""
-    row = _teachers(school_id, cycle).aggregate(
-        **review_aggregates("review_"), **_lacking_aggregates()
-    )
+    (row,) = _SCHOOL_COUNTS.rows(school=school_id, cycle=cycle.pk)
     return review_counts_of(row, "review_"), _lack_counts_of(row)
 
 
