@@ -14,6 +14,7 @@ and one that does not use every id it names.
 """
 
 import datetime
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -78,7 +79,7 @@ class CompiledRead:
         return _Compiled(sql, tuple(params), self._slots(params), converters)
 
     def _slots(self, params) -> tuple:
-        if any(isinstance(p, datetime.date | datetime.time) for p in params):
+        if any(_is_a_date(p) for p in params):
             raise ValueError("A compiled read may vary only by ids: this one holds a date.")
         named = {value: name for name, value in self._stand_ins().items()}
         slots = tuple(named.get(p) if type(p) is int else None for p in params)
@@ -106,6 +107,16 @@ class CompiledAggregate(CompiledRead):
             qs.aggregate(**aggregates)
         ((sql, params),) = seen
         return _Compiled(sql, params, self._slots(params), {}, tuple(aggregates))
+
+
+# How SQLite's backend passes a date or a time: as ISO text.
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _is_a_date(param) -> bool:
+    if isinstance(param, datetime.date | datetime.time):
+        return True
+    return isinstance(param, str) and bool(_ISO_DATE.match(param))
 
 
 def _converted(row, compiled: _Compiled, connection):
