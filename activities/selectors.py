@@ -63,18 +63,22 @@ def group_topics(*, group: ResearchGroup):
 
 def activities_for_teacher(*, user, cycle) -> list[Activity]:
     """Published activities of the teacher's groups in `cycle`, each with the
-    teacher's own participation state and extension (延期), if any (1 query).
+    teacher's own participation state and extension (延期), if any (2 queries).
 
     Published activities of the groups one belongs to is the member's branch
     of activities_visible_to, written out: the whole rule's OR of subqueries
-    keeps the database from going by the group index. The participation is
-    one LEFT JOIN (at most one row per teacher and activity); every row's
-    cycle is `cycle`, so it is not joined again."""
+    keeps the database from going by the group index. The groups are read
+    first (a second, indexed query) and named in the query: as a subquery,
+    a database without fresh statistics went through the whole cycle's
+    activities of every school instead (issue 15: 150 ms at 300 schools).
+    The participation is one LEFT JOIN (at most one row per teacher and
+    activity); every row's cycle is `cycle`, so it is not joined again."""
+    groups = list(GroupMember.objects.filter(user=user).values_list("group_id", flat=True))
+    if not groups:
+        return []
     mine = FilteredRelation("participations", condition=Q(participations__user=user))
     rows = (
-        Activity.objects.filter(
-            group__in=GroupMember.objects.filter(user=user).values("group_id"), cycle=cycle
-        )
+        Activity.objects.filter(group_id__in=groups, cycle=cycle)
         .exclude(status=Status.DRAFT)
         .select_related("group")
         .annotate(
@@ -108,7 +112,7 @@ def teacher_board(*, user, cycle) -> TeacherBoard:
     each with `last_day`: the day it closes for this teacher (later with an
     extension), which the cards count down to; the open ones by that day,
     soonest first. Hours are not summed here: the ledger (hours app) is the
-    only place that computes them. One query; none without a cycle."""
+    only place that computes them. Two queries; none without a cycle."""
     today = timezone.localdate()
     board = TeacherBoard()
     if cycle is None:
