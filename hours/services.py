@@ -26,6 +26,7 @@ from accounts.notices import notify, notify_each
 from groups.models import AbilityPoint
 from groups.removal import Clearer, Clearing
 
+from .acceptance import acceptance_passed
 from .models import HoursClaim, HoursEntry, HoursRegistration, HoursSummary, RegistrationBatch
 from .selectors import hours_totals_for, standing_hours
 
@@ -34,6 +35,10 @@ Kind = HoursEntry.Kind
 
 class CreditRefused(ValidationError):
     """The ledger will not credit this person here (not an active teacher of the school)."""
+
+
+class RegistrationRefused(ValidationError):
+    """学时登记 before the school's whole-school acceptance has passed (DESIGN §2)."""
 
 
 def teacher_place_lock(*, teacher_id: int, school_id: int) -> bool:
@@ -647,6 +652,17 @@ REMOVAL_CLEARER = Clearer(name="hours", clear=_clear_hours, preview=_preview_hou
 REGISTER_CHUNK = 100
 
 
+def registration_check(*, school: School, cycle: Cycle) -> None:
+    """Hours are registered only once the school's acceptance has passed
+    (DESIGN §2): every way in (the pass, the task, the operator's command)
+    asks here, so no page can read 已登记 for a school still 待验收."""
+    if not acceptance_passed(school_id=school.pk, cycle=cycle):
+        raise RegistrationRefused(
+            f"{school.name}的整校推进验收（{cycle.name}）尚未通过，不能登记学时；"
+            "验收通过后会自动登记。"
+        )
+
+
 def _batch_for(
     *, school: School, cycle: Cycle, by: User | None, total: int = 0
 ) -> RegistrationBatch:
@@ -669,8 +685,10 @@ def hours_register_school(
     Idempotent: one batch per school and cycle, one registration per teacher and
     cycle (both unique in the database); a second run, or a run resuming after a
     crash, registers only the teachers still missing. Progress is saved after
-    each chunk so a page can show it.
+    each chunk so a page can show it. Refused (RegistrationRefused) until the
+    school's acceptance has passed.
     """
+    registration_check(school=school, cycle=cycle)
     batch = _batch_for(school=school, cycle=cycle, by=by)
     teacher_ids = list(
         SchoolMembership.objects.teachers()
@@ -721,9 +739,11 @@ def hours_register_school(
 def hours_register_school_later(
     *, school: School, cycle: Cycle, by: User | None = None
 ) -> RegistrationBatch:
-    """Queue 学时登记 for a school as a Celery task, fired once the caller commits."""
+    """Queue 学时登记 for a school as a Celery task, fired once the caller commits.
+    Refused, like the registration itself, until the acceptance has passed."""
     from .tasks import register_school_hours
 
+    registration_check(school=school, cycle=cycle)
     # The total is known now, so the progress shows "0/n" while the task waits.
     total = SchoolMembership.objects.teachers().filter(school=school).count()
     batch = _batch_for(school=school, cycle=cycle, by=by, total=total)

@@ -1,4 +1,5 @@
-"""学时登记: registering a school's counted hours, once."""
+"""学时登记: registering a school's counted hours, once, and only after the
+school's whole-school acceptance has passed."""
 
 from io import StringIO
 
@@ -10,7 +11,15 @@ from groups.models import ResearchGroup
 from hours.models import HoursRegistration, RegistrationBatch
 from hours.services import hours_credit, hours_register_school, hours_register_school_later
 
+from . import factories_acceptance as fx
+
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _passed(cast):
+    """Registration follows a passed acceptance: the cast's school has one."""
+    fx.passed(cast)
 
 
 def credit(cast, teacher, n, hours):
@@ -78,3 +87,16 @@ def test_the_command_registers_a_school_by_code(cast):
     call_command("register_hours", school=cast.school.code, stdout=out)
     assert HoursRegistration.objects.count() == 3
     assert "已登记 3 人" in out.getvalue()
+
+
+def test_the_command_refuses_a_school_whose_acceptance_has_not_passed(cast):
+    from django.core.management.base import CommandError
+
+    from accounts.models import School
+
+    other = School.objects.get(pk=cast.other_school.pk)
+    with pytest.raises(CommandError, match="整校推进验收.*尚未通过.*验收通过后会自动登记"):
+        call_command("register_hours", school=other.code, stdout=StringIO())
+    with pytest.raises(CommandError, match="尚未通过"):
+        call_command("register_hours", school=other.code, queue=True, stdout=StringIO())
+    assert not RegistrationBatch.objects.filter(school=other).exists()
