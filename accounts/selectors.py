@@ -59,6 +59,26 @@ def cycle_current(today=None):
     return running or Cycle.objects.order_by("starts_on").first()
 
 
+def cycles_started(today=None) -> list:
+    """Every cycle that has started, latest first: what a page may switch to."""
+    today = today or timezone.localdate()
+    return list(Cycle.objects.filter(starts_on__lte=today).order_by("-starts_on"))
+
+
+def cycle_chosen(request):
+    """The cycle a page works on: the started cycle named by `cycle` in the
+    query string or the form (a previous cycle's review, acceptance and
+    registration follow its end while the next one runs), else cycle_current().
+    Cycles are the province's, so naming one reaches nothing outside the
+    person's scope; an unknown or future id falls back to the current one."""
+    raw = request.GET.get("cycle") or request.POST.get("cycle") or ""
+    if raw.isdigit():
+        chosen = Cycle.objects.filter(pk=int(raw), starts_on__lte=timezone.localdate()).first()
+        if chosen is not None:
+            return chosen
+    return cycle_current()
+
+
 def membership_removed_last(*, user):
     """The person's latest removed (调岗) place when they have no active one:
     what their home page explains instead of "no role"."""

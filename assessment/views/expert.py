@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
 from accounts.roles import Role
-from accounts.selectors import cycle_current
+from accounts.selectors import cycle_chosen
 
 from ..access import get_assignment_for_expert
 from ..forms_acceptance import ExpertScoresForm
@@ -25,7 +25,7 @@ PAGE_SIZE = 50
 @role_required(Role.EXPERT)
 def expert_schools(request):
     """评审学校: the expert's schools, those waiting for their scores first."""
-    cycle = cycle_current()
+    cycle = cycle_chosen(request)
     assignments = expert_assignments(
         expert=request.user, region_id=request.grant.region_id, cycle=cycle
     )
