@@ -10,6 +10,8 @@ It credits only an active teacher of the school the hours are earned in: after
 调岗移除 nothing anyone does can credit the removed teacher for that school.
 """
 
+import datetime
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -21,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.figures import HoursMove, school_hours_moved
-from accounts.models import Cycle, School, SchoolMembership, User
+from accounts.models import EXTENSION_DAYS_AFTER_CYCLE, Cycle, School, SchoolMembership, User
 from accounts.notices import notify, notify_each
 from groups.models import AbilityPoint
 from groups.removal import Clearer, Clearing
@@ -31,6 +33,7 @@ from .models import HoursClaim, HoursEntry, HoursRegistration, HoursSummary, Reg
 from .selectors import hours_totals_for, standing_hours
 
 Kind = HoursEntry.Kind
+log = logging.getLogger("xiaoben")
 
 
 class CreditRefused(ValidationError):
@@ -680,13 +683,17 @@ def _batch_for(
 def hours_register_school(
     *, school: School, cycle: Cycle, by: User | None = None
 ) -> RegistrationBatch:
-    """Register the counted hours of every active teacher of `school` for `cycle`.
+    """Register the counted hours of every active teacher of `school` for `cycle`,
+    and bring earlier registrations up to date.
 
-    Idempotent: one batch per school and cycle, one registration per teacher and
-    cycle (both unique in the database); a second run, or a run resuming after a
-    crash, registers only the teachers still missing. Progress is saved after
-    each chunk so a page can show it. Refused (RegistrationRefused) until the
-    school's acceptance has passed.
+    The pass registers everyone; the daily refresh (registrations_refresh) runs
+    this again while hours can still change, so a teacher who joins after the
+    pass is registered and one whose counted hours moved since is updated
+    (updated_at). Idempotent: one batch per school and cycle, one registration
+    per teacher and cycle (both unique in the database); a run resuming after a
+    crash, or a second run at once, registers nobody twice. Progress is saved
+    after each chunk so a page can show it. Refused (RegistrationRefused) until
+    the school's acceptance has passed.
     """
     registration_check(school=school, cycle=cycle)
     batch = _batch_for(school=school, cycle=cycle, by=by)
@@ -696,37 +703,13 @@ def hours_register_school(
         .order_by("user_id")
         .values_list("user_id", flat=True)
     )
-    done = set(
-        HoursRegistration.objects.filter(cycle=cycle, teacher_id__in=teacher_ids).values_list(
-            "teacher_id", flat=True
-        )
-    )
-    todo = [t for t in teacher_ids if t not in done]
     batch.status = RegistrationBatch.Status.RUNNING
-    batch.total = len(teacher_ids)
-    batch.done = len(teacher_ids) - len(todo)
+    batch.total, batch.done = len(teacher_ids), 0
     batch.save(update_fields=["status", "total", "done"])
-    for start in range(0, len(todo), REGISTER_CHUNK):
-        chunk = todo[start : start + REGISTER_CHUNK]
+    for start in range(0, len(teacher_ids), REGISTER_CHUNK):
+        chunk = teacher_ids[start : start + REGISTER_CHUNK]
         with transaction.atomic():
-            totals = hours_totals_for(teacher_ids=chunk, cycle=cycle)
-            now = timezone.now()
-            HoursRegistration.objects.bulk_create(
-                [
-                    HoursRegistration(
-                        teacher_id=t,
-                        cycle=cycle,
-                        school=school,
-                        batch=batch,
-                        hours=totals[t].counted,
-                        recorded=totals[t].recorded,
-                        registered_at=now,
-                    )
-                    for t in chunk
-                ],
-                # A concurrent run may have registered some: the constraint keeps one.
-                ignore_conflicts=True,
-            )
+            _register_chunk(chunk, school=school, cycle=cycle, batch=batch)
             RegistrationBatch.objects.filter(pk=batch.pk).update(done=F("done") + len(chunk))
     batch.status = RegistrationBatch.Status.DONE
     batch.registered = HoursRegistration.objects.filter(batch=batch).count()
@@ -734,6 +717,68 @@ def hours_register_school(
     batch.done = batch.total
     batch.save(update_fields=["status", "registered", "finished_at", "done"])
     return batch
+
+
+def _register_chunk(chunk: list[int], *, school: School, cycle: Cycle, batch) -> None:
+    """Register the chunk's teachers not yet registered and update those whose
+    counted or recorded hours changed since. A fixed number of queries."""
+    totals = hours_totals_for(teacher_ids=chunk, cycle=cycle)
+    now = timezone.now()
+    existing = {
+        r.teacher_id: r
+        for r in HoursRegistration.objects.select_for_update().filter(
+            cycle=cycle, teacher_id__in=chunk
+        )
+    }
+    HoursRegistration.objects.bulk_create(
+        [
+            HoursRegistration(
+                teacher_id=t,
+                cycle=cycle,
+                school=school,
+                batch=batch,
+                hours=totals[t].counted,
+                recorded=totals[t].recorded,
+                registered_at=now,
+            )
+            for t in chunk
+            if t not in existing
+        ],
+        # A concurrent run may have registered some: the constraint keeps one.
+        ignore_conflicts=True,
+    )
+    changed = [
+        r
+        for t, r in existing.items()
+        if (r.hours, r.recorded) != (totals[t].counted, totals[t].recorded)
+    ]
+    for r in changed:
+        r.hours, r.recorded, r.updated_at = (
+            totals[r.teacher_id].counted,
+            totals[r.teacher_id].recorded,
+            now,
+        )
+    HoursRegistration.objects.bulk_update(changed, ["hours", "recorded", "updated_at"])
+
+
+def registrations_refresh(*, today=None) -> int:
+    """The daily refresh: re-run 学时登记 for every registered school whose
+    cycle's hours can still change (the cycle has not ended, or ended within
+    the extensions' reach); how many schools. Each school on its own, so one
+    failure leaves the others done."""
+    today = today or timezone.localdate()
+    reach = datetime.timedelta(days=EXTENSION_DAYS_AFTER_CYCLE)
+    batches = RegistrationBatch.objects.filter(
+        cycle__starts_on__lte=today, cycle__ends_on__gte=today - reach
+    ).select_related("school", "cycle")
+    done = 0
+    for batch in batches.order_by("pk").iterator():
+        try:
+            hours_register_school(school=batch.school, cycle=batch.cycle)
+            done += 1
+        except Exception:  # one school's bad data must not stop the others
+            log.exception("registration refresh failed for school %s", batch.school_id)
+    return done
 
 
 def hours_register_school_later(

@@ -206,3 +206,14 @@ def test_the_school_status_is_for_the_school_only(cast, as_user, client):
     queue(cast, school=cast.other_school)
     body = as_user(cast.school_admin).get(SCHOOL_STATUS).content.decode()
     assert "排队中" not in body
+
+
+def test_a_teacher_who_joined_after_the_pass_is_shown_until_the_nightly_refresh(cast, as_user):
+    fx.passed(cast)
+    hours_register_school(school=cast.school, cycle=cast.cycle)
+    f.teacher(cast.school, "新来老师")
+    row = row_of(as_user(cast.district_admin).get(DISTRICT).content.decode(), cast.school)
+    assert "现有 4 名教师，新加入的次日自动登记" in row
+    hours_register_school(school=cast.school, cycle=cast.cycle)  # the nightly refresh
+    row = row_of(as_user(cast.district_admin).get(DISTRICT).content.decode(), cast.school)
+    assert "新加入的次日自动登记" not in row and "4/4" in row
