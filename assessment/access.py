@@ -34,6 +34,7 @@ from .models import (
 from .selectors.acceptance import UNDER_REVIEW
 
 NOT_LEADER = "只有本组的教研组长可以进行此操作。"
+ARCHIVED = "该教研组已归档，只能查看，不能再修改。"
 
 
 def _staff_school_ids(user):
@@ -85,8 +86,10 @@ def evidence_visible_to(user):
 
 
 def cases_visible_to(user):
+    # A leader still reads the cases of a group of theirs that was archived
+    # (read-only, issue 8 §6); get_case_for_leader refuses changing them.
     return TypicalCase.objects.filter(
-        Q(group__in=_led_groups(user)) | Q(group__school_id__in=_staff_school_ids(user))
+        Q(group__leader=user) | Q(group__school_id__in=_staff_school_ids(user))
     ).select_related("group", "uploaded_by")
 
 
@@ -136,15 +139,18 @@ def get_case_for_school(grant, case_id: int) -> TypicalCase:
 
 def get_case_for_leader(user, case_id: int) -> TypicalCase:
     """A case of a group the user leads; a case of their school they do not
-    lead: 403; anything else: 404."""
+    lead, or of a group of theirs now archived (read-only, issue 8 §6): 403;
+    anything else: 404."""
     case = get_object_or_404(
         TypicalCase.objects.select_related("group").filter(
-            Q(group__in=_led_groups(user)) | Q(group__school_id__in=_staff_school_ids(user))
+            Q(group__leader=user) | Q(group__school_id__in=_staff_school_ids(user))
         ),
         pk=case_id,
     )
     if case.group.leader_id != user.pk:
         raise PermissionDenied(NOT_LEADER)
+    if case.group.archived_at is not None:
+        raise PermissionDenied(ARCHIVED)
     return case
 
 
