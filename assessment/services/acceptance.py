@@ -289,12 +289,13 @@ def acceptance_submit(*, school: School, cycle: Cycle, by: User) -> Acceptance:
         )
         experts = list(acceptance.assignments.values_list("expert_id", flat=True))
         _settle_scored(acceptance)
-    notify(
-        users=experts,
-        message=f"{school.name}已提交整校推进验收材料，请评分。",
-        link=reverse("assessment:expert_score", args=[acceptance.pk]),
-        kind="acceptance_submitted",
-    )
+        # In the transaction: the submission and the experts' notice stand or fall together.
+        notify(
+            users=experts,
+            message=f"{school.name}已提交整校推进验收材料，请评分。",
+            link=reverse("assessment:expert_score", args=[acceptance.pk]),
+            kind="acceptance_submitted",
+        )
     return acceptance
 
 
@@ -370,13 +371,14 @@ def experts_assign(
                 )
                 new.setdefault(expert.pk, []).append(acceptance.school.name)
             _settle_scored(acceptance)
-    for expert_id, names in new.items():
-        notify(
-            users=[expert_id],
-            message=f"教育局为你分配了 {len(names)} 所验收学校：{'、'.join(names)}。",
-            link=reverse("assessment:expert_schools"),
-            kind="acceptance_assigned",
-        )
+        # In the transaction: an assignment is never kept without its notice.
+        for expert_id, names in new.items():
+            notify(
+                users=[expert_id],
+                message=f"教育局为你分配了 {len(names)} 所验收学校：{'、'.join(names)}。",
+                link=reverse("assessment:expert_schools"),
+                kind="acceptance_assigned",
+            )
     return sum(len(names) for names in new.values())
 
 
