@@ -35,7 +35,7 @@ class SchemeSettingsForm(forms.Form):
         label="验收截止日期",
         required=False,
         widget=DATE,
-        help_text="学校在验收页面看到此日期。",
+        help_text="学校在验收页面看到此日期；不能早于今天。",
         error_messages={"invalid": "请填写有效的日期。"},
     )
     note = forms.CharField(
