@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from assessment.models import Acceptance, AcceptanceScheme, ExpertAssignment
+from assessment.models import Acceptance, AcceptanceScheme, ExpertAssignment, RubricItem, SelfScore
 from assessment.services import acceptance as acc
 
 from . import factories_acceptance as fx
@@ -121,3 +121,34 @@ def test_a_published_scheme_whose_deadline_passed_still_takes_other_settings(cas
     )
     scheme.refresh_from_db()
     assert scheme.note == "现场汇报改到周五" and scheme.deadline == past
+
+
+# ---- L3: scored rubric items stay ------------------------------------------------------------
+
+
+def test_a_rubric_item_a_school_self_scored_cannot_be_deleted(cast):
+    scheme = fx.scheme(cast)
+    dimension = RubricItem.objects.get(scheme=scheme, title="研修设计")
+    plan = RubricItem.objects.get(scheme=scheme, title="研修方案")
+    acc.acceptance_open(school=cast.school, cycle=cast.cycle)
+    acc.self_scores_save(
+        school=cast.school,
+        cycle=cast.cycle,
+        scores={plan.pk: ("4", "方案已定稿")},
+        by=cast.school_admin,
+    )
+    district = login(cast.district_admin)
+    page = message_after(
+        district, district.post(reverse("assessment:rubric_item_delete", args=[plan.pk]))
+    )
+    assert "已有学校或专家为“研修方案”评分，不能删除；可以修改它的内容。" in page
+    page = message_after(
+        district, district.post(reverse("assessment:rubric_item_delete", args=[dimension.pk]))
+    )
+    assert "已有学校或专家为“研修设计”下的指标评分，不能删除" in page
+    assert RubricItem.objects.filter(pk__in=[plan.pk, dimension.pk]).count() == 2
+    assert SelfScore.objects.get(item=plan).note == "方案已定稿"
+    # An item nobody scored still goes.
+    unscored = RubricItem.objects.get(scheme=scheme, title="教师选学")
+    district.post(reverse("assessment:rubric_item_delete", args=[unscored.pk]))
+    assert not RubricItem.objects.filter(pk=unscored.pk).exists()

@@ -19,7 +19,7 @@ from accounts.models import Cycle, Region, SchoolMembership, User
 from accounts.notices import notify
 
 from ..checklist import PROOF_ITEMS, REFERENCE_RUBRIC
-from ..models import AcceptanceScheme, ProofItem, RubricItem, SelfScore
+from ..models import AcceptanceScheme, ExpertScore, ProofItem, RubricItem, SelfScore
 from ..selectors.acceptance import proof_items_of, rubric_of, scheme_decided, scheme_frozen
 
 FROZEN = "已有学校提交验收，评分细则和证明清单不能再修改。"
@@ -147,13 +147,19 @@ def rubric_item_save(
 
 
 def rubric_item_delete(*, item: RubricItem) -> None:
-    """Delete an item (a dimension with its items). Schools' draft self-scores
-    of it go with it: they scored a line that no longer exists."""
+    """Delete an item (a dimension with its items). Refused once a school has
+    self-scored it or an expert scored it, as a proof item with files is:
+    deleting it would silently take their scores; it can still be changed."""
     with transaction.atomic():
         scheme = _locked(item.scheme)
         _require_open(scheme)
         ids = [item.pk, *item.children.values_list("pk", flat=True)]
-        SelfScore.objects.filter(item_id__in=ids).delete()
+        if (
+            SelfScore.objects.filter(item_id__in=ids).exists()
+            or ExpertScore.objects.filter(item_id__in=ids).exists()
+        ):
+            what = f"“{item.title}”下的指标" if item.is_dimension else f"“{item.title}”"
+            raise ValidationError(f"已有学校或专家为{what}评分，不能删除；可以修改它的内容。")
         item.delete()  # a dimension's items go with it (CASCADE)
 
 
