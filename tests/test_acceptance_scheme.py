@@ -53,7 +53,7 @@ def test_a_district_builds_its_rubric_and_checklist_with_forms_and_publishes(cas
             "order": "1",
         },
     )
-    assert response.status_code == 200 and "满分须大于 0" in response.content.decode()
+    assert response.status_code == 200 and "满分不能低于 0.5 分" in response.content.decode()
     district.post(
         url,
         {

@@ -6,12 +6,21 @@ and name the item (L6); a duplicate expert submit answers like a double click
 
 import datetime
 import zoneinfo
+from decimal import Decimal
 
 import pytest
 import time_machine
 from django.urls import reverse
 
-from assessment.models import Acceptance, AcceptanceScheme, ExpertAssignment, RubricItem, SelfScore
+from assessment.models import (
+    Acceptance,
+    AcceptanceScheme,
+    ExpertAssignment,
+    ExpertScore,
+    RubricItem,
+    SelfScore,
+)
+from assessment.selectors.acceptance import rubric_of
 from assessment.services import acceptance as acc
 
 from . import factories_acceptance as fx
@@ -25,6 +34,14 @@ SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 def message_after(client, response) -> str:
     return client.get(response["Location"]).content.decode()
+
+
+def scores_post(acceptance, points: str | None = None) -> dict:
+    data = {}
+    for item in rubric_of(acceptance.scheme).items:
+        data[f"points_{item.pk}"] = points or str(item.max_points)
+        data[f"text_{item.pk}"] = "材料齐全"
+    return data
 
 
 class InboxDown(Exception):
@@ -152,3 +169,101 @@ def test_a_rubric_item_a_school_self_scored_cannot_be_deleted(cast):
     unscored = RubricItem.objects.get(scheme=scheme, title="教师选学")
     district.post(reverse("assessment:rubric_item_delete", args=[unscored.pk]))
     assert not RubricItem.objects.filter(pk=unscored.pk).exists()
+
+
+# ---- L6: messages that say the rule and name the item; a second submit --------------------
+
+
+def test_a_rubric_maximum_below_half_a_point_says_the_real_rule(cast):
+    scheme = fx.scheme(cast, publish=False)
+    dimension = RubricItem.objects.get(scheme=scheme, title="研修设计")
+    district = login(cast.district_admin)
+    url = reverse("assessment:rubric_item_new")
+    data = {"parent": dimension.pk, "title": "线上研讨", "guidance": "", "order": "9"}
+    page = district.post(url, {**data, "max_points": "0.1"}).content.decode()
+    assert "满分不能低于 0.5 分。" in page and "须大于 0" not in page
+    assert 'step="0.1"' in page and 'min="0.5"' in page  # the browser says the same
+    assert not RubricItem.objects.filter(title="线上研讨").exists()
+    district.post(url, {**data, "max_points": "1.3"})
+    assert RubricItem.objects.get(title="线上研讨").max_points == Decimal("1.3")
+    page = message_after(
+        district, district.post(reverse("assessment:scheme_settings"), {"pass_mark": "0.1"})
+    )
+    assert "合格分不能低于 0.5 分。" in page
+
+
+def test_an_over_long_comment_names_its_item_and_the_limit(cast):
+    fx.scheme(cast)
+    a = fx.submitted(cast)
+    acc.experts_assign(
+        schools=[cast.school],
+        experts=[cast.expert],
+        cycle=cast.cycle,
+        region_id=cast.district.pk,
+        by=cast.district_admin,
+    )
+    plan = RubricItem.objects.get(scheme=a.scheme, title="研修方案")
+    data = scores_post(a)
+    data[f"text_{plan.pk}"] = "很" * 643
+    response = login(cast.expert).post(reverse("assessment:expert_score_save", args=[a.pk]), data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "“研修方案”的评语最多 500 字（现在 643 字）。" in page and "变量" not in page
+    assert not ExpertScore.objects.exists()
+
+
+def test_an_over_long_self_score_note_names_its_item(cast):
+    fx.scheme(cast)
+    a = acc.acceptance_open(school=cast.school, cycle=cast.cycle)
+    plan = RubricItem.objects.get(scheme=a.scheme, title="研修方案")
+    response = login(cast.school_admin).post(
+        reverse("assessment:acceptance_self_score"),
+        {f"points_{plan.pk}": "4", f"text_{plan.pk}": "长" * 501},
+    )
+    assert response.status_code == 400
+    assert "“研修方案”的自评说明最多 500 字（现在 501 字）。" in response.content.decode()
+
+
+def test_a_second_expert_submit_answers_like_the_first(cast):
+    fx.scheme(cast)
+    a = fx.submitted(cast)
+    acc.experts_assign(
+        schools=[cast.school],
+        experts=[cast.expert],
+        cycle=cast.cycle,
+        region_id=cast.district.pk,
+        by=cast.district_admin,
+    )
+    expert = login(cast.expert)
+    url = reverse("assessment:expert_score_submit", args=[a.pk])
+    first = expert.post(url, scores_post(a))
+    submitted_at = a.assignments.get().submitted_at
+    second = expert.post(url, scores_post(a, points="0"), follow=True)
+    assert first.status_code == 302 and second.status_code == 200
+    assert "你已提交对赤坎第一小学的评分，无需重复提交。" in second.content.decode()
+    assert second.redirect_chain[-1][0] == reverse("assessment:expert_score", args=[a.pk])
+    assert a.assignments.get().submitted_at == submitted_at
+    assert not ExpertScore.objects.filter(points=0).exists()
+    assert a.events.filter(to_status="scored").count() == 1
+
+
+def test_a_submit_that_read_before_the_first_committed_stores_nothing(cast):
+    """The request that queued on the row lock, holding an assignment read
+    before the first submit committed: the service finds it submitted."""
+    fx.scheme(cast)
+    a = fx.submitted(cast)
+    acc.experts_assign(
+        schools=[cast.school],
+        experts=[cast.expert],
+        cycle=cast.cycle,
+        region_id=cast.district.pk,
+        by=cast.district_admin,
+    )
+    stale = ExpertAssignment.objects.get()
+    assert acc.expert_scores_submit(
+        assignment=ExpertAssignment.objects.get(), scores=fx.full_marks(a)
+    )
+    assert acc.expert_scores_submit(assignment=stale, scores=fx.full_marks(a, Decimal(1))) is False
+    assert ExpertScore.objects.filter(points__lt=1).count() == 0
+    assert set(ExpertScore.objects.values_list("comment", flat=True)) == {"材料齐全"}
+    assert a.events.filter(to_status="scored").count() == 1

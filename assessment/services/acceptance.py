@@ -434,13 +434,17 @@ def expert_scores_save(*, assignment: ExpertAssignment, scores: dict[int, tuple]
         _save_expert_scores(assignment, checked_scores)
 
 
-def expert_scores_submit(*, assignment: ExpertAssignment, scores: dict[int, tuple]) -> None:
+def expert_scores_submit(*, assignment: ExpertAssignment, scores: dict[int, tuple]) -> bool:
     """提交评分: saves, then requires a score for every rubric item; the
-    scores are then final. The last expert to submit makes the school 已评分."""
+    scores are then final. The last expert to submit makes the school 已评分.
+    A second submit (a double tap, a retry that queued on the lock) stores
+    nothing and returns False, as a school's second 提交验收 does."""
     checked_scores = _checked_scores(assignment.acceptance.scheme, scores)
     with transaction.atomic():
         acceptance = _locked(assignment.acceptance_id)
         assignment.refresh_from_db()
+        if assignment.submitted_at is not None:
+            return False
         _require_can_score(acceptance, assignment)
         _save_expert_scores(assignment, checked_scores)
         given = expert_scores_of(assignment)
@@ -452,6 +456,7 @@ def expert_scores_submit(*, assignment: ExpertAssignment, scores: dict[int, tupl
         assignment.submitted_at = timezone.now()
         assignment.save(update_fields=["submitted_at"])
         _settle_scored(acceptance)
+    return True
 
 
 # ---- the district: return and confirm -------------------------------------------------------
