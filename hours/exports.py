@@ -38,10 +38,7 @@ def school_hours_xlsx(rows, group_names: dict[int, str]) -> bytes:
     return xlsx_bytes(
         "教师学时",
         HEADER,
-        (
-            _line(m.user, m.subject, group_names.get(m.user_id, ""), m)
-            for m in streamed(rows)
-        ),
+        (_line(m.user, m.subject, group_names.get(m.user_id, ""), m) for m in streamed(rows)),
     )
 
 

@@ -106,9 +106,7 @@ def test_export_needs_login(client, cast):
     assert response.url.startswith(reverse("accounts:login"))
 
 
-def test_export_gives_each_member_once_with_the_subject_of_their_place_here(
-    cast, as_user, grouped
-):
+def test_export_gives_each_member_once_with_the_subject_of_their_place_here(cast, as_user, grouped):
     """The member sheet joins each member's active place in this school (one
     row per member): a place they held before at another school, with another
     subject, neither repeats them nor lends its subject."""
