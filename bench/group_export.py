@@ -55,7 +55,16 @@ def grow_school(school, teachers: int) -> int:
     from django.db.models.functions import Cast, Concat
 
     from accounts.models import School, SchoolMembership, User
+    from assessment.models import (
+        AbilityEvaluation,
+        AbilitySummary,
+        ImprovementPlan,
+        PointChoice,
+        TeacherReview,
+    )
     from groups.models import GroupMember, ResearchGroup
+
+    materials = (ImprovementPlan, PointChoice, AbilitySummary, TeacherReview, AbilityEvaluation)
 
     places = SchoolMembership.objects.teachers()
     have = places.filter(school=school).count()
@@ -78,6 +87,9 @@ def grow_school(school, teachers: int) -> int:
         chosen.append(pk)
         have += n
     SchoolMembership.objects.filter(school_id__in=chosen).update(school=school)
+    # Their materials name the school they were made in (the register lists them).
+    for model in materials:
+        model.objects.filter(school_id__in=chosen).update(school=school)
     # Group names are unique among a school's live groups: say where each came from.
     ResearchGroup.objects.filter(school_id__in=chosen).update(
         school=school,
