@@ -225,6 +225,7 @@ def hours_credit(
     ability_points: Iterable[AbilityPoint] = (),
     reason: str = "",
     by: User | None = None,
+    place_locked: bool = False,
 ) -> HoursEntry | None:
     """Credit `hours` to `teacher` for `source` (an activity, by generic key),
     earned in `school`, and tell the teacher.
@@ -233,10 +234,13 @@ def hours_credit(
     already exists, whether it was made earlier or by a request running at the
     same instant. `category` is the label shown, e.g. "教学研讨". Raises
     CreditRefused when the teacher is not an active teacher of `school`.
+    `place_locked`: the caller holds teacher_place_lock for this teacher and
+    school in the current transaction and found the place (a completion),
+    so it is not locked again.
     """
     if hours <= 0:
         raise ValueError("学时必须为正数。")
-    if not teacher_place_lock(teacher_id=teacher.pk, school_id=school.pk):
+    if not place_locked and not teacher_place_lock(teacher_id=teacher.pk, school_id=school.pk):
         raise CreditRefused(f"{teacher.display_name}不是{school.name}的在职教师，不能计入学时。")
     entries = _credit_placed(
         teacher_ids=[teacher.pk],
@@ -359,8 +363,11 @@ def _credit_placed(
         link.objects.bulk_create(
             [link(hoursentry_id=e.pk, abilitypoint_id=p.pk) for e in entries for p in points]
         )
-    _add_to_summaries(entries, before=before)
     _tell_credits(entries, by)
+    # Last: the school's figures row (SchoolStats) is one row for every credit
+    # in the school, locked from this UPDATE to the commit; nothing else is
+    # written in between, so credits of one school queue for the commit only.
+    _add_to_summaries(entries, before=before)
     return entries
 
 
@@ -429,8 +436,8 @@ def _reverse_all(entries, *, reason: str, by: User | None) -> list[HoursEntry]:
             HoursEntry.objects.bulk_create(reversals)
     except IntegrityError:
         reversals = _reverse_one_by_one(reversals)
-    _add_to_summaries(reversals, before=before)
     _tell_reversals(reversals, by, reason)
+    _add_to_summaries(reversals, before=before)  # last, as in _credit_placed
     return reversals
 
 
@@ -523,6 +530,7 @@ def hours_claim(
     ability_points: Iterable[AbilityPoint] = (),
     reason: str = "",
     by: User | None = None,
+    place_locked: bool = False,
 ) -> HoursClaim | None:
     """Record hours that wait for a school admin's confirmation instead of
     crediting them (a leader's own hours from their group's activity). Same
@@ -530,7 +538,7 @@ def hours_claim(
     or the hours already stand."""
     if hours <= 0:
         raise ValueError("学时必须为正数。")
-    if not teacher_place_lock(teacher_id=teacher.pk, school_id=school.pk):
+    if not place_locked and not teacher_place_lock(teacher_id=teacher.pk, school_id=school.pk):
         raise CreditRefused(f"{teacher.display_name}不是{school.name}的在职教师，不能计入学时。")
     _lock_summaries(pairs=[(teacher.pk, cycle.pk)])  # queue with credits of this teacher
     if _standing(_source_entries(teacher_id=teacher.pk, source=source)).exists():
