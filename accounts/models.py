@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -71,6 +73,14 @@ class School(models.Model):
             raise ValidationError({"region": "学校必须属于一个区县。"})
 
 
+# How long after a cycle's end a teacher may be given an extension (延期,
+# activities.services.extensions), and so how long hours may still change.
+# Why 30: the school's review (研修考核) and the whole-school acceptance follow
+# the cycle's end; a month lets a teacher who was ill or away finish without
+# holding those up for long, and keeps "the cycle has ended" meaningful.
+EXTENSION_DAYS_AFTER_CYCLE = 30
+
+
 class Cycle(models.Model):
     """研修周期: uploads and changes close when it ends."""
 
@@ -93,6 +103,11 @@ class Cycle(models.Model):
     def is_open(self, today=None) -> bool:
         today = today or timezone.localdate()
         return self.starts_on <= today <= self.ends_on
+
+    @property
+    def last_extension_day(self):
+        """The last day anyone's hours in this cycle may still change."""
+        return self.ends_on + datetime.timedelta(days=EXTENSION_DAYS_AFTER_CYCLE)
 
 
 class User(AbstractUser):

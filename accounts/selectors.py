@@ -55,19 +55,28 @@ def school_counts(school: School) -> dict:
 def cycle_current(today=None):
     """The cycle running today, else the latest that has started, else the next one."""
     today = today or timezone.localdate()
-    running = _cycles_begun(today).first()
+    running = Cycle.objects.filter(starts_on__lte=today).order_by("-starts_on").first()
     return running or Cycle.objects.order_by("starts_on").first()
 
 
-def _cycles_begun(today):
-    return Cycle.objects.filter(starts_on__lte=today).order_by("-starts_on")
+def cycles_started(today=None) -> list:
+    """Every cycle that has started, latest first: what a page may switch to."""
+    today = today or timezone.localdate()
+    return list(Cycle.objects.filter(starts_on__lte=today).order_by("-starts_on"))
 
 
-def cycles_to_look_back(today=None) -> list[Cycle]:
-    """The cycles that have begun, newest first: the first is cycle_current's
-    (one query). For pages that show the current cycle and let a teacher look
-    back at earlier ones; empty before the first cycle begins."""
-    return list(_cycles_begun(today or timezone.localdate()))
+def cycle_chosen(request):
+    """The cycle a page works on: the started cycle named by `cycle` in the
+    query string or the form (a previous cycle's review, acceptance and
+    registration follow its end while the next one runs), else cycle_current().
+    Cycles are the province's, so naming one reaches nothing outside the
+    person's scope; an unknown or future id falls back to the current one."""
+    raw = request.GET.get("cycle") or request.POST.get("cycle") or ""
+    if raw.isdigit():
+        chosen = Cycle.objects.filter(pk=int(raw), starts_on__lte=timezone.localdate()).first()
+        if chosen is not None:
+            return chosen
+    return cycle_current()
 
 
 def membership_removed_last(*, user):

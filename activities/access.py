@@ -212,14 +212,18 @@ def get_evidence_for_leader(user, evidence_id: int) -> Evidence:
 SUPERVISOR_ONLY = "只有本组组长或本校学校管理员可以进行此操作。"
 
 
-def get_activity_for_supervisor(user, activity_id: int, *, admin_school_id: int | None) -> Activity:
+def get_activity_for_supervisor(
+    user, activity_id: int, *, admin_school_id: int | None, write: bool = True
+) -> Activity:
     """An activity whose members the person may remind and give more time:
     its group's leader, or a school admin of its school (`admin_school_id`,
     the school of their 学校管理员 grant, if any). Outside their sight → 404;
-    seen but neither (a member) → 403; an archived group → 403."""
+    seen but neither (a member) → 403; an archived group → 403, unless
+    `write=False` (the page that only lists who has not completed)."""
     activity = get_activity_for(user, activity_id)
     if not (is_leader(user, activity.group) or admin_school_id == activity.group.school_id):
         raise PermissionDenied(SUPERVISOR_ONLY)
+    _writable(activity.group, write)
     return activity
 
 

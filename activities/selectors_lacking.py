@@ -1,7 +1,8 @@
 """Who has not completed an activity (the leader's and school admin's list
-behind 提醒 and 延期): every member of its group who teaches in the school and
-has no completion, with their own last day and when they were last reminded.
-A fixed number of queries whatever the group's size."""
+behind 提醒 and 延期): every member of its group (its leader aside) who
+teaches in the school and has no completion, with their own last day and
+when they were last reminded. A fixed number of queries whatever the
+group's size."""
 
 import datetime
 from dataclasses import dataclass
@@ -41,14 +42,18 @@ class MemberLine:
 
 def members_of_activity(*, activity: Activity):
     """Members of the activity's group teaching in its school, with their
-    participation's joined / entered / completed times. One query."""
+    participation's joined / entered / completed times. One query. The
+    group's leader is not among them: they run the activity (their hours are
+    confirmed by the school), so nobody chases them to complete it."""
     mine = Participation.objects.filter(activity=activity, user_id=OuterRef("user_id"))
     teachers = SchoolMembership.objects.teachers().filter(school_id=activity.group.school_id)
+    members = GroupMember.objects.filter(
+        group_id=activity.group_id, user_id__in=teachers.values("user_id")
+    )
+    if activity.group.leader_id is not None:
+        members = members.exclude(user_id=activity.group.leader_id)
     return (
-        GroupMember.objects.filter(
-            group_id=activity.group_id, user_id__in=teachers.values("user_id")
-        )
-        .select_related("user")
+        members.select_related("user")
         .annotate(
             joined_at=Subquery(mine.values("joined_at")[:1]),
             entered_at=Subquery(mine.values("entered_at")[:1]),

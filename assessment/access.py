@@ -34,6 +34,14 @@ from .models import (
 from .selectors.acceptance import UNDER_REVIEW
 
 NOT_LEADER = "只有本组的教研组长可以进行此操作。"
+ARCHIVED = "该教研组已归档，只能查看，不能再修改。"
+
+
+def _as(grant, *roles: Role) -> None:
+    """A grant of another role finds nothing (404). The views gate roles
+    first; this keeps each helper safe on its own (issue 16 §6)."""
+    if grant.role not in roles:
+        raise Http404
 
 
 def _staff_school_ids(user):
@@ -85,8 +93,10 @@ def evidence_visible_to(user):
 
 
 def cases_visible_to(user):
+    # A leader still reads the cases of a group of theirs that was archived
+    # (read-only, issue 8 §6); get_case_for_leader refuses changing them.
     return TypicalCase.objects.filter(
-        Q(group__in=_led_groups(user)) | Q(group__school_id__in=_staff_school_ids(user))
+        Q(group__leader=user) | Q(group__school_id__in=_staff_school_ids(user))
     ).select_related("group", "uploaded_by")
 
 
@@ -123,6 +133,7 @@ def get_evaluation_for_leader(user, evaluation_id: int) -> AbilityEvaluation:
 
 def get_evaluation_for_school(grant, evaluation_id: int) -> AbilityEvaluation:
     """An evaluation of the grant's own school (info team, school admin)."""
+    _as(grant, Role.SCHOOL_ADMIN, Role.INFO_TEAM)
     qs = AbilityEvaluation.objects.filter(school_id=grant.school_id).select_related(
         "teacher", "point", "cycle", "assessed_by", "viewed_by"
     )
@@ -130,21 +141,25 @@ def get_evaluation_for_school(grant, evaluation_id: int) -> AbilityEvaluation:
 
 
 def get_case_for_school(grant, case_id: int) -> TypicalCase:
+    _as(grant, Role.SCHOOL_ADMIN, Role.INFO_TEAM)
     qs = TypicalCase.objects.filter(group__school_id=grant.school_id).select_related("group")
     return get_object_or_404(qs, pk=case_id)
 
 
 def get_case_for_leader(user, case_id: int) -> TypicalCase:
     """A case of a group the user leads; a case of their school they do not
-    lead: 403; anything else: 404."""
+    lead, or of a group of theirs now archived (read-only, issue 8 §6): 403;
+    anything else: 404."""
     case = get_object_or_404(
         TypicalCase.objects.select_related("group").filter(
-            Q(group__in=_led_groups(user)) | Q(group__school_id__in=_staff_school_ids(user))
+            Q(group__leader=user) | Q(group__school_id__in=_staff_school_ids(user))
         ),
         pk=case_id,
     )
     if case.group.leader_id != user.pk:
         raise PermissionDenied(NOT_LEADER)
+    if case.group.archived_at is not None:
+        raise PermissionDenied(ARCHIVED)
     return case
 
 
@@ -192,6 +207,7 @@ def get_proof_file_for(grant, user, file_id: int) -> ProofFile:
 
 def get_own_proof_file(grant, file_id: int) -> ProofFile:
     """A file of the grant's own school (the school admin deleting it)."""
+    _as(grant, Role.SCHOOL_ADMIN)
     qs = ProofFile.objects.filter(acceptance__school_id=grant.school_id).select_related(
         "acceptance"
     )
@@ -201,6 +217,7 @@ def get_own_proof_file(grant, file_id: int) -> ProofFile:
 def get_proof_item_for_school(grant, item_id: int, cycle) -> ProofItem:
     """An item of the checklist the grant's school answers: its district's
     published scheme for the cycle."""
+    _as(grant, Role.SCHOOL_ADMIN)
     qs = ProofItem.objects.filter(
         scheme__region__schools=grant.school_id,
         scheme__cycle=cycle,
@@ -212,6 +229,7 @@ def get_proof_item_for_school(grant, item_id: int, cycle) -> ProofItem:
 def get_assignment_for_expert(grant, user, acceptance_id: int) -> ExpertAssignment:
     """The expert's own assignment on an acceptance of their region; anything
     else (another expert's school, another region) answers 404."""
+    _as(grant, Role.EXPERT)
     qs = ExpertAssignment.objects.filter(
         expert=user, acceptance__school__in=_region_schools(grant.region_id)
     ).select_related("acceptance__school", "acceptance__cycle", "acceptance__scheme")
@@ -219,6 +237,7 @@ def get_assignment_for_expert(grant, user, acceptance_id: int) -> ExpertAssignme
 
 
 def get_assignment_for_district(grant, assignment_id: int) -> ExpertAssignment:
+    _as(grant, Role.DISTRICT_ADMIN)
     qs = ExpertAssignment.objects.filter(
         acceptance__school__in=schools_visible_to(grant)
     ).select_related("acceptance", "expert")
@@ -226,11 +245,13 @@ def get_assignment_for_district(grant, assignment_id: int) -> ExpertAssignment:
 
 
 def get_rubric_item_for_district(grant, item_id: int) -> RubricItem:
+    _as(grant, Role.DISTRICT_ADMIN)
     qs = RubricItem.objects.filter(scheme__region_id=grant.region_id).select_related("scheme")
     return get_object_or_404(qs, pk=item_id)
 
 
 def get_proof_item_for_district(grant, item_id: int) -> ProofItem:
+    _as(grant, Role.DISTRICT_ADMIN)
     qs = ProofItem.objects.filter(scheme__region_id=grant.region_id).select_related("scheme")
     return get_object_or_404(qs, pk=item_id)
 

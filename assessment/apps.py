@@ -44,9 +44,13 @@ class AssessmentConfig(AppConfig):
             read=school_figures_of_row,
         )
 
-        # The daily job reminds teachers who are not complete before the cycle ends.
+        # The daily job reminds teachers who are not complete before the cycle ends…
         from accounts.reminders import ReminderSource, reminder_source_register
 
-        from .reminders import cycle_end_due
+        from .reminders import acceptance_deadline_due, cycle_end_due
 
         reminder_source_register(ReminderSource("cycle_end", "研修周期即将结束", cycle_end_due))
+        # …and a school's admins who have not submitted before the district's deadline.
+        reminder_source_register(
+            ReminderSource("acceptance_deadline", "整校推进验收截止", acceptance_deadline_due)
+        )

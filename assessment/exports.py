@@ -2,7 +2,7 @@
 one writer (accounts.exports). Each writes the same cells as its page, from
 the same row functions; ID numbers only masked."""
 
-from accounts.exports import xlsx_bytes
+from accounts.exports import streamed, xlsx_bytes
 
 from .selectors import (
     LACKING_HEADER,
@@ -23,7 +23,7 @@ def review_xlsx(rows, group_names: dict[int, str]) -> bytes:
         ["序号", *REVIEW_HEADER],
         (
             [n, *review_cells(m, progress_of(m), group_names.get(m.user_id, ""))]
-            for n, m in enumerate(rows.iterator(chunk_size=2000), start=1)
+            for n, m in enumerate(streamed(rows), start=1)
         ),
     )
 
@@ -42,7 +42,7 @@ def register_xlsx(choices, evaluations: dict, group_names: dict[int, str]) -> by
                     group_names.get(c.teacher_id, ""),
                 ).cells(),
             ]
-            for n, c in enumerate(choices.iterator(chunk_size=2000), start=1)
+            for n, c in enumerate(streamed(choices), start=1)
         ),
     )
 
@@ -54,6 +54,6 @@ def lacking_xlsx(rows, group_names: dict[int, str], cycle) -> bytes:
         ["序号", *LACKING_HEADER],
         (
             [n, *lacking_cells(m, lacks_of(m, cycle=cycle), group_names.get(m.user_id, ""))]
-            for n, m in enumerate(rows.iterator(chunk_size=2000), start=1)
+            for n, m in enumerate(streamed(rows), start=1)
         ),
     )

@@ -13,7 +13,11 @@ from .models import ProofItem, RubricItem
 from .services.acceptance import parse_points
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-POINTS_ATTRS = {"inputmode": "decimal", "step": "0.5", "min": "0"}
+# Scores, maxima and the pass mark take one decimal (parse_points, the fields'
+# decimal_places): the browser's step says the same, so 4.3 is not refused there.
+POINTS_ATTRS = {"inputmode": "decimal", "step": "0.1", "min": "0"}
+# A maximum or a pass mark: at least 0.5 (the fields' min_value).
+AT_LEAST_HALF = {**POINTS_ATTRS, "min": "0.5"}
 
 
 class SchemeSettingsForm(forms.Form):
@@ -24,10 +28,12 @@ class SchemeSettingsForm(forms.Form):
         min_value=Decimal("0.5"),
         required=False,
         help_text="专家平均分达到合格分，教育局才能确认通过。",
-        widget=forms.NumberInput(attrs=POINTS_ATTRS),
+        widget=forms.NumberInput(attrs=AT_LEAST_HALF),
         error_messages={
             "invalid": "合格分须是数字。",
-            "min_value": "合格分须大于 0。",
+            "min_value": "合格分不能低于 0.5 分。",
+            "max_digits": "合格分不能超过 9999.9 分。",
+            "max_whole_digits": "合格分不能超过 9999.9 分。",
             "max_decimal_places": "合格分最多保留一位小数。",
         },
     )
@@ -35,7 +41,7 @@ class SchemeSettingsForm(forms.Form):
         label="验收截止日期",
         required=False,
         widget=DATE,
-        help_text="学校在验收页面看到此日期。",
+        help_text="学校在验收页面看到此日期；不能早于今天。",
         error_messages={"invalid": "请填写有效的日期。"},
     )
     note = forms.CharField(
@@ -66,11 +72,14 @@ class RubricItemForm(forms.Form):
         max_digits=5,
         decimal_places=1,
         min_value=Decimal("0.5"),
-        widget=forms.NumberInput(attrs=POINTS_ATTRS),
+        help_text="不低于 0.5 分，最多保留一位小数。",
+        widget=forms.NumberInput(attrs=AT_LEAST_HALF),
         error_messages={
             "required": "请填写满分。",
             "invalid": "满分须是数字。",
-            "min_value": "满分须大于 0。",
+            "min_value": "满分不能低于 0.5 分。",
+            "max_digits": "满分不能超过 9999.9 分。",
+            "max_whole_digits": "满分不能超过 9999.9 分。",
             "max_decimal_places": "满分最多保留一位小数。",
         },
     )
@@ -122,6 +131,9 @@ class ProofUploadForm(OnceForm):
         self.fields["files"].error_messages["required"] = "请选择要上传的文件。"
 
 
+TEXT_MAX = 500  # a self-score's note or an expert's comment (the services keep 500)
+
+
 class ScoresForm(forms.Form):
     """One score (0 … the item's maximum) and one text per rubric item:
     `points_<id>`, `text_<id>`. The typed values come back with their errors."""
@@ -143,7 +155,12 @@ class ScoresForm(forms.Form):
             self.fields[f"text_{item.pk}"] = forms.CharField(
                 label=self.text_label,
                 required=False,
-                max_length=500,
+                max_length=TEXT_MAX,
+                # The page has one box per item: the error names which one.
+                error_messages={
+                    "max_length": f"“{item.title}”的{self.text_label}最多 {TEXT_MAX} 字"
+                    "（现在 %(show_value)d 字）。"
+                },
                 initial=_text_of(given) if given else "",
                 widget=forms.Textarea(attrs={"rows": 2}),
             )

@@ -75,3 +75,68 @@ def cycle_end_due(*, school_id: int, day: ReminderDay) -> list[Due]:
         )
         due.append(Due(row.user_id, kind, reminder_text(CYCLE_REMINDER, values), link))
     return due
+
+
+# ---- the acceptance deadline -----------------------------------------------------
+
+# The daily job reminds a school's admins this many days before the district's
+# 验收截止日期 while the school has not submitted (or was returned).
+ACCEPTANCE_DAYS_BEFORE = (14, 7, 3, 1)
+
+ACCEPTANCE_REMINDER = (
+    "{学校}：区县规定整校推进验收材料须在{截止}前提交（{倒计时}），目前{状态}。"
+    "请在“整校推进验收”中补齐证明材料和自评后提交。"
+)
+
+
+def acceptance_reminder_kind(scheme_id: int) -> str:
+    return f"acceptance:{scheme_id}"
+
+
+def acceptance_deadline_due(*, school_id: int, day: ReminderDay) -> list[Due]:
+    """The school's admins, 14, 7, 3 and 1 days before its district's published
+    acceptance deadline for the current cycle, while the school still has to
+    submit (no acceptance yet, 准备中 or 已退回). At most three queries (the
+    scheme due today, the school's acceptance, its admins); one on most days."""
+    from .models import Acceptance, AcceptanceScheme
+
+    cycle = day.cycle
+    if cycle is None:
+        return []
+    targets = [day.today + datetime.timedelta(days=n) for n in ACCEPTANCE_DAYS_BEFORE]
+    scheme = (
+        AcceptanceScheme.objects.filter(
+            cycle=cycle,
+            published_at__isnull=False,
+            deadline__in=targets,
+            region__schools__pk=school_id,
+        )
+        .select_related("region")
+        .first()
+    )
+    if scheme is None:
+        return []
+    acceptance = Acceptance.objects.filter(school_id=school_id, cycle=cycle).first()
+    to_submit = (Acceptance.Status.DRAFT, Acceptance.Status.RETURNED)
+    if acceptance is not None and acceptance.status not in to_submit:
+        return []
+    admins = staff_of_school(school_id).filter(is_school_admin=True).select_related("school")
+    due = []
+    for place in admins:
+        values = {
+            "学校": place.school.name,
+            "截止": day_words(scheme.deadline),
+            "倒计时": countdown(last_day=scheme.deadline, today=day.today).words,
+            "状态": (
+                f"验收{acceptance.get_status_display()}" if acceptance else "尚未开始准备验收材料"
+            ),
+        }
+        due.append(
+            Due(
+                place.user_id,
+                acceptance_reminder_kind(scheme.pk),
+                reminder_text(ACCEPTANCE_REMINDER, values),
+                reverse("assessment:acceptance"),
+            )
+        )
+    return due

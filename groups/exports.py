@@ -1,12 +1,26 @@
 """Excel export of a school's group list, through the one xlsx writer
-(accounts.exports: write-only, formula cells neutralised)."""
+(accounts.exports: write-only, formula cells neutralised). The members and
+the teachers in no group are streamed: a school's whole staff may be listed."""
 
-from accounts.exports import Sheet, xlsx_book
+from accounts.exports import Sheet, streamed, xlsx_book
+
+# The member sheet's columns, read as plain values: no model instances (with
+# every user field and the group's plan) for each of a whole school's rows.
+MEMBER_FIELDS = (
+    "group__name",
+    "user__real_name",
+    "user__username",
+    "user__phone",
+    "subject",
+    "user_id",
+    "group__leader_id",
+)
 
 
 def group_list_xlsx(*, groups, members, without_group) -> bytes:
-    """Three sheets: the groups, their members, and the teachers in no group.
-    No ID numbers: the list needs names, phones and subjects only."""
+    """Three sheets: the groups (a list: the page's own, a few hundred at most),
+    their members and the teachers in no group (querysets, streamed). No ID
+    numbers: the list needs names, phones and subjects only."""
     return xlsx_book(
         [
             Sheet(
@@ -29,21 +43,27 @@ def group_list_xlsx(*, groups, members, without_group) -> bytes:
                 ["教研组", "姓名", "手机号", "学科", "组长"],
                 (
                     [
-                        m.group.name,
-                        m.user.display_name,
-                        m.user.phone or "",
-                        m.subject or "",
-                        "是" if m.user_id == m.group.leader_id else "",
+                        group,
+                        real_name or username,
+                        phone or "",
+                        subject or "",
+                        "是" if user_id == leader_id else "",
                     ]
-                    for m in members
+                    for group, real_name, username, phone, subject, user_id, leader_id in streamed(
+                        members.values_list(*MEMBER_FIELDS)
+                    )
                 ),
             ),
             Sheet(
                 "未加入教研组的教师",
                 ["姓名", "手机号", "学科", "学段"],
                 (
-                    [p.user.display_name, p.user.phone or "", p.subject, p.stage]
-                    for p in without_group
+                    [real_name or username, phone or "", subject, stage]
+                    for real_name, username, phone, subject, stage in streamed(
+                        without_group.values_list(
+                            "user__real_name", "user__username", "user__phone", "subject", "stage"
+                        )
+                    )
                 ),
             ),
         ]

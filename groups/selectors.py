@@ -3,7 +3,7 @@ queries whatever the school's size."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Window
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Window
 
 from accounts.access import staff_of_school
 from accounts.models import Cycle, School, SchoolMembership, User
@@ -123,11 +123,21 @@ def groups_of_school(*, school_id: int, archived: bool = False, search: str = ""
 
 def group_members_of_groups(*, group_ids: list[int], school_id: int):
     """Every member row of the given groups with the member's subject (one query),
-    for the group list's export."""
-    return _with_subject(
-        GroupMember.objects.filter(group_id__in=group_ids).select_related("user", "group"),
-        school_id=school_id,
-    ).order_by("group__name", "group_id", "user__real_name", "pk")
+    for the group list's export. The subject comes through a join on the
+    member's active place (at most one: a unique constraint), not a subquery
+    per row: the export lists a whole school's staff."""
+    place = FilteredRelation(
+        "user__memberships",
+        condition=Q(
+            user__memberships__school_id=school_id, user__memberships__removed_at__isnull=True
+        ),
+    )
+    return (
+        GroupMember.objects.filter(group_id__in=group_ids)
+        .select_related("user", "group")
+        .annotate(place=place, subject=F("place__subject"))
+        .order_by("group__name", "group_id", "user__real_name", "pk")
+    )
 
 
 def _with_subject(members, *, school_id: int):

@@ -46,6 +46,15 @@ def acceptance_status_subquery(*, cycle):
     return Subquery(qs)
 
 
+def acceptance_passed(*, school_id: int, cycle) -> bool:
+    """Whether the school's acceptance for `cycle` has passed: what 学时登记
+    waits for (never, when nothing is registered). One query."""
+    if not _SOURCE:
+        return False
+    source = _SOURCE[0]
+    return source.of_cycle(cycle).filter(school_id=school_id, status=source.passed).exists()
+
+
 def acceptance_passed_status() -> str | None:
     return _SOURCE[0].passed if _SOURCE else None
 

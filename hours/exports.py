@@ -1,7 +1,7 @@
 """Excel exports of hours (openpyxl write-only: flat memory at any size).
 ID numbers only ever appear masked (README "People's data")."""
 
-from accounts.exports import xlsx_bytes
+from accounts.exports import streamed, xlsx_bytes
 
 from .selectors import HOURS_CAP, totals_of
 
@@ -38,10 +38,7 @@ def school_hours_xlsx(rows, group_names: dict[int, str]) -> bytes:
     return xlsx_bytes(
         "教师学时",
         HEADER,
-        (
-            _line(m.user, m.subject, group_names.get(m.user_id, ""), m)
-            for m in rows.iterator(chunk_size=2000)
-        ),
+        (_line(m.user, m.subject, group_names.get(m.user_id, ""), m) for m in streamed(rows)),
     )
 
 
@@ -50,5 +47,5 @@ def group_hours_xlsx(rows) -> bytes:
     return xlsx_bytes(
         "组员学时",
         HEADER,
-        (_line(m.user, "", m.group.name, m) for m in rows.iterator(chunk_size=2000)),
+        (_line(m.user, "", m.group.name, m) for m in streamed(rows)),
     )

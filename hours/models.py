@@ -255,7 +255,8 @@ class RegistrationBatch(models.Model):
 
 
 class HoursRegistration(models.Model):
-    """学时登记 of one teacher for a cycle: the counted hours at registration."""
+    """学时登记 of one teacher for a cycle: their counted hours, registered when
+    the school's acceptance passed and kept current by the daily refresh."""
 
     teacher = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -278,6 +279,9 @@ class HoursRegistration(models.Model):
     hours = models.PositiveSmallIntegerField("登记学时")
     recorded = models.PositiveIntegerField("当时记录学时")
     registered_at = models.DateTimeField("登记时间", default=timezone.now)
+    # The daily refresh (hours.services.hours_register_school) follows the
+    # ledger while hours can still change: when it last changed this row.
+    updated_at = models.DateTimeField("更新时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "学时登记"

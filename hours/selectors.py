@@ -2,6 +2,8 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 
 from django.db.models import (
     Avg,
@@ -280,14 +282,22 @@ def school_hours(
 
 
 def group_names_by_user(*, school_id: int, user_ids: Iterable[int] | None = None) -> dict:
-    """{user_id: "语文组、数学组"} for live groups of the school. One query."""
+    """{user_id: "语文组、数学组"} for live groups of the school. One query.
+
+    A whole school's (the exports') is read in chunks and each distinct text
+    is kept once, shared by everyone in the same groups: the map costs an
+    entry per teacher, not a list and a string each (a school of 100,000
+    teachers: ~10 MB instead of ~50)."""
     qs = GroupMember.objects.filter(group__school_id=school_id, group__archived_at__isnull=True)
     if user_ids is not None:
         qs = qs.filter(user_id__in=list(user_ids))
-    names: dict[int, list[str]] = {}
-    for user_id, name in qs.order_by("group__name").values_list("user_id", "group__name"):
-        names.setdefault(user_id, []).append(name)
-    return {k: "、".join(v) for k, v in names.items()}
+    rows = qs.order_by("user_id", "group__name").values_list("user_id", "group__name")
+    names: dict[int, str] = {}
+    texts: dict[str, str] = {}
+    for user_id, groups in groupby(rows.iterator(chunk_size=2000), key=itemgetter(0)):
+        text = "、".join(name for _, name in groups)
+        names[user_id] = texts.setdefault(text, text)
+    return names
 
 
 def group_members_hours(*, groups, cycle, below: bool = False, sort: str = ""):

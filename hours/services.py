@@ -10,6 +10,8 @@ It credits only an active teacher of the school the hours are earned in: after
 调岗移除 nothing anyone does can credit the removed teacher for that school.
 """
 
+import datetime
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -21,19 +23,25 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.figures import HoursMove, school_hours_moved
-from accounts.models import Cycle, School, SchoolMembership, User
+from accounts.models import EXTENSION_DAYS_AFTER_CYCLE, Cycle, School, SchoolMembership, User
 from accounts.notices import notify, notify_each
 from groups.models import AbilityPoint
 from groups.removal import Clearer, Clearing
 
+from .acceptance import acceptance_passed
 from .models import HoursClaim, HoursEntry, HoursRegistration, HoursSummary, RegistrationBatch
 from .selectors import hours_totals_for, standing_hours
 
 Kind = HoursEntry.Kind
+log = logging.getLogger("xiaoben")
 
 
 class CreditRefused(ValidationError):
     """The ledger will not credit this person here (not an active teacher of the school)."""
+
+
+class RegistrationRefused(ValidationError):
+    """学时登记 before the school's whole-school acceptance has passed (DESIGN §2)."""
 
 
 def teacher_place_lock(*, teacher_id: int, school_id: int) -> bool:
@@ -217,6 +225,7 @@ def hours_credit(
     ability_points: Iterable[AbilityPoint] = (),
     reason: str = "",
     by: User | None = None,
+    place_locked: bool = False,
 ) -> HoursEntry | None:
     """Credit `hours` to `teacher` for `source` (an activity, by generic key),
     earned in `school`, and tell the teacher.
@@ -225,10 +234,13 @@ def hours_credit(
     already exists, whether it was made earlier or by a request running at the
     same instant. `category` is the label shown, e.g. "教学研讨". Raises
     CreditRefused when the teacher is not an active teacher of `school`.
+    `place_locked`: the caller holds teacher_place_lock for this teacher and
+    school in the current transaction and found the place (a completion),
+    so it is not locked again.
     """
     if hours <= 0:
         raise ValueError("学时必须为正数。")
-    if not teacher_place_lock(teacher_id=teacher.pk, school_id=school.pk):
+    if not place_locked and not teacher_place_lock(teacher_id=teacher.pk, school_id=school.pk):
         raise CreditRefused(f"{teacher.display_name}不是{school.name}的在职教师，不能计入学时。")
     entries = _credit_placed(
         teacher_ids=[teacher.pk],
@@ -351,8 +363,11 @@ def _credit_placed(
         link.objects.bulk_create(
             [link(hoursentry_id=e.pk, abilitypoint_id=p.pk) for e in entries for p in points]
         )
-    _add_to_summaries(entries, before=before)
     _tell_credits(entries, by)
+    # Last: the school's figures row (SchoolStats) is one row for every credit
+    # in the school, locked from this UPDATE to the commit; nothing else is
+    # written in between, so credits of one school queue for the commit only.
+    _add_to_summaries(entries, before=before)
     return entries
 
 
@@ -421,8 +436,8 @@ def _reverse_all(entries, *, reason: str, by: User | None) -> list[HoursEntry]:
             HoursEntry.objects.bulk_create(reversals)
     except IntegrityError:
         reversals = _reverse_one_by_one(reversals)
-    _add_to_summaries(reversals, before=before)
     _tell_reversals(reversals, by, reason)
+    _add_to_summaries(reversals, before=before)  # last, as in _credit_placed
     return reversals
 
 
@@ -515,6 +530,7 @@ def hours_claim(
     ability_points: Iterable[AbilityPoint] = (),
     reason: str = "",
     by: User | None = None,
+    place_locked: bool = False,
 ) -> HoursClaim | None:
     """Record hours that wait for a school admin's confirmation instead of
     crediting them (a leader's own hours from their group's activity). Same
@@ -522,7 +538,7 @@ def hours_claim(
     or the hours already stand."""
     if hours <= 0:
         raise ValueError("学时必须为正数。")
-    if not teacher_place_lock(teacher_id=teacher.pk, school_id=school.pk):
+    if not place_locked and not teacher_place_lock(teacher_id=teacher.pk, school_id=school.pk):
         raise CreditRefused(f"{teacher.display_name}不是{school.name}的在职教师，不能计入学时。")
     _lock_summaries(pairs=[(teacher.pk, cycle.pk)])  # queue with credits of this teacher
     if _standing(_source_entries(teacher_id=teacher.pk, source=source)).exists():
@@ -647,6 +663,17 @@ REMOVAL_CLEARER = Clearer(name="hours", clear=_clear_hours, preview=_preview_hou
 REGISTER_CHUNK = 100
 
 
+def registration_check(*, school: School, cycle: Cycle) -> None:
+    """Hours are registered only once the school's acceptance has passed
+    (DESIGN §2): every way in (the pass, the task, the operator's command)
+    asks here, so no page can read 已登记 for a school still 待验收."""
+    if not acceptance_passed(school_id=school.pk, cycle=cycle):
+        raise RegistrationRefused(
+            f"{school.name}的整校推进验收（{cycle.name}）尚未通过，不能登记学时；"
+            "验收通过后会自动登记。"
+        )
+
+
 def _batch_for(
     *, school: School, cycle: Cycle, by: User | None, total: int = 0
 ) -> RegistrationBatch:
@@ -664,13 +691,19 @@ def _batch_for(
 def hours_register_school(
     *, school: School, cycle: Cycle, by: User | None = None
 ) -> RegistrationBatch:
-    """Register the counted hours of every active teacher of `school` for `cycle`.
+    """Register the counted hours of every active teacher of `school` for `cycle`,
+    and bring earlier registrations up to date.
 
-    Idempotent: one batch per school and cycle, one registration per teacher and
-    cycle (both unique in the database); a second run, or a run resuming after a
-    crash, registers only the teachers still missing. Progress is saved after
-    each chunk so a page can show it.
+    The pass registers everyone; the daily refresh (registrations_refresh) runs
+    this again while hours can still change, so a teacher who joins after the
+    pass is registered and one whose counted hours moved since is updated
+    (updated_at). Idempotent: one batch per school and cycle, one registration
+    per teacher and cycle (both unique in the database); a run resuming after a
+    crash, or a second run at once, registers nobody twice. Progress is saved
+    after each chunk so a page can show it. Refused (RegistrationRefused) until
+    the school's acceptance has passed.
     """
+    registration_check(school=school, cycle=cycle)
     batch = _batch_for(school=school, cycle=cycle, by=by)
     teacher_ids = list(
         SchoolMembership.objects.teachers()
@@ -678,37 +711,13 @@ def hours_register_school(
         .order_by("user_id")
         .values_list("user_id", flat=True)
     )
-    done = set(
-        HoursRegistration.objects.filter(cycle=cycle, teacher_id__in=teacher_ids).values_list(
-            "teacher_id", flat=True
-        )
-    )
-    todo = [t for t in teacher_ids if t not in done]
     batch.status = RegistrationBatch.Status.RUNNING
-    batch.total = len(teacher_ids)
-    batch.done = len(teacher_ids) - len(todo)
+    batch.total, batch.done = len(teacher_ids), 0
     batch.save(update_fields=["status", "total", "done"])
-    for start in range(0, len(todo), REGISTER_CHUNK):
-        chunk = todo[start : start + REGISTER_CHUNK]
+    for start in range(0, len(teacher_ids), REGISTER_CHUNK):
+        chunk = teacher_ids[start : start + REGISTER_CHUNK]
         with transaction.atomic():
-            totals = hours_totals_for(teacher_ids=chunk, cycle=cycle)
-            now = timezone.now()
-            HoursRegistration.objects.bulk_create(
-                [
-                    HoursRegistration(
-                        teacher_id=t,
-                        cycle=cycle,
-                        school=school,
-                        batch=batch,
-                        hours=totals[t].counted,
-                        recorded=totals[t].recorded,
-                        registered_at=now,
-                    )
-                    for t in chunk
-                ],
-                # A concurrent run may have registered some: the constraint keeps one.
-                ignore_conflicts=True,
-            )
+            _register_chunk(chunk, school=school, cycle=cycle, batch=batch)
             RegistrationBatch.objects.filter(pk=batch.pk).update(done=F("done") + len(chunk))
     batch.status = RegistrationBatch.Status.DONE
     batch.registered = HoursRegistration.objects.filter(batch=batch).count()
@@ -718,12 +727,76 @@ def hours_register_school(
     return batch
 
 
+def _register_chunk(chunk: list[int], *, school: School, cycle: Cycle, batch) -> None:
+    """Register the chunk's teachers not yet registered and update those whose
+    counted or recorded hours changed since. A fixed number of queries."""
+    totals = hours_totals_for(teacher_ids=chunk, cycle=cycle)
+    now = timezone.now()
+    existing = {
+        r.teacher_id: r
+        for r in HoursRegistration.objects.select_for_update().filter(
+            cycle=cycle, teacher_id__in=chunk
+        )
+    }
+    HoursRegistration.objects.bulk_create(
+        [
+            HoursRegistration(
+                teacher_id=t,
+                cycle=cycle,
+                school=school,
+                batch=batch,
+                hours=totals[t].counted,
+                recorded=totals[t].recorded,
+                registered_at=now,
+            )
+            for t in chunk
+            if t not in existing
+        ],
+        # A concurrent run may have registered some: the constraint keeps one.
+        ignore_conflicts=True,
+    )
+    changed = [
+        r
+        for t, r in existing.items()
+        if (r.hours, r.recorded) != (totals[t].counted, totals[t].recorded)
+    ]
+    for r in changed:
+        r.hours, r.recorded, r.updated_at = (
+            totals[r.teacher_id].counted,
+            totals[r.teacher_id].recorded,
+            now,
+        )
+    HoursRegistration.objects.bulk_update(changed, ["hours", "recorded", "updated_at"])
+
+
+def registrations_refresh(*, today=None) -> int:
+    """The daily refresh: re-run 学时登记 for every registered school whose
+    cycle's hours can still change (the cycle has not ended, or ended within
+    the extensions' reach); how many schools. Each school on its own, so one
+    failure leaves the others done."""
+    today = today or timezone.localdate()
+    reach = datetime.timedelta(days=EXTENSION_DAYS_AFTER_CYCLE)
+    batches = RegistrationBatch.objects.filter(
+        cycle__starts_on__lte=today, cycle__ends_on__gte=today - reach
+    ).select_related("school", "cycle")
+    done = 0
+    for batch in batches.order_by("pk").iterator():
+        try:
+            hours_register_school(school=batch.school, cycle=batch.cycle)
+            done += 1
+        except Exception:  # one school's bad data must not stop the others
+            log.exception("registration refresh failed for school %s", batch.school_id)
+    return done
+
+
 def hours_register_school_later(
     *, school: School, cycle: Cycle, by: User | None = None
 ) -> RegistrationBatch:
-    """Queue 学时登记 for a school as a Celery task, fired once the caller commits."""
+    """Queue 学时登记 for a school as a Celery task, fired once the caller commits.
+    Refused, like the registration itself, until the acceptance has passed."""
     from .tasks import register_school_hours
 
+    registration_check(school=school, cycle=cycle)
     # The total is known now, so the progress shows "0/n" while the task waits.
     total = SchoolMembership.objects.teachers().filter(school=school).count()
     batch = _batch_for(school=school, cycle=cycle, by=by, total=total)

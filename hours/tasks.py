@@ -16,3 +16,12 @@ def register_school_hours(school_id: int, cycle_id: int, by_id: int | None = Non
         by=User.objects.filter(pk=by_id).first() if by_id else None,
     )
     return batch.registered
+
+
+@shared_task
+def registrations_refresh_daily() -> int:
+    """The beat schedule's nightly refresh of 学时登记 (settings.CELERY_BEAT_SCHEDULE):
+    registered schools whose hours can still change; how many schools."""
+    from .services import registrations_refresh
+
+    return registrations_refresh()

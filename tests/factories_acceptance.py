@@ -7,7 +7,13 @@ evaluation tests do (issue 10 owns that path)."""
 from decimal import Decimal
 
 from accounts.models import Region, SchoolMembership
-from assessment.models import AbilityEvaluation, PointChoice, ProofItem
+from assessment.models import (
+    AbilityEvaluation,
+    Acceptance,
+    AcceptanceScheme,
+    PointChoice,
+    ProofItem,
+)
 from assessment.selectors.acceptance import rubric_of
 from assessment.services import acceptance as acc
 from assessment.services import acceptance_scheme as schemes
@@ -122,3 +128,17 @@ def scored(cast, school=None, experts=None, less: Decimal = Decimal(0)):
         acc.expert_scores_submit(assignment=assignment, scores=full_marks(a, less))
     a.refresh_from_db()
     return a
+
+
+def passed(cast, school=None):
+    """The school's acceptance, passed, written directly (set-up for what follows
+    a pass, e.g. 学时登记: the path itself is tests/test_acceptance_path.py)."""
+    school = school or cast.school
+    existing = AcceptanceScheme.objects.filter(region=school.region, cycle=cast.cycle).first()
+    return Acceptance.objects.create(
+        school=school,
+        cycle=cast.cycle,
+        scheme=existing or scheme(cast, district=school.region),
+        status="passed",
+        decided_by=cast.district_admin,
+    )

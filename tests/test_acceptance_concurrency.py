@@ -91,10 +91,11 @@ def test_twenty_identical_expert_submissions_score_once(cast):
     url = reverse("assessment:expert_score_submit", args=[a.pk])
     data = scores_post(a)
     codes = run_at_once(*[lambda: login(cast.expert).post(url, data).status_code] * N)
-    # The first submits; the others find the scores final (403) or, having
-    # read before the first committed, wait on the row and are refused.
-    assert 302 in codes and set(codes) <= {302, 403, 400}
-    assert codes.count(302) == 1
+    # The first submits; the others, whether they read before it committed
+    # (and waited on the row) or after, answer like a double tap: a redirect
+    # back to the page saying the scores are in (outside test 2, L6).
+    assert set(codes) == {302}
+    assert a.assignments.get().submitted_at is not None
     assert AcceptanceEvent.objects.filter(to_status="scored").count() == 1
     assert a.assignments.get().scores.count() == len(rubric_of(a.scheme).items)
 
@@ -115,7 +116,9 @@ def test_two_experts_finishing_at_once_make_the_school_scored_once(cast):
     calls = [
         lambda who=who: login(who).post(url, data).status_code for who in (cast.expert, second)
     ]
-    assert run_at_once(*calls * (N // 2)).count(302) == 2
+    # Each expert's ten submits store once; the duplicates redirect too.
+    assert set(run_at_once(*calls * (N // 2))) == {302}
+    assert all(s is not None for s in a.assignments.values_list("submitted_at", flat=True))
     a.refresh_from_db()
     assert a.status == "scored"
     assert AcceptanceEvent.objects.filter(to_status="scored").count() == 1

@@ -59,12 +59,12 @@ def schools_at_every_stage(cast, n: int, start: int = 0) -> list:
 
 def test_the_experts_school_list(cast, fixed):
     schools_at_every_stage(cast, 3)
-    # + the cycle, the paginator's count, one page of assignments with their
-    #   acceptance, school, region and scheme
+    # + the cycle, the cycles one may switch to, the paginator's count, one page
+    #   of assignments with their acceptance, school, region and scheme
     fixed(
         login(cast.expert),
         reverse("assessment:expert_schools"),
-        REQUEST + UNREAD + 3,
+        REQUEST + UNREAD + 4,
         lambda: schools_at_every_stage(cast, 12, start=3),
         lambda p: p.count('data-school="验收学校'),
     )
@@ -89,11 +89,11 @@ def test_the_districts_acceptance_list(cast, fixed):
     #   schools with teacher counts and acceptance, the experts of the page's
     #   acceptances with their totals, the acceptances per status and the
     #   number of schools (the counts at the top), the scheme, the district's
-    #   experts (the assignment form)
+    #   experts (the assignment form), the cycles one may switch to
     fixed(
         login(cast.district_admin),
         reverse("assessment:district_acceptances"),
-        REQUEST + UNREAD + 9,
+        REQUEST + UNREAD + 10,
         lambda: schools_at_every_stage(cast, 12, start=3),
         lambda p: p.count('data-school="验收学校'),
     )

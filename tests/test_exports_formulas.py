@@ -137,3 +137,94 @@ def test_observation_export_with_moment_comments(cast, as_user, evil):
     VideoComment.objects.create(activity=a, author=cast.teacher, second=75, body=EVIL)
     response = as_user(s.leader).get(reverse("activities:observation_export", args=[a.pk]))
     assert_no_formula(response.content)
+
+
+# ---- the assessment exports, and the roster template (audit, issue 8 §7) ---------
+# Each dangerous start in turn, in a teacher's name and their group's name,
+# downloaded through the real URL by the role that downloads it.
+
+
+def assert_every_cell_neutral(content: bytes) -> None:
+    """No formula anywhere, and every text that starts like one is quote-prefixed."""
+    with zipfile.ZipFile(io.BytesIO(content)) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert not re.search(rb"<(\w+:)?f[\s>]", z.read(name)), name
+    for ws in load_workbook(io.BytesIO(content)).worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                    assert cell.data_type == "s" and cell.quotePrefix, cell.coordinate
+
+
+@pytest.fixture(params=FORMULA_STARTS, ids=["eq", "plus", "minus", "at", "tab", "cr"])
+def hostile(request, cast):
+    """王老师 (cast.teacher2) and a group of theirs named with one dangerous start."""
+    name = f"{request.param}SUM(1,2)*cmd|' /C calc'!A0"
+    User.objects.filter(pk=cast.teacher2.pk).update(real_name=name)
+    cast.teacher2.refresh_from_db()
+    group = ResearchGroup.objects.create(school=cast.school, name=name, leader=cast.teacher2)
+    GroupMember.objects.create(group=group, user=cast.teacher2)
+    return name
+
+
+@pytest.fixture
+def chose(cast, hostile):
+    """王老师 chose three points and handed one evaluation in (the register's rows)."""
+    from . import factories_assessment as fm
+
+    keys = fm.mats_setup(cast).keys
+    fm.choose(cast, cast.teacher2, keys[:3])
+    fm.submit_evaluation(cast, cast.teacher2, keys[0])
+    return hostile
+
+
+def test_review_export(cast, as_user, hostile):
+    response = as_user(cast.school_admin).get(reverse("assessment:review"), {"export": "xlsx"})
+    assert_no_formula(response.content, hostile)
+
+
+def test_register_export(cast, as_user, chose):
+    response = as_user(cast.info_team).get(reverse("assessment:register"), {"export": "xlsx"})
+    assert_no_formula(response.content, chose)
+
+
+def test_lacking_export(cast, as_user, hostile):
+    response = as_user(cast.school_admin).get(reverse("assessment:lacking"), {"export": "xlsx"})
+    assert_no_formula(response.content, hostile)
+
+
+@pytest.mark.parametrize("view", ["evidence_review", "evidence_register"])
+def test_acceptance_copies_for_the_district(cast, as_user, chose, view):
+    url = reverse(f"assessment:{view}", args=[cast.school.pk])
+    response = as_user(cast.district_admin).get(url)
+    assert response.status_code == 200
+    assert_no_formula(response.content, chose)
+
+
+def test_acceptance_copy_for_the_assigned_expert(cast, as_user, chose):
+    from assessment.models import Acceptance
+    from assessment.services.acceptance import experts_assign
+
+    from . import factories_acceptance as fx
+
+    fx.scheme(cast)
+    fx.materials(cast)
+    Acceptance.objects.filter(school=cast.school).update(status=Acceptance.Status.SUBMITTED)
+    experts_assign(
+        schools=[cast.school],
+        experts=[cast.expert],
+        cycle=cast.cycle,
+        region_id=cast.district.pk,
+        by=cast.district_admin,
+    )
+    url = reverse("assessment:evidence_review", args=[cast.school.pk])
+    assert_no_formula(as_user(cast.expert).get(url).content, chose)
+
+
+def test_roster_template(cast, as_user):
+    """The template holds no one's data; its header and notes are still written
+    through the one writer, nothing in it runs."""
+    response = as_user(cast.school_admin).get(reverse("accounts:roster_template"))
+    assert response.status_code == 200
+    assert_every_cell_neutral(response.content)

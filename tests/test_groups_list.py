@@ -1,11 +1,15 @@
 """The school's group list: search, filters and the Excel export (DESIGN §4)."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
+
+from accounts.models import SchoolMembership
+from groups.models import GroupMember
 
 from . import factories as f
 from .factories_groups import group
@@ -100,3 +104,24 @@ def test_export_is_refused_to_other_roles(cast, as_user, grouped, who):
 def test_export_needs_login(client, cast):
     response = client.get(reverse("groups:list"), {"export": "xlsx"})
     assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_export_gives_each_member_once_with_the_subject_of_their_place_here(cast, as_user, grouped):
+    """The member sheet joins each member's active place in this school (one
+    row per member): a place they held before at another school, with another
+    subject, neither repeats them nor lends its subject."""
+    moved = f.person("调入老师")
+    SchoolMembership.objects.create(
+        user=moved,
+        school=cast.other_school,
+        is_teacher=True,
+        subject="体育",
+        removed_at=timezone.now() - timedelta(days=30),
+    )
+    SchoolMembership.objects.create(user=moved, school=cast.school, is_teacher=True, subject="音乐")
+    GroupMember.objects.create(group=grouped.chinese, user=moved)
+    book = sheets(as_user(cast.school_admin).get(reverse("groups:list"), {"export": "xlsx"}))
+    rows = [r for r in book["组员"][1:] if r[1] == "调入老师"]
+    assert rows == [["语文组", "调入老师", moved.phone, "音乐", None]]
+    leader = next(r for r in book["组员"][1:] if r[1] == cast.teacher.real_name)
+    assert leader[4] == "是"

@@ -16,6 +16,7 @@ from hours.selectors import HOURS_CAP, hours_totals
 from hours.services import hours_credit, hours_register_school, hours_reverse
 
 from . import factories as f
+from . import factories_acceptance as fx
 from .concurrency import postgres_only, run_at_once
 
 pytestmark = postgres_only("concurrent credits cannot overlap there")
@@ -143,6 +144,8 @@ def test_credits_and_reversals_racing_keep_the_summary_equal_to_the_ledger(cast)
 
 
 def test_two_registration_runs_at_once_register_each_teacher_once(cast):
+    fx.passed(cast)
+
     def register():
         return hours_register_school(school=cast.school, cycle=cast.cycle, by=cast.school_admin)
 

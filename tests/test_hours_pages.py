@@ -21,6 +21,8 @@ from groups.models import AbilityPoint, GroupMember, ResearchGroup
 from hours.models import HoursRegistration
 from hours.services import hours_credit, hours_register_school, hours_reverse
 
+from . import factories_acceptance as fx
+
 pytestmark = pytest.mark.django_db
 
 MINE = reverse("hours:mine")
@@ -132,6 +134,7 @@ def test_a_school_admin_who_does_not_teach_has_no_hours_page(cast, as_user):
 
 def test_registered_hours_show_as_registered(cast, as_user):
     credit(cast, cast.teacher, "研讨", 2)
+    fx.passed(cast)
     hours_register_school(school=cast.school, cycle=cast.cycle, by=cast.district_admin)
     body = as_user(cast.teacher).get(MINE).content.decode()
     assert "已登记 2 学时" in body and "登记时记录 2 学时" in body
@@ -326,6 +329,7 @@ def test_a_reversed_credit_shows_its_reason_date_and_actor_and_frees_room(cast, 
 def test_registered_hours_say_when_and_what_was_recorded_then(cast, as_user):
     for n in range(6):
         credit(cast, cast.teacher, f"作业{n}", 5)
+    fx.passed(cast)
     hours_register_school(school=cast.school, cycle=cast.cycle)
     reg = HoursRegistration.objects.get(teacher=cast.teacher)
     body = as_user(cast.teacher).get(MINE).content.decode()

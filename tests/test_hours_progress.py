@@ -15,9 +15,12 @@ from django.urls import reverse
 
 from accounts.models import School
 from accounts.roles import grants_for
-from assessment.models import Acceptance, AcceptanceScheme
 from hours.models import RegistrationBatch
-from hours.services import hours_register_school, hours_register_school_later
+from hours.services import (
+    RegistrationRefused,
+    hours_register_school,
+    hours_register_school_later,
+)
 
 from . import factories as f
 from . import factories_acceptance as fx
@@ -29,22 +32,9 @@ SCHOOL = reverse("hours:school")
 SCHOOL_STATUS = reverse("hours:school_registration")
 
 
-def passed(cast, school=None):
-    """The school's acceptance, passed (set-up: the path is tests/test_acceptance_path.py)."""
-    school = school or cast.school
-    scheme = AcceptanceScheme.objects.filter(region=school.region, cycle=cast.cycle).first()
-    Acceptance.objects.create(
-        school=school,
-        cycle=cast.cycle,
-        scheme=scheme or fx.scheme(cast, district=school.region),
-        status="passed",
-        decided_by=cast.district_admin,
-    )
-
-
 def queue(cast, school=None, by=None):
     """A batch queued as a passed acceptance queues it, its task not yet run."""
-    passed(cast, school)
+    fx.passed(cast, school)
     return hours_register_school_later(school=school or cast.school, cycle=cast.cycle, by=by)
 
 
@@ -64,7 +54,7 @@ def test_the_ladder(cast, as_user, client):
 
 
 def test_the_district_sees_each_school_of_its_region_with_who_registered_when(cast, as_user):
-    passed(cast)
+    fx.passed(cast)
     hours_register_school(school=cast.school, cycle=cast.cycle, by=cast.district_admin)
     batch = RegistrationBatch.objects.get(school=cast.school)
     body = as_user(cast.district_admin).get(DISTRICT).content.decode()
@@ -81,17 +71,23 @@ def test_a_school_not_yet_registered_says_it_waits_for_acceptance(cast, as_user)
     assert 'hx-trigger="every' not in body
 
 
-def test_a_school_whose_acceptance_has_not_passed_never_reads_done(cast, as_user):
-    """Registered by hand (manage.py register_hours) before any acceptance, or
+def test_a_school_whose_acceptance_has_not_passed_is_never_registered(cast, as_user):
+    """Neither by hand (manage.py register_hours) before any acceptance, nor when
     submitted and scored but not confirmed: 待验收, with where acceptance stands."""
     fx.scheme(cast)
-    hours_register_school(school=cast.school, cycle=cast.cycle)
+    with pytest.raises(RegistrationRefused, match="整校推进验收.*尚未通过"):
+        hours_register_school(school=cast.school, cycle=cast.cycle)
+    with pytest.raises(RegistrationRefused):
+        hours_register_school_later(school=cast.school, cycle=cast.cycle)
+    assert not RegistrationBatch.objects.exists()
     second = f.school(cast.district, "赤坎第二小学")
     f.teacher(second)
     fx.scored(cast, school=second)
+    with pytest.raises(RegistrationRefused):
+        hours_register_school(school=second, cycle=cast.cycle)
     body = as_user(cast.district_admin).get(DISTRICT).content.decode()
     row = row_of(body, cast.school)
-    assert "待验收" in row and "已完成" not in row and "验收尚未通过" in row
+    assert "待验收" in row and "已完成" not in row
     row = row_of(body, second)
     assert "待验收" in row and "已评分" in row and "已完成" not in row
 
@@ -153,7 +149,7 @@ def test_the_district_page_costs_the_same_for_10_and_100_schools(cast, as_user):
             if i % 2:
                 queue(cast, school=school, by=cast.district_admin)
             elif i % 3:
-                passed(cast, school)
+                fx.passed(cast, school)
                 hours_register_school(school=school, cycle=cast.cycle, by=cast.district_admin)
 
     def cost(**params):
@@ -210,3 +206,14 @@ def test_the_school_status_is_for_the_school_only(cast, as_user, client):
     queue(cast, school=cast.other_school)
     body = as_user(cast.school_admin).get(SCHOOL_STATUS).content.decode()
     assert "排队中" not in body
+
+
+def test_a_teacher_who_joined_after_the_pass_is_shown_until_the_nightly_refresh(cast, as_user):
+    fx.passed(cast)
+    hours_register_school(school=cast.school, cycle=cast.cycle)
+    f.teacher(cast.school, "新来老师")
+    row = row_of(as_user(cast.district_admin).get(DISTRICT).content.decode(), cast.school)
+    assert "现有 4 名教师，新加入的次日自动登记" in row
+    hours_register_school(school=cast.school, cycle=cast.cycle)  # the nightly refresh
+    row = row_of(as_user(cast.district_admin).get(DISTRICT).content.decode(), cast.school)
+    assert "新加入的次日自动登记" not in row and "4/4" in row

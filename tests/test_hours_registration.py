@@ -1,4 +1,5 @@
-"""学时登记: registering a school's counted hours, once."""
+"""学时登记: registering a school's counted hours, once, and only after the
+school's whole-school acceptance has passed."""
 
 from io import StringIO
 
@@ -10,7 +11,15 @@ from groups.models import ResearchGroup
 from hours.models import HoursRegistration, RegistrationBatch
 from hours.services import hours_credit, hours_register_school, hours_register_school_later
 
+from . import factories_acceptance as fx
+
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _passed(cast):
+    """Registration follows a passed acceptance: the cast's school has one."""
+    fx.passed(cast)
 
 
 def credit(cast, teacher, n, hours):
@@ -45,15 +54,49 @@ def test_registration_records_the_counted_hours_of_every_active_teacher(cast):
     assert cast.outsider.pk not in registered(cast)
 
 
-def test_registration_run_twice_registers_once(cast):
+def test_registration_run_twice_registers_once_and_follows_later_hours(cast):
     credit(cast, cast.teacher, 0, 5)
     hours_register_school(school=cast.school, cycle=cast.cycle)
-    credit(cast, cast.teacher, 1, 5)  # a late credit does not change what was registered
+    first = HoursRegistration.objects.get(teacher=cast.teacher)
+    assert first.updated_at is None
+    credit(cast, cast.teacher, 1, 5)  # hours earned after the pass
     batch = hours_register_school(school=cast.school, cycle=cast.cycle)
     assert HoursRegistration.objects.count() == 3
     assert RegistrationBatch.objects.count() == 1
-    assert registered(cast)[cast.teacher.pk] == 5
+    again = HoursRegistration.objects.get(teacher=cast.teacher)
+    assert (again.hours, again.recorded) == (10, 10)
+    assert again.registered_at == first.registered_at and again.updated_at is not None
+    untouched = HoursRegistration.objects.get(teacher=cast.teacher2)
+    assert untouched.updated_at is None  # nothing changed for them
     assert batch.registered == 3
+
+
+def test_the_nightly_refresh_registers_who_joined_and_what_changed_after_the_pass(cast):
+    from django.conf import settings
+
+    from accounts.models import Cycle
+    from hours.tasks import registrations_refresh_daily
+
+    from . import factories as f
+
+    hours_register_school(school=cast.school, cycle=cast.cycle)
+    newcomer = f.teacher(cast.school, "新来老师")
+    credit(cast, cast.teacher, 0, 4)
+    assert registrations_refresh_daily() == 1
+    assert registered(cast)[newcomer.pk] == 0
+    assert registered(cast)[cast.teacher.pk] == 4
+    entry = settings.CELERY_BEAT_SCHEDULE["registrations-refresh"]
+    assert entry["task"] == "hours.tasks.registrations_refresh_daily"
+    # Past the last day anyone's hours may change, the registration stays as it is.
+    import datetime
+
+    ended = datetime.date.today() - datetime.timedelta(days=60)
+    Cycle.objects.filter(pk=cast.cycle.pk).update(
+        starts_on=ended - datetime.timedelta(days=200), ends_on=ended
+    )
+    credit(cast, cast.teacher, 1, 4)
+    assert registrations_refresh_daily() == 0
+    assert registered(cast)[cast.teacher.pk] == 4
 
 
 def test_a_removed_teacher_is_not_registered(cast):
@@ -78,3 +121,16 @@ def test_the_command_registers_a_school_by_code(cast):
     call_command("register_hours", school=cast.school.code, stdout=out)
     assert HoursRegistration.objects.count() == 3
     assert "已登记 3 人" in out.getvalue()
+
+
+def test_the_command_refuses_a_school_whose_acceptance_has_not_passed(cast):
+    from django.core.management.base import CommandError
+
+    from accounts.models import School
+
+    other = School.objects.get(pk=cast.other_school.pk)
+    with pytest.raises(CommandError, match="整校推进验收.*尚未通过.*验收通过后会自动登记"):
+        call_command("register_hours", school=other.code, stdout=StringIO())
+    with pytest.raises(CommandError, match="尚未通过"):
+        call_command("register_hours", school=other.code, queue=True, stdout=StringIO())
+    assert not RegistrationBatch.objects.filter(school=other).exists()

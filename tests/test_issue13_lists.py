@@ -69,10 +69,10 @@ def homework(s):
 def test_the_leader_sees_who_has_not_completed_the_activity(s, homework, as_user):
     page = as_user(s.leader).get(reverse("activities:activity_lacking", args=[homework.pk]))
     listed = {line.user for line in page.context["lines"]}
-    assert listed == {s.member2, s.leader, *s.extra}
+    assert listed == {s.member2, *s.extra}  # the leader runs it: not chased
     assert page.context["done"] == 1
     body = text(page)
-    assert "已完成 1 人 · 未完成 5 人" in body
+    assert "已完成 1 人 · 未完成 4 人" in body
     assert "已参与，未进入研修" in body and "未参与" in body
     assert "{姓名}老师：研修活动《教学设计作业》" in page.content.decode()
 
@@ -101,10 +101,11 @@ def test_a_leaders_reminder_reaches_exactly_the_ticked_members_once_a_day(s, hom
     assert len(reminded(s.member2)[s.member2.real_name]) == 1
     # Everyone not completed: only those not reminded yet today get one.
     everyone = leader.post(url, {"message": "请大家尽快提交", "everyone": "1"}, follow=True)
-    assert "已向 3 人发送提醒。" in said(everyone) and "2 人今天已经提醒过" in said(everyone)
-    assert Reminder.objects.filter(kind=f"activity:{homework.pk}").count() == 5
+    assert "已向 2 人发送提醒。" in said(everyone) and "2 人今天已经提醒过" in said(everyone)
+    assert Reminder.objects.filter(kind=f"activity:{homework.pk}").count() == 4
+    assert not Reminder.objects.filter(user=s.leader).exists()
     page = text(leader.get(reverse("activities:activity_lacking", args=[homework.pk])))
-    assert page.count("上次提醒") == 5
+    assert page.count("上次提醒") == 4
 
 
 def test_only_the_groups_leader_or_the_schools_admin_may_remind(cast, s, homework, as_user):
@@ -116,7 +117,23 @@ def test_only_the_groups_leader_or_the_schools_admin_may_remind(cast, s, homewor
     assert as_user(other_admin).post(url, data).status_code == 404
     assert not Notification.objects.filter(kind="reminder").exists()
     answer = as_user(cast.school_admin).post(url, data, follow=True)
-    assert "已向 5 人发送提醒。" in said(answer)
+    assert "已向 4 人发送提醒。" in said(answer)  # the group's leader is not chased
+
+
+def test_the_leader_is_neither_listed_nor_reminded_by_their_own_reminder(s, homework, as_user):
+    """The leader runs the activity: they are not among 未完成, ticking their
+    own id sends nothing, and 提醒全部 leaves them out (outside test 2, L4)."""
+    leader = as_user(s.leader)
+    page = leader.get(reverse("activities:activity_lacking", args=[homework.pk]))
+    assert f'data-member="{s.leader.pk}"' not in page.content.decode()
+    assert s.leader not in {line.user for line in page.context["lines"]}
+    url = reverse("activities:activity_remind", args=[homework.pk])
+    answer = leader.post(url, {"message": "快来 {姓名}", "who": [s.leader.pk]}, follow=True)
+    assert "请勾选要提醒的组员。" in said(answer)
+    answer = leader.post(url, {"message": "快来 {姓名}", "everyone": "1"}, follow=True)
+    assert "已向 4 人发送提醒。" in said(answer)
+    assert reminded(s.leader) == {s.leader.real_name: []}
+    assert not Reminder.objects.filter(user=s.leader).exists()
 
 
 def test_an_empty_reminder_is_refused(s, homework, as_user):

@@ -576,3 +576,157 @@ def test_district_id_refusals(world, fixed):
         grow,
         lambda p: p.count("拒绝记录学校"),
     )
+
+
+# ---- assessment (audit of issue 16 §7) ---------------------------------------------
+
+
+def _cases(cast, leader, n: int, start: int = 0, prefix: str = "案例组") -> None:
+    """`n` more groups led by `leader`, each with a typical case of the cycle."""
+    from assessment.services import case_create
+
+    from . import factories_assessment as fm
+
+    for i in range(start, start + n):
+        group = ResearchGroup.objects.create(school=cast.school, name=f"{prefix}{i}", leader=leader)
+        case_create(
+            group=group,
+            cycle=cast.cycle,
+            by=leader,
+            title=f"典型案例{i:03d}",
+            design=fm.upload("设计.pdf"),
+            recording="link",
+            recording_url="https://v.example.com/1",
+        )
+
+
+def test_the_district_scheme(cast, fixed):
+    from assessment.models import ProofItem, RubricItem
+
+    from . import factories_acceptance as fx
+
+    scheme = fx.scheme(cast, publish=False)
+
+    def grow():
+        dimension = RubricItem.objects.create(scheme=scheme, title="新增维度", order=90)
+        for i in range(15):
+            RubricItem.objects.create(
+                scheme=scheme, parent=dimension, title=f"新增指标{i:02d}", max_points=2, order=i
+            )
+            ProofItem.objects.create(
+                scheme=scheme, number=100 + i, content=f"新增证明{i:02d}", form="文本"
+            )
+
+    # + the cycle, the scheme, its rubric, its checklist, whether any school
+    #   submitted (frozen) or was decided
+    fixed(
+        login(cast.district_admin),
+        reverse("assessment:scheme"),
+        REQUEST + UNREAD + 6,
+        grow,
+        lambda p: p.count("新增指标") + p.count("新增证明"),
+    )
+
+
+def test_the_leaders_cases(world, fixed):
+    cast, s = world.cast, world.s
+    _cases(cast, s.leader, 2)
+    # + the cycle, the groups led, their cases with uploaders, the upload
+    #   form's group select (its choices are read twice while it renders)
+    fixed(
+        as_role(s.leader, "leader", cast.school),
+        reverse("assessment:cases"),
+        REQUEST + UNREAD + 5,
+        lambda: _cases(cast, s.leader, 12, start=2),
+        lambda p: p.count("典型案例0"),
+    )
+
+
+def test_the_teachers_points(cast, fixed):
+    from groups.models import SchoolSettings
+
+    from . import factories_assessment as fm
+
+    mats = fm.mats_setup(cast)
+    fm.choose(cast, cast.teacher, mats.keys[:3])
+
+    def grow():
+        SchoolSettings.objects.update_or_create(
+            school=cast.school,
+            defaults={"teachers_choose_any_point": True, "framework": mats.keys[0].framework},
+        )
+        fm.choose(cast, cast.teacher, mats.keys)
+        for point in mats.keys:
+            fm.summary(cast, cast.teacher, point)
+
+    # + the school, the cycle, the teacher's materials (plan, choices,
+    #   summaries, evaluations, review), the school's settings and framework,
+    #   the theme, its key points, the points offered
+    fixed(
+        login(cast.teacher),
+        reverse("assessment:points"),
+        REQUEST + UNREAD + 12,
+        grow,
+        lambda p: p.count('name="points"'),
+    )
+
+
+def test_the_acceptance_copy_of_the_cases(world, fixed):
+    cast = world.cast
+    # + the cycle, the region and the school (the scope), the cases with
+    #   group, uploader and rater
+    fixed(
+        login(cast.district_admin),
+        reverse("assessment:evidence_cases", args=[cast.school.pk]),
+        REQUEST + UNREAD + 4,
+        lambda: _cases(cast, world.s.other_leader, 10),
+        lambda p: p.count("典型案例0"),
+    )
+
+
+PROBE_RR = {"evidence_review": 5, "evidence_register": 7}
+
+
+@pytest.mark.parametrize("view", ["evidence_review", "evidence_register"])
+def test_the_acceptance_copies_of_review_and_register(cast, fixed, view):
+    from . import factories_assessment as fm
+
+    mats = fm.mats_setup(cast)
+    fm.grow(cast, mats, 16)
+    # + the cycle, the region and the school (the scope), the group names;
+    #   review: the teachers with their materials (one query with subqueries);
+    #   register: the evaluations, their evidence, the choices
+    #   (no navbar: a download)
+    fixed(
+        login(cast.district_admin),
+        reverse(f"assessment:{view}", args=[cast.school.pk]),
+        REQUEST + PROBE_RR[view],
+        lambda: fm.grow(cast, mats, 48, start=16),
+        lambda p: p.count("教师0"),
+    )
+
+
+def test_the_school_plan_export(cast, fixed):
+    def plan(n):
+        school_plan_save(
+            school=cast.school,
+            cycle=cast.cycle,
+            fields={"principal": "赵校长"},
+            team=[{"name": f"成员{i}"} for i in range(n)],
+            points=[
+                {"point": p, "reason": "理由"} for p in ability_points_for(school=cast.school)[:n]
+            ],
+            schedule=[{"when": f"第{i}月", "content": "培训"} for i in range(n)],
+            by=cast.school_admin,
+        )
+
+    plan(1)
+    # + the school, the cycle, the plan, its point rows with their points
+    #   (no navbar: a download)
+    fixed(
+        login(cast.school_admin),
+        reverse("groups:plan_export"),
+        REQUEST + 4,
+        lambda: plan(12),
+        lambda p: p.count("成员"),
+    )

@@ -5,9 +5,12 @@ extension is refused by its content; a video may exceed the 20 MB document
 limit up to its own.
 
 The kinds: 研修作业 (homework, 20 MB), 佐证材料 (evidence, 20 MB, video 1 GB),
-课堂视频 (lesson video, 1 GB), the roster import (.xlsx, 5 MB) and the
-ability-point catalogue import (.xlsx or .csv, 5 MB). (The assessment app's
-uploads are not in this code base yet.)
+课堂视频 (lesson video, 1 GB), the roster import (.xlsx, 5 MB), the
+ability-point catalogue import (.xlsx or .csv, 5 MB); and the assessment's:
+个人提升计划 (plan, 10 MB), 测评证据 (evaluation evidence, 20 MB, video 500 MB),
+典型案例 教学设计 (case design, 20 MB), 验收材料 (acceptance proof, 20 MB, video
+500 MB, at most 20 files per item). (The summaries' 2048 KB is in
+tests/test_assessment_uploads.py.)
 
 Through the URL go the sizes a test can afford: 20 MB documents and a video
 of 20 MB + 1 (Django spools them to a temporary file, as in production). The
@@ -33,6 +36,7 @@ from accounts.roster import MAX_BYTES as ROSTER_MAX
 from activities import services
 from activities.files import EVIDENCE, HOMEWORK, LESSON_VIDEO, MB, UploadRefused, check_upload
 from activities.models import Activity, Evidence, Submission
+from assessment import files as assessment_files
 from groups.catalogue import MAX_BYTES as CATALOGUE_MAX
 from groups.models import Framework
 
@@ -81,8 +85,25 @@ def s(cast):
         (EVIDENCE, "签到表.pdf", fa.PDF, DOC_LIMIT),
         (EVIDENCE, "现场.mp4", fa.MP4, VIDEO_LIMIT),
         (LESSON_VIDEO, "课例.mp4", fa.MP4, VIDEO_LIMIT),
+        (assessment_files.PLAN, "计划.pdf", fa.PDF, 10 * MB),
+        (assessment_files.EVALUATION_EVIDENCE, "方案.pdf", fa.PDF, DOC_LIMIT),
+        (assessment_files.EVALUATION_EVIDENCE, "反思.mp4", fa.MP4, 500 * MB),
+        (assessment_files.CASE_DESIGN, "教学设计.pdf", fa.PDF, DOC_LIMIT),
+        (assessment_files.PROOF, "规划.pdf", fa.PDF, DOC_LIMIT),
+        (assessment_files.PROOF, "优秀课例.mp4", fa.MP4, 500 * MB),
     ],
-    ids=["homework", "evidence-document", "evidence-video", "lesson-video"],
+    ids=[
+        "homework",
+        "evidence-document",
+        "evidence-video",
+        "lesson-video",
+        "plan",
+        "evaluation-evidence-document",
+        "evaluation-evidence-video",
+        "case-design",
+        "proof-document",
+        "proof-video",
+    ],
 )
 def test_each_policy_takes_exactly_its_limit_and_not_a_byte_more(policy, name, head, limit):
     assert policy.limit_for(name.rsplit(".", 1)[1]) == limit
@@ -336,3 +357,196 @@ def test_a_program_is_refused_as_a_catalogue(cast, as_user, name):
     assert page.status_code == 200
     assert "无法读取" in page.content.decode()
     assert Framework.objects.count() == before
+
+
+# ---- the assessment's uploads, through their pages --------------------------------
+
+
+def stored_files() -> list:
+    """Every file in storage (MEDIA_ROOT is the test's own directory)."""
+    from django.conf import settings
+
+    root = settings.MEDIA_ROOT
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+@pytest.fixture
+def mats(cast):
+    from . import factories_assessment as fm
+
+    return fm.mats_setup(cast)
+
+
+def test_a_plan_of_exactly_10_mb_is_accepted_and_one_byte_more_refused(cast, as_user, mats):
+    from assessment.models import ImprovementPlan
+
+    client = as_user(cast.teacher)
+    url = reverse("assessment:plan_upload")
+    limit = 10 * MB
+    response = client.post(url, {"file": sized("计划.pdf", fa.PDF, limit + 1)}, follow=True)
+    assert f"“计划.pdf”有 10.1 MB（{over(limit + 1)}），超过了 10 MB 的上限" in messages_of(
+        response
+    )
+    assert not ImprovementPlan.objects.exists() and not stored_files()
+    client.post(url, {"file": sized("计划.pdf", fa.PDF, limit)})
+    assert ImprovementPlan.objects.get().size == limit
+
+
+def _evidence(cast, mats, client, upload):
+    from assessment.selectors import evidence_requirement
+
+    from . import factories_assessment as fm
+
+    fm.choose(cast, cast.teacher, mats.keys[:3])
+    point = mats.keys[0]
+    slots, _ = evidence_requirement(point)
+    return client.post(
+        reverse("assessment:evidence_upload", args=[point.pk]),
+        {"kind": slots[0]["kind"], "position": 1, "file": upload},
+        follow=True,
+    )
+
+
+def test_evaluation_evidence_documents_stop_at_20_mb_and_videos_go_beyond(cast, as_user, mats):
+    from assessment.models import EvaluationEvidence
+
+    client = as_user(cast.teacher)
+    response = _evidence(cast, mats, client, sized("方案.pdf", fa.PDF, DOC_LIMIT + 1))
+    assert f"“方案.pdf”有 20.1 MB（{over(DOC_LIMIT + 1)}），超过了 20 MB 的上限" in messages_of(
+        response
+    )
+    assert not EvaluationEvidence.objects.exists() and not stored_files()
+    _evidence(cast, mats, client, sized("方案.pdf", fa.PDF, DOC_LIMIT))
+    assert EvaluationEvidence.objects.get().size == DOC_LIMIT
+    # A reflection video above the documents' 20 MB is taken (it replaces the slot's file).
+    _evidence(cast, mats, client, sized("反思.mp4", fa.MP4, DOC_LIMIT + 1, "video/mp4"))
+    item = EvaluationEvidence.objects.get()
+    assert (item.original_name, item.size) == ("反思.mp4", DOC_LIMIT + 1)
+
+
+def test_an_evaluation_video_stops_at_500_mb(cast, mats):
+    """The service, with uploads reporting the boundary sizes (module docstring)."""
+    from django.core.exceptions import ValidationError
+
+    from assessment import services as assessment_services
+    from assessment.models import EvaluationEvidence
+    from assessment.selectors import evidence_requirement
+
+    from . import factories_assessment as fm
+
+    fm.choose(cast, cast.teacher, mats.keys[:3])
+    point = mats.keys[0]
+    kind = evidence_requirement(point)[0][0]["kind"]
+    common = {"teacher": cast.teacher, "school": cast.school, "cycle": cast.cycle, "point": point}
+    limit = 500 * MB
+    with pytest.raises(ValidationError) as refused:
+        assessment_services.evidence_save(
+            **common, kind=kind, position=1, upload=reporting("反思.mp4", fa.MP4, limit + 1)
+        )
+    assert f"“反思.mp4”有 500.1 MB（{over(limit + 1)}），超过了 500 MB 的上限" in str(refused.value)
+    assert not EvaluationEvidence.objects.exists()
+    assessment_services.evidence_save(
+        **common, kind=kind, position=1, upload=reporting("反思.mp4", fa.MP4, limit)
+    )
+    assert EvaluationEvidence.objects.get().size == limit
+
+
+def test_a_program_renamed_txt_is_refused_as_evaluation_evidence(cast, as_user, mats):
+    from assessment.models import EvaluationEvidence
+
+    response = _evidence(cast, mats, as_user(cast.teacher), fa.upload("成果.txt", fa.EXE))
+    assert "“成果.txt”的内容不是文本文件" in messages_of(response)
+    assert not EvaluationEvidence.objects.exists() and not stored_files()
+
+
+def test_a_case_design_of_exactly_20_mb_is_accepted_and_one_byte_more_refused(cast, as_user, mats):
+    from assessment.models import TypicalCase
+
+    client = as_user(mats.leader)
+    url = reverse("assessment:cases")
+
+    def case(design):
+        data = {"group": mats.chinese.pk, "title": "秋天的雨", "recording": "offline"}
+        return client.post(url, {**fa.once(), **data, "design": design}, follow=True)
+
+    page = case(sized("设计.pdf", fa.PDF, DOC_LIMIT + 1)).content.decode()
+    assert f"“设计.pdf”有 20.1 MB（{over(DOC_LIMIT + 1)}），超过了 20 MB 的上限" in page
+    assert not TypicalCase.objects.exists() and not stored_files()
+    case(sized("设计.pdf", fa.PDF, DOC_LIMIT))
+    assert TypicalCase.objects.get().size == DOC_LIMIT
+
+
+@pytest.fixture
+def proof_item(cast):
+    from assessment.models import ProofItem
+    from assessment.services import acceptance as acc
+
+    from . import factories_acceptance as fx
+
+    fx.scheme(cast)
+    a = acc.acceptance_open(school=cast.school, cycle=cast.cycle)
+    return ProofItem.objects.get(scheme=a.scheme, number=3)
+
+
+def _proof_upload(cast, as_user, item, files):
+    client = as_user(cast.school_admin)
+    url = reverse("assessment:acceptance_upload", args=[item.pk])
+    response = client.post(url, {**fa.once(), "files": files})
+    return client.get(response["Location"]).content.decode()
+
+
+def test_proof_videos_go_beyond_20_mb_through_the_page(cast, as_user, proof_item):
+    from assessment.models import ProofFile
+
+    _proof_upload(
+        cast, as_user, proof_item, [sized("优秀课例.mp4", fa.MP4, DOC_LIMIT + 1, "video/mp4")]
+    )
+    assert ProofFile.objects.get().size == DOC_LIMIT + 1
+
+
+def test_a_proof_video_stops_at_500_mb(cast, proof_item):
+    from django.core.exceptions import ValidationError
+
+    from assessment.models import ProofFile
+    from assessment.services import acceptance as acc
+
+    limit = 500 * MB
+    common = {"school": cast.school, "cycle": cast.cycle, "item": proof_item}
+    with pytest.raises(ValidationError) as refused:
+        acc.proof_files_add(
+            **common, uploads=[reporting("课例.mp4", fa.MP4, limit + 1)], by=cast.school_admin
+        )
+    assert f"“课例.mp4”有 500.1 MB（{over(limit + 1)}），超过了 500 MB 的上限" in str(refused.value)
+    assert not ProofFile.objects.exists()
+    acc.proof_files_add(
+        **common, uploads=[reporting("课例.mp4", fa.MP4, limit)], by=cast.school_admin
+    )
+    assert ProofFile.objects.get().size == limit
+
+
+def test_an_item_takes_20_files_and_not_one_more(cast, as_user, proof_item):
+    from assessment.models import ProofFile
+
+    # 21 at once: none stored.
+    page = _proof_upload(
+        cast, as_user, proof_item, [fa.upload(f"材料{i}.pdf", fa.PDF) for i in range(21)]
+    )
+    assert "每项最多上传 20 个文件，第 3 项已有 0 个。" in page
+    assert not ProofFile.objects.exists() and not stored_files()
+    # 20: all stored; then one more: refused, the 20 kept.
+    _proof_upload(cast, as_user, proof_item, [fa.upload(f"材料{i}.pdf", fa.PDF) for i in range(20)])
+    assert ProofFile.objects.filter(item=proof_item).count() == 20
+    before = stored_files()
+    assert len(before) == 20  # the check sees what storage holds
+    page = _proof_upload(cast, as_user, proof_item, [fa.upload("第21份.pdf", fa.PDF)])
+    assert "每项最多上传 20 个文件，第 3 项已有 20 个。" in page
+    assert ProofFile.objects.filter(item=proof_item).count() == 20
+    assert stored_files() == before
+
+
+def test_a_program_renamed_txt_is_refused_as_proof(cast, as_user, proof_item):
+    from assessment.models import ProofFile
+
+    page = _proof_upload(cast, as_user, proof_item, [fa.upload("说明.txt", fa.EXE)])
+    assert "“说明.txt”的内容不是文本文件" in page
+    assert not ProofFile.objects.exists() and not stored_files()

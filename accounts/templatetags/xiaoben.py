@@ -1,5 +1,6 @@
 from django import template
 from django.urls import reverse
+from django.utils.html import format_html
 
 from accounts.dates import countdown as _countdown
 from config.navigation import nav_for
@@ -35,3 +36,38 @@ def countdown_badge(last_day, label: str = ""):
     """A badge with the words and the last day, coloured by how close it is:
     {% countdown_badge activity.closes_on "截止" %}."""
     return {"c": _countdown(last_day=last_day) if last_day else None, "label": label}
+
+
+# ---- the cycle a page works on (accounts.selectors.cycle_chosen) ----------------
+
+
+def _chosen_cycle_id(request) -> str:
+    raw = request.GET.get("cycle") or request.POST.get("cycle") or ""
+    return raw if raw.isdigit() else ""
+
+
+@register.simple_tag(takes_context=True)
+def cycle_query(context, prefix: str = "?") -> str:
+    """ "?cycle=N" (or "&cycle=N") when the page was opened for a named cycle, so
+    its links stay on that cycle; "" on the current one."""
+    chosen = _chosen_cycle_id(context["request"])
+    return f"{prefix}cycle={chosen}" if chosen else ""
+
+
+@register.simple_tag(takes_context=True)
+def cycle_field(context):
+    """The hidden field that keeps a form (and the page after it) on the named cycle."""
+    chosen = _chosen_cycle_id(context["request"])
+    if not chosen:
+        return ""
+    return format_html('<input type="hidden" name="cycle" value="{}">', chosen)
+
+
+@register.inclusion_tag("_cycle_switch.html")
+def cycle_switch(cycle):
+    """研修周期 chooser, shown once a second cycle has started (the previous
+    cycle's acceptance and review follow its end while the next one runs)."""
+    from accounts.selectors import cycles_started
+
+    cycles = cycles_started()
+    return {"cycle": cycle, "cycles": cycles if len(cycles) > 1 else []}

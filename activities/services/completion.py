@@ -50,13 +50,18 @@ def is_self_credit(*, activity: Activity, user) -> bool:
     return activity.group.leader_id == user.pk
 
 
-def participation_complete(*, participation: Participation, by, reason: str) -> bool:
+def participation_complete(
+    *, participation: Participation, by, reason: str, place_locked: bool = False
+) -> bool:
     """Record the completion and credit the hours, once. True if this call completed it.
 
     Refused (False, nothing written) for anyone who is not an active teacher of
     the activity's school (the place is locked first: a removal running at the
     same moment either finishes before, or waits until this commits and then
-    reverses it) or whose window has closed (activities.window).
+    reverses it) or whose window has closed (activities.window). A caller that
+    has already locked the place in its transaction (common.lock_member: the
+    member's own post, homework or form) says so with `place_locked`, and the
+    lock is not asked for again, here or in the ledger.
 
     The conditional UPDATE is the guard: of two requests completing the same
     participation at the same moment only one sees a row with completed_at
@@ -68,7 +73,9 @@ def participation_complete(*, participation: Participation, by, reason: str) -> 
     activity = participation.activity
     user = participation.user
     with transaction.atomic():
-        if not teacher_place_lock(teacher_id=user.pk, school_id=activity.group.school_id):
+        if not place_locked and not teacher_place_lock(
+            teacher_id=user.pk, school_id=activity.group.school_id
+        ):
             return False
         # A 线下活动 is completed by the leader's evidence, which comes after the
         # open period; the other kinds by the member's own work inside it.
@@ -93,6 +100,7 @@ def participation_complete(*, participation: Participation, by, reason: str) -> 
             ability_points=list(activity.topic.key_points.all()),
             reason=reason,
             by=by,
+            place_locked=True,  # just above, or by the caller
         )
     return True
 

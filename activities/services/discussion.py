@@ -37,9 +37,12 @@ def post_create(*, activity: Activity, user, body: str, token=None) -> Post:
         post, _ = create_once(
             Post, token=token, owner={"author": user}, fields={"activity": activity, "body": body}
         )
-        participation.activity = activity
+        participation.activity, participation.user = activity, user
         participation_complete(
-            participation=participation, by=user, reason=f"在教学研讨《{activity.title}》发表观点"
+            participation=participation,
+            by=user,
+            place_locked=True,  # lock_member above
+            reason=f"在教学研讨《{activity.title}》发表观点",
         )
     return post
 

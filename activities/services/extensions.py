@@ -16,7 +16,11 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import SchoolMembership
+# How far after the cycle's end: one place, accounts.models (hours reads it too).
+from accounts.models import (
+    EXTENSION_DAYS_AFTER_CYCLE,
+    SchoolMembership,
+)
 from accounts.notices import notify
 from groups.models import GroupMember
 from hours.services import teacher_place_lock
@@ -24,11 +28,6 @@ from hours.services import teacher_place_lock
 from ..models import Activity, Extension
 from ..window import activity_last_day
 from .common import ActivityError, create_once, require_live_group
-
-# Why 30: the school's review (研修考核) and the whole-school acceptance follow
-# the cycle's end; a month lets a teacher who was ill or away finish without
-# holding those up for long, and keeps "the cycle has ended" meaningful.
-EXTENSION_DAYS_AFTER_CYCLE = 30
 
 Scope = Extension.Scope
 
@@ -38,7 +37,7 @@ def extension_bounds(
 ) -> tuple[datetime.date, datetime.date]:
     """(earliest, latest) day a new extension may run until."""
     earliest = max(current_last + datetime.timedelta(days=1), today)
-    latest = cycle.ends_on + datetime.timedelta(days=EXTENSION_DAYS_AFTER_CYCLE)
+    latest = cycle.last_extension_day
     return earliest, latest
 
 

@@ -79,9 +79,12 @@ def _store_submission(activity, user, text, stored, participation, old_names) ->
         row.submission = submission
     SubmissionFile.objects.bulk_create(stored)
     participation_enter(participation=participation)
-    participation.activity = activity
+    participation.activity, participation.user = activity, user
     participation_complete(
-        participation=participation, by=user, reason=f"提交研修作业《{activity.title}》"
+        participation=participation,
+        by=user,
+        place_locked=True,  # lock_member above
+        reason=f"提交研修作业《{activity.title}》",
     )
 
 

@@ -181,8 +181,11 @@ def observation_submit(*, activity: Activity, user, raw_answers: dict) -> Observ
         except IntegrityError:
             return ObservationResponse.objects.get(activity=activity, user=user)
         participation_enter(participation=participation)
-        participation.activity = activity
+        participation.activity, participation.user = activity, user
         participation_complete(
-            participation=participation, by=user, reason=f"提交听课评课表《{activity.title}》"
+            participation=participation,
+            by=user,
+            place_locked=True,  # lock_member above
+            reason=f"提交听课评课表《{activity.title}》",
         )
     return response

@@ -1,12 +1,11 @@
 """A member's actions: 参与活动, 进入研修, 发表观点, 点赞, 提交作业, 提交听课评课表."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
-from accounts.selectors import cycle_current, cycles_to_look_back
+from accounts.selectors import cycle_current, cycles_started
 
 from .. import selectors
 from ..access import get_activity_for_member, get_post_for_member
@@ -25,14 +24,14 @@ from .common import MEMBER_ROLES, form_errors, run_service
 
 @role_required(*MEMBER_ROLES)
 def mine(request):
-    """The current cycle's activities; ?cycle= an earlier cycle's."""
-    cycles = cycles_to_look_back()
+    """The current cycle's activities, or (?cycle=, the 研修周期 switch) an
+    earlier cycle's: the started cycles are read once, for the switch and
+    for the choice, which follows accounts.selectors.cycle_chosen (a started
+    cycle, else the current one)."""
+    cycles = cycles_started()
     wanted = request.GET.get("cycle", "")
-    if wanted:
-        cycle = next((c for c in cycles if str(c.pk) == wanted), None)
-        if cycle is None:
-            raise Http404
-    else:
+    cycle = next((c for c in cycles if str(c.pk) == wanted), None)
+    if cycle is None:
         cycle = cycles[0] if cycles else cycle_current()
     board = selectors.teacher_board(user=request.user, cycle=cycle)
     return render(

@@ -31,10 +31,10 @@ from .common import LEADER_ROLES, form_errors
 PAGE_SIZE = 50
 
 
-def _supervised(request, activity_id: int) -> Activity:
+def _supervised(request, activity_id: int, *, write: bool = True) -> Activity:
     grant = request.access.grant(Role.SCHOOL_ADMIN)
     activity = get_activity_for_supervisor(
-        request.user, activity_id, admin_school_id=grant.school_id if grant else None
+        request.user, activity_id, admin_school_id=grant.school_id if grant else None, write=write
     )
     if activity.kind == Activity.Kind.OFFLINE or activity.is_draft:
         raise Http404  # offline: the leader's evidence completes it; drafts: nobody sees them
@@ -50,8 +50,9 @@ def _prefill(activity: Activity) -> str:
 
 @role_required(*LEADER_ROLES)
 def activity_lacking(request, activity_id):
-    """未完成组员: who has not completed it, their own last day, 提醒 and 延期."""
-    activity = _supervised(request, activity_id)
+    """未完成组员: who has not completed it, their own last day, 提醒 and 延期.
+    An archived group's list still shows (read-only); 提醒 and 延期 answer 403."""
+    activity = _supervised(request, activity_id, write=False)
     lines, done = activity_not_completed(activity=activity)
     form = ReminderForm(
         initial={"message": _prefill(activity)}, fields_help=fields_help(*REMINDER_FIELDS)

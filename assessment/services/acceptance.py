@@ -289,12 +289,13 @@ def acceptance_submit(*, school: School, cycle: Cycle, by: User) -> Acceptance:
         )
         experts = list(acceptance.assignments.values_list("expert_id", flat=True))
         _settle_scored(acceptance)
-    notify(
-        users=experts,
-        message=f"{school.name}已提交整校推进验收材料，请评分。",
-        link=reverse("assessment:expert_score", args=[acceptance.pk]),
-        kind="acceptance_submitted",
-    )
+        # In the transaction: the submission and the experts' notice stand or fall together.
+        notify(
+            users=experts,
+            message=f"{school.name}已提交整校推进验收材料，请评分。",
+            link=reverse("assessment:expert_score", args=[acceptance.pk]),
+            kind="acceptance_submitted",
+        )
     return acceptance
 
 
@@ -323,6 +324,23 @@ def _require_experts(*, experts: list[User], region_id: int) -> None:
         raise ValidationError(f"{'、'.join(strangers)} 不是本区县的考核专家。")
 
 
+def _recusal(expert_ids: list[int], school_ids: list[int]) -> str:
+    """回避: an expert never scores a school where they hold an active place
+    (teacher, admin, info team): the expert average decides the pass and so
+    every teacher's 学时登记. The refusal names each such pair; '' if none.
+    Asked again at scoring time, as a place may begin after the assignment."""
+    places = (
+        SchoolMembership.objects.active()
+        .filter(user_id__in=expert_ids, school_id__in=school_ids)
+        .select_related("user", "school")
+        .order_by("school_id", "user_id")
+    )
+    pairs = [f"{m.user.display_name}是{m.school.name}的在职人员" for m in places]
+    if not pairs:
+        return ""
+    return f"{'；'.join(pairs)}，须回避，不能评审该校的整校推进验收。"
+
+
 def experts_assign(
     *, schools: list[School], experts: list[User], cycle: Cycle, region_id: int, by: User
 ) -> int:
@@ -332,6 +350,9 @@ def experts_assign(
     if not schools or not experts:
         raise ValidationError("请选择学校和考核专家。")
     _require_experts(experts=experts, region_id=region_id)
+    refusal = _recusal([e.pk for e in experts], [s.pk for s in schools])
+    if refusal:
+        raise ValidationError(refusal)
     opened = [acceptance_open(school=s, cycle=cycle) for s in schools]
     new: dict[int, list[str]] = {}
     with transaction.atomic():
@@ -350,13 +371,14 @@ def experts_assign(
                 )
                 new.setdefault(expert.pk, []).append(acceptance.school.name)
             _settle_scored(acceptance)
-    for expert_id, names in new.items():
-        notify(
-            users=[expert_id],
-            message=f"教育局为你分配了 {len(names)} 所验收学校：{'、'.join(names)}。",
-            link=reverse("assessment:expert_schools"),
-            kind="acceptance_assigned",
-        )
+        # In the transaction: an assignment is never kept without its notice.
+        for expert_id, names in new.items():
+            notify(
+                users=[expert_id],
+                message=f"教育局为你分配了 {len(names)} 所验收学校：{'、'.join(names)}。",
+                link=reverse("assessment:expert_schools"),
+                kind="acceptance_assigned",
+            )
     return sum(len(names) for names in new.values())
 
 
@@ -384,6 +406,9 @@ def _require_can_score(acceptance: Acceptance, assignment: ExpertAssignment) -> 
         raise ValidationError("你已提交对该校的评分，不能再修改。")
     if acceptance.status != Status.SUBMITTED:
         raise ValidationError(f"该校验收状态为“{acceptance.get_status_display()}”，现在不能评分。")
+    refusal = _recusal([assignment.expert_id], [acceptance.school_id])
+    if refusal:
+        raise ValidationError(refusal)
 
 
 def _save_expert_scores(assignment: ExpertAssignment, scores: dict) -> None:
@@ -409,13 +434,17 @@ def expert_scores_save(*, assignment: ExpertAssignment, scores: dict[int, tuple]
         _save_expert_scores(assignment, checked_scores)
 
 
-def expert_scores_submit(*, assignment: ExpertAssignment, scores: dict[int, tuple]) -> None:
+def expert_scores_submit(*, assignment: ExpertAssignment, scores: dict[int, tuple]) -> bool:
     """提交评分: saves, then requires a score for every rubric item; the
-    scores are then final. The last expert to submit makes the school 已评分."""
+    scores are then final. The last expert to submit makes the school 已评分.
+    A second submit (a double tap, a retry that queued on the lock) stores
+    nothing and returns False, as a school's second 提交验收 does."""
     checked_scores = _checked_scores(assignment.acceptance.scheme, scores)
     with transaction.atomic():
         acceptance = _locked(assignment.acceptance_id)
         assignment.refresh_from_db()
+        if assignment.submitted_at is not None:
+            return False
         _require_can_score(acceptance, assignment)
         _save_expert_scores(assignment, checked_scores)
         given = expert_scores_of(assignment)
@@ -427,6 +456,7 @@ def expert_scores_submit(*, assignment: ExpertAssignment, scores: dict[int, tupl
         assignment.submitted_at = timezone.now()
         assignment.save(update_fields=["submitted_at"])
         _settle_scored(acceptance)
+    return True
 
 
 # ---- the district: return and confirm -------------------------------------------------------

@@ -19,7 +19,7 @@ from accounts.models import Cycle, Region, SchoolMembership, User
 from accounts.notices import notify
 
 from ..checklist import PROOF_ITEMS, REFERENCE_RUBRIC
-from ..models import AcceptanceScheme, ProofItem, RubricItem, SelfScore
+from ..models import AcceptanceScheme, ExpertScore, ProofItem, RubricItem, SelfScore
 from ..selectors.acceptance import proof_items_of, rubric_of, scheme_decided, scheme_frozen
 
 FROZEN = "已有学校提交验收，评分细则和证明清单不能再修改。"
@@ -78,6 +78,16 @@ def _check_pass_mark(scheme: AcceptanceScheme, pass_mark: Decimal | None) -> Non
         raise ValidationError(f"合格分 {pass_mark} 分高于评分细则的总分 {total} 分。")
 
 
+def _check_deadline(deadline) -> None:
+    """A deadline schools could never meet is refused: not before today
+    (Asia/Shanghai, the project's time zone)."""
+    today = timezone.localdate()
+    if deadline is not None and deadline < today:
+        raise ValidationError(
+            f"验收截止日期 {deadline:%Y-%m-%d} 已过，请填写今天（{today:%Y-%m-%d}）或以后的日期。"
+        )
+
+
 def scheme_settings_save(
     *,
     scheme: AcceptanceScheme,
@@ -95,6 +105,8 @@ def scheme_settings_save(
         if pass_mark is not None and pass_mark <= 0:
             raise ValidationError("合格分须大于 0。")
         _check_pass_mark(scheme, pass_mark)
+        if deadline != scheme.deadline:  # a deadline that has since passed may stay as it is
+            _check_deadline(deadline)
         scheme.pass_mark, scheme.deadline, scheme.note = pass_mark, deadline, note.strip()
         scheme.save(update_fields=["pass_mark", "deadline", "note"])
     return scheme
@@ -135,13 +147,19 @@ def rubric_item_save(
 
 
 def rubric_item_delete(*, item: RubricItem) -> None:
-    """Delete an item (a dimension with its items). Schools' draft self-scores
-    of it go with it: they scored a line that no longer exists."""
+    """Delete an item (a dimension with its items). Refused once a school has
+    self-scored it or an expert scored it, as a proof item with files is:
+    deleting it would silently take their scores; it can still be changed."""
     with transaction.atomic():
         scheme = _locked(item.scheme)
         _require_open(scheme)
         ids = [item.pk, *item.children.values_list("pk", flat=True)]
-        SelfScore.objects.filter(item_id__in=ids).delete()
+        if (
+            SelfScore.objects.filter(item_id__in=ids).exists()
+            or ExpertScore.objects.filter(item_id__in=ids).exists()
+        ):
+            what = f"“{item.title}”下的指标" if item.is_dimension else f"“{item.title}”"
+            raise ValidationError(f"已有学校或专家为{what}评分，不能删除；可以修改它的内容。")
         item.delete()  # a dimension's items go with it (CASCADE)
 
 
@@ -202,6 +220,8 @@ def scheme_publish(*, scheme: AcceptanceScheme, by: User) -> AcceptanceScheme:
             problems.append(f"一级指标“{'、'.join(empty)}”下还没有二级指标")
         if not proof_items_of(scheme):
             problems.append("证明清单为空")
+        if scheme.deadline is not None and scheme.deadline < timezone.localdate():
+            problems.append(f"验收截止日期 {scheme.deadline:%Y-%m-%d} 已过，请先修改")
         if problems:
             raise ValidationError("还不能发布：" + "；".join(problems) + "。")
         _check_pass_mark(scheme, scheme.pass_mark)

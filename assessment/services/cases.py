@@ -95,6 +95,10 @@ def case_rate(*, case: TypicalCase, by: User, rating: str) -> TypicalCase:
     if rating not in Rating.values:
         raise ValidationError("请选择评定等级。")
     case = TypicalCase.objects.select_for_update().select_related("group").get(pk=case.pk)
+    # Nobody rates their own work (DESIGN §2): an admin who leads the group or
+    # uploaded the case leaves it to another admin of the school.
+    if by.pk in (case.uploaded_by_id, case.group.leader_id):
+        raise ValidationError("不能评定自己教研组的典型案例，请由学校的其他管理员评定。")
     if case.rating == rating:
         return case
     case.rating = rating

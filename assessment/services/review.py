@@ -68,9 +68,12 @@ def _move(*, review: TeacherReview, to: str, by: User, reason: str, actor: str) 
     return True
 
 
-def _teacher_of(membership: SchoolMembership) -> User:
+def _teacher_of(membership: SchoolMembership, *, by: User) -> User:
     if not membership.is_teacher or membership.removed_at is not None:
         raise ValidationError("只能考核本校在职教师。")
+    # Nobody decides their own case (DESIGN §2, as evaluations and extensions).
+    if membership.user_id == by.pk:
+        raise ValidationError("不能考核自己，请由学校的其他管理员考核。")
     return membership.user
 
 
@@ -81,7 +84,7 @@ def _link() -> str:
 @transaction.atomic
 def review_pass(*, membership: SchoolMembership, cycle: Cycle, by: User) -> TeacherReview:
     """通过: only a complete teacher (plan, 25 hours, a summary per point, ≥ 3)."""
-    teacher = _teacher_of(membership)
+    teacher = _teacher_of(membership, by=by)
     review = _locked_review(teacher_id=teacher.pk, school_id=membership.school_id, cycle=cycle)
     if review.result == Result.PASSED:
         return review
@@ -107,7 +110,7 @@ def review_fail(
     *, membership: SchoolMembership, cycle: Cycle, by: User, reason: str
 ) -> TeacherReview:
     """不通过, with a reason the teacher sees in their inbox and on 我的研修."""
-    teacher = _teacher_of(membership)
+    teacher = _teacher_of(membership, by=by)
     reason = reason.strip()
     if not reason:
         raise ValidationError("请填写不通过的原因（教师会看到）。")
@@ -124,13 +127,16 @@ def review_fail(
 
 @transaction.atomic
 def review_pass_complete(*, school: School, cycle: Cycle, by: User) -> int:
-    """Pass every complete teacher of the school still 待考核; how many. A 不通过
-    stays as decided: the school passes those one by one. Fixed queries."""
+    """Pass every complete teacher of the school still 待考核 but the one
+    passing them (nobody decides their own case); how many. A 不通过 stays as
+    decided: the school passes those one by one. Fixed queries."""
     review_check_transition(current=Result.PENDING, to=Result.PASSED, actor=SCHOOL)
     ids = list(
         review_teachers(
             school_id=school.pk, cycle=cycle, completion="complete", result=Result.PENDING
-        ).values_list("user_id", flat=True)
+        )
+        .exclude(user_id=by.pk)
+        .values_list("user_id", flat=True)
     )
     if not ids:
         return 0

@@ -15,7 +15,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from accounts.access import role_required
 from accounts.exports import sandbox, xlsx_response
 from accounts.roles import Role
-from accounts.selectors import cycle_current
+from accounts.selectors import cycle_chosen
 from activities.consistency import school_consistency
 from activities.files import serve_file
 from groups.plan_docx import plan_docx
@@ -51,7 +51,9 @@ def proof_file(request, file_id: int):
 
 
 def _school(request, school_id: int):
-    cycle = cycle_current()
+    # The acceptance's cycle, named by the links (?cycle=): an expert scoring
+    # last cycle's school reads last cycle's records.
+    cycle = cycle_chosen(request)
     if cycle is None:
         raise Http404
     return get_school_for_acceptance(request.grant, request.user, school_id, cycle), cycle

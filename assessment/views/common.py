@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from accounts.selectors import cycle_current
+from accounts.selectors import cycle_chosen
 from groups.selectors import groups_of_school
 
 
@@ -34,8 +34,10 @@ def back_to(request, default: str, *args):
 
 
 def current_cycle(request):
-    """The running cycle, or None with a message saying why nothing can be done."""
-    cycle = cycle_current()
+    """The cycle the page works on (the running one, or an earlier one named by
+    ?cycle=: accounts.selectors.cycle_chosen), or None with a message saying
+    why nothing can be done."""
+    cycle = cycle_chosen(request)
     if cycle is None:
         messages.warning(request, "省工程办尚未设置研修周期。")
     return cycle

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_school_for, role_required, schools_visible_to
@@ -39,6 +40,13 @@ from .common import current_cycle, form_errors, refuse
 
 PAGE_SIZE = 50
 LIST = "assessment:district_acceptances"
+
+
+def _back(request, name: str, *args):
+    """Redirect to a district page, on the cycle the form was posted for."""
+    url = reverse(name, args=args)
+    cycle = request.POST.get("cycle", "")
+    return redirect(f"{url}?cycle={cycle}" if cycle.isdigit() else url)
 
 
 @role_required(Role.DISTRICT_ADMIN)
@@ -79,12 +87,12 @@ def experts_assign_many(request):
         experts=district_experts(region_id=request.grant.region_id),
     )
     if cycle is None:
-        return redirect(LIST)
+        return _back(request, LIST)
     if not form.is_valid():
         messages.error(request, form_errors(form))
-        return redirect(LIST)
+        return _back(request, LIST)
     _assign(request, cycle, list(form.cleaned_data["schools"]), form.cleaned_data["experts"])
-    return redirect(LIST)
+    return _back(request, LIST)
 
 
 def _assign(request, cycle, schools, experts) -> None:
@@ -144,7 +152,7 @@ def expert_assign(request, school_id: int):
             _assign(request, cycle, [school], form.cleaned_data["experts"])
         else:
             messages.error(request, form_errors(form))
-    return redirect("assessment:district_acceptance", school.pk)
+    return _back(request, "assessment:district_acceptance", school.pk)
 
 
 @require_POST
@@ -157,7 +165,7 @@ def expert_unassign_post(request, assignment_id: int):
         refuse(request, exc)
     else:
         messages.success(request, f"已取消 {assignment.expert.display_name} 的分配。")
-    return redirect("assessment:district_acceptance", assignment.acceptance.school_id)
+    return _back(request, "assessment:district_acceptance", assignment.acceptance.school_id)
 
 
 def _decide(request, school_id: int, action, done: str, *, with_reason: bool):
@@ -167,7 +175,7 @@ def _decide(request, school_id: int, action, done: str, *, with_reason: bool):
         form = DistrictReasonForm(request.POST)
         if with_reason and not form.is_valid():
             messages.error(request, form_errors(form))
-            return redirect("assessment:district_acceptance", school.pk)
+            return _back(request, "assessment:district_acceptance", school.pk)
         if with_reason:
             kwargs["reason"] = form.cleaned_data["reason"]
         try:
@@ -176,7 +184,7 @@ def _decide(request, school_id: int, action, done: str, *, with_reason: bool):
             refuse(request, exc)
         else:
             messages.success(request, f"{school.name}：{done}")
-    return redirect("assessment:district_acceptance", school.pk)
+    return _back(request, "assessment:district_acceptance", school.pk)
 
 
 @require_POST

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
 from accounts.roles import Role
-from accounts.selectors import cycle_current
+from accounts.selectors import cycle_chosen
 
 from ..access import get_assignment_for_expert
 from ..forms_acceptance import ExpertScoresForm
@@ -25,7 +25,7 @@ PAGE_SIZE = 50
 @role_required(Role.EXPERT)
 def expert_schools(request):
     """评审学校: the expert's schools, those waiting for their scores first."""
-    cycle = cycle_current()
+    cycle = cycle_chosen(request)
     assignments = expert_assignments(
         expert=request.user, region_id=request.grant.region_id, cycle=cycle
     )
@@ -54,10 +54,9 @@ def expert_score(request, acceptance_id: int):
     return _render(request, assignment)
 
 
-def _scoring(request, acceptance_id: int):
-    """The expert's assignment and the typed scores; 403 once they may no
-    longer score (submitted, or the school is not before them)."""
-    assignment = get_assignment_for_expert(request.grant, request.user, acceptance_id)
+def _scoring(request, assignment):
+    """The typed scores; 403 once the expert may no longer score (submitted,
+    or the school is not before them)."""
     if not assignment_can_score(assignment):
         raise PermissionDenied(
             "你已提交对该校的评分。"
@@ -65,13 +64,21 @@ def _scoring(request, acceptance_id: int):
             else f"该校验收状态为“{assignment.acceptance.get_status_display()}”，现在不能评分。"
         )
     review = expert_review(assignment)
-    return assignment, ExpertScoresForm(request.POST, items=review.rubric.items)
+    return ExpertScoresForm(request.POST, items=review.rubric.items)
+
+
+def _already_submitted(request, assignment):
+    """A second 提交评分 (a double tap, twenty at once) answers like the first:
+    back to the page, saying the scores went in once."""
+    messages.info(request, f"你已提交对{assignment.acceptance.school.name}的评分，无需重复提交。")
+    return redirect("assessment:expert_score", assignment.acceptance_id)
 
 
 @require_POST
 @role_required(Role.EXPERT)
 def expert_score_save(request, acceptance_id: int):
-    assignment, form = _scoring(request, acceptance_id)
+    assignment = get_assignment_for_expert(request.grant, request.user, acceptance_id)
+    form = _scoring(request, assignment)
     if not form.is_valid():
         messages.error(request, "评分未保存：" + form_errors(form))
         return _render(request, assignment, form=form, status=400)
@@ -87,14 +94,19 @@ def expert_score_save(request, acceptance_id: int):
 @require_POST
 @role_required(Role.EXPERT)
 def expert_score_submit(request, acceptance_id: int):
-    assignment, form = _scoring(request, acceptance_id)
+    assignment = get_assignment_for_expert(request.grant, request.user, acceptance_id)
+    if assignment.submitted_at is not None:
+        return _already_submitted(request, assignment)
+    form = _scoring(request, assignment)
     if not form.is_valid():
         messages.error(request, "评分未提交：" + form_errors(form))
         return _render(request, assignment, form=form, status=400)
     try:
-        expert_scores_submit(assignment=assignment, scores=form.scores())
+        submitted = expert_scores_submit(assignment=assignment, scores=form.scores())
     except ValidationError as exc:
         refuse(request, exc)
         return _render(request, assignment, form=form, status=400)
+    if not submitted:
+        return _already_submitted(request, assignment)
     messages.success(request, f"已提交对{assignment.acceptance.school.name}的评分。")
     return redirect("assessment:expert_score", acceptance_id)

@@ -218,6 +218,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.reminders_daily",
         "schedule": crontab(hour=7, minute=30),
     },
+    # 学时登记 follows the ledger while hours can still change (hours.services).
+    "registrations-refresh": {
+        "task": "hours.tasks.registrations_refresh_daily",
+        "schedule": crontab(hour=2, minute=0),
+    },
     "expire-district-exports": {
         "task": "assessment.tasks.expire_district_exports",
         "schedule": 60 * 60,

@@ -2,7 +2,8 @@
 `manage.py register_hours --school CODE [--cycle ID] [--queue [--wait SECONDS]]`.
 
 The acceptance work calls hours.services directly when a school passes; this
-command is for operators (and for re-running a registration that stopped).
+command is for operators (re-running a registration that stopped). Like every
+way in, it refuses a school whose acceptance has not passed.
 """
 
 import time
@@ -12,7 +13,11 @@ from django.db import transaction
 
 from accounts.models import Cycle, School
 from accounts.selectors import cycle_current
-from hours.services import hours_register_school, hours_register_school_later
+from hours.services import (
+    RegistrationRefused,
+    hours_register_school,
+    hours_register_school_later,
+)
 
 
 class Command(BaseCommand):
@@ -37,14 +42,19 @@ class Command(BaseCommand):
         cycle_obj = Cycle.objects.filter(pk=cycle).first() if cycle else cycle_current()
         if cycle_obj is None:
             raise CommandError("没有研修周期。")
+        try:
+            if queue:
+                with transaction.atomic():
+                    batch = hours_register_school_later(school=school_obj, cycle=cycle_obj)
+            else:
+                batch = hours_register_school(school=school_obj, cycle=cycle_obj)
+        except RegistrationRefused as refusal:
+            raise CommandError(refusal.message) from None
         if queue:
-            with transaction.atomic():
-                batch = hours_register_school_later(school=school_obj, cycle=cycle_obj)
             self.stdout.write(f"已排队：{school_obj.name} · {cycle_obj.name}（批次 {batch.pk}）")
             if wait:
                 self._wait(batch, wait)
             return
-        batch = hours_register_school(school=school_obj, cycle=cycle_obj)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{school_obj.name} · {cycle_obj.name}：共 {batch.total} 名教师，"

@@ -1,0 +1,88 @@
+"""A member's completion POST (a post in a discussion, homework, an observation
+form) costs the same number of queries in a group of 3 as in a school of 60
+teachers where the member already holds credits (issue 15: the completion
+POSTs under load). The place is locked once per request: by the member's own
+write (activities.services.common.lock_member), not again by the completion
+and the ledger."""
+
+import pytest
+from django.urls import reverse
+
+from activities.models import Participation
+from groups.models import GroupMember
+from hours.models import HoursEntry
+
+from . import factories as f
+from . import factories_activities as fa
+from .conftest import login
+
+pytestmark = pytest.mark.django_db
+
+# Every member POST pays 8: session, user, the role grants (region roles,
+# school place, 教研组长), the activity the member may act on, their group
+# membership, the participation; and at its end 3 for the success message
+# (savepoint, session UPDATE, release). The write, in one transaction
+# (savepoint): the place locked and the membership checked (lock_member), the
+# participation entered; then the completion (savepoint): its conditional
+# UPDATE, the school and the topic's points for the ledger; the ledger
+# (savepoint): the summary made and locked (2), the standing credits, the entry
+# (savepoint, INSERT, release) and its points, the notice, the summary's UPDATE
+# and the school's figures (SchoolStats) last; three releases. 33 in all, and:
+POSTS = {
+    # the post's token looked up, the post (savepoint, INSERT, release)
+    "discussion": 37,
+    # the membership checked and the submission looked for before the
+    # transaction; the submission (two savepoints, get, INSERT, two releases);
+    # the submission read back for the page
+    "homework": 42,
+    # the earlier form looked for, the questions; the form (savepoint, INSERT,
+    # release)
+    "observation": 38,
+}
+
+
+def completion(a) -> tuple[str, dict]:
+    """The URL and form that complete `a`, as its page sends them."""
+    if a.kind == "discussion":
+        data = {"body": "用微课导入后学生参与度明显提高，讨论更充分。", **fa.once()}
+        return reverse("activities:post_new", args=[a.pk]), data
+    if a.kind == "homework":
+        data = {"text": "教学反思：用微课导入后学生参与度明显提高。"}
+        return reverse("activities:homework_submit", args=[a.pk]), data
+    return reverse("activities:observation_submit", args=[a.pk]), fa.answers_for(a)
+
+
+def joined(client, s, kind):
+    """A new activity of `kind` the member has joined; its completion request."""
+    a = fa.activity(s, kind)
+    client.post(reverse("activities:join", args=[a.pk]))
+    return a, completion(a)
+
+
+@pytest.mark.parametrize("kind", list(POSTS))
+def test_a_completion_costs_the_same_queries_in_a_small_and_a_large_school(
+    cast, kind, django_assert_num_queries
+):
+    s = fa.group_setup(cast)
+    member = login(s.member)
+    _, (url, data) = joined(member, s, kind)  # content types and the session, cached once
+    assert member.post(url, data).status_code == 302
+
+    small, (url, data) = joined(member, s, kind)
+    with django_assert_num_queries(POSTS[kind]):
+        assert member.post(url, data).status_code == 302
+
+    # Larger: 60 more teachers in the school and the group, more credits held.
+    for i in range(60):
+        GroupMember.objects.create(group=s.group, user=f.teacher(cast.school, f"新老师{i:02d}"))
+    for _ in range(2):  # 5 hours each at most: stay below 25, so the figures still move
+        _, (url, data) = joined(member, s, kind)
+        member.post(url, data)
+    large, (url, data) = joined(member, s, kind)
+    with django_assert_num_queries(POSTS[kind]):
+        assert member.post(url, data).status_code == 302
+
+    for a in (small, large):
+        done = Participation.objects.get(activity=a, user=s.member)
+        assert done.completed_at is not None
+        assert HoursEntry.objects.filter(object_id=a.pk, teacher=s.member).count() == 1
