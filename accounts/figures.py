@@ -15,6 +15,9 @@ Explicit calls, not signals: the flow stays readable from the service.
   removal, a review decision).
 - school_hours_moved: the ledger moved teachers' recorded hours (every credit
   and reversal); the rows follow in one UPDATE, without a recount.
+
+And the other way: school_figures_kept reads one school's row for the pages to
+the left (the school's hours list) that would otherwise count its teachers.
 """
 
 from collections.abc import Callable, Iterable
@@ -32,21 +35,47 @@ class HoursMove:
     after: int
 
 
+@dataclass(frozen=True)
+class SchoolFigures:
+    """One school's kept figures for a cycle: its active teachers, how many
+    are 专任, the teachers per bucket of counted hours (hours.selectors
+    HOURS_BUCKETS, in order) and the sum of their counted hours."""
+
+    teachers: int
+    full_time: int
+    hours_buckets: tuple[int, ...]
+    hours_counted: int
+
+
 @dataclass
 class _Keeper:
     changed: Callable[..., None] | None = None
     hours_moved: Callable[..., None] | None = None
+    read: Callable[..., SchoolFigures] | None = None
 
 
 _KEEPER = _Keeper()
 
 
 def school_figures_keeper_register(
-    *, changed: Callable[..., None], hours_moved: Callable[..., None]
+    *,
+    changed: Callable[..., None],
+    hours_moved: Callable[..., None],
+    read: Callable[..., SchoolFigures] | None = None,
 ) -> None:
     """Idempotent (ready() may run twice in tests): the last one wins."""
     _KEEPER.changed = changed
     _KEEPER.hours_moved = hours_moved
+    _KEEPER.read = read
+
+
+def school_figures_kept(*, school_id: int, cycle) -> SchoolFigures | None:
+    """The school's kept figures for `cycle` (computed first if the row is
+    missing: one query in the steady state), or None when no keeper is
+    registered and the caller must count for itself."""
+    if _KEEPER.read is None:
+        return None
+    return _KEEPER.read(school_id=school_id, cycle=cycle)
 
 
 def school_figures_changed(*, school_ids: Iterable[int], cycle_ids: Iterable[int] = ()) -> None:

@@ -11,7 +11,7 @@ platform operator.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -19,7 +19,8 @@ from accounts.models import SchoolMembership
 from accounts.roles import Role
 from groups.models import GroupMember, ResearchGroup
 
-from .models import Activity, Evidence, Post, Status, Topic
+from .models import Activity, Evidence, Participation, Post, Status, Topic
+from .selectors_extensions import activity_extension_subquery
 
 LEADER_ONLY = "只有本教研组的教研组长可以进行此操作。"
 MEMBER_ONLY = "只有本教研组的组员可以参与此活动。"
@@ -118,6 +119,31 @@ def get_topic_for_leader(user, topic_id: int) -> Topic:
 
 def get_activity_for(user, activity_id: int) -> Activity:
     return get_object_or_404(activities_visible_to(user), pk=activity_id)
+
+
+def get_activity_page_for(user, activity_id: int) -> Activity:
+    """get_activity_for, with what the activity's page asks about `user`, in
+    the same query: `my_member` (in the activity's group), `my_participation`
+    (a Participation or None) and `my_extension` (their latest 延期, or None)."""
+    mine = FilteredRelation("participations", condition=Q(participations__user=user))
+    activity = get_object_or_404(
+        activities_visible_to(user).annotate(
+            my_member=Exists(GroupMember.objects.filter(group=OuterRef("group_id"), user=user)),
+            mine=mine,
+            **{f"my_{name}": F(f"mine__{name}") for name in _PARTICIPATION_FIELDS},
+            my_extension=activity_extension_subquery(teacher=user),
+        ),
+        pk=activity_id,
+    )
+    values = {name: getattr(activity, f"my_{name}") for name in _PARTICIPATION_FIELDS}
+    activity.my_participation = None
+    if values["id"] is not None:
+        activity.my_participation = Participation(activity=activity, user=user, **values)
+    return activity
+
+
+# A Participation's own columns, all of them (none left to load later).
+_PARTICIPATION_FIELDS = ("id", "joined_at", "entered_at", "completed_at", "designated_by_id")
 
 
 def get_activity_for_leader(user, activity_id: int, *, write: bool = True) -> Activity:

@@ -296,16 +296,21 @@ def group_consistency(*, group: ResearchGroup, cycle) -> GroupReport:
 # The school -----------------------------------------------------------------
 
 
-def school_consistency(*, school_id: int, cycle) -> SchoolReport:
+_LOOK_UP = object()
+
+
+def school_consistency(*, school_id: int, cycle, plan=_LOOK_UP, groups=None) -> SchoolReport:
     """The school's 两案 against what its live groups published, then each
     group's plan against its own: eight queries for any size (plan, its
     points, the theme's key points, groups, the groups' plan points, topics +
-    their points, activities)."""
+    their points, activities); six when the caller has the cycle's `plan` (or
+    None) and the live `groups` in name order already (the school's home)."""
     today = timezone.localdate()
-    plan = SchoolPlan.objects.filter(school_id=school_id, cycle=cycle).first()
-    groups = list(
-        ResearchGroup.objects.filter(school_id=school_id, archived_at__isnull=True).order_by("name")
-    )
+    if plan is _LOOK_UP:
+        plan = SchoolPlan.objects.filter(school_id=school_id, cycle=cycle).first()
+    if groups is None:
+        groups = ResearchGroup.objects.filter(school_id=school_id, archived_at__isnull=True)
+        groups = list(groups.order_by("name"))
     ids = [g.pk for g in groups]
     published = _published(group_ids=ids, cycle=cycle)
     report = Report()
@@ -431,8 +436,9 @@ def _school_plan(report: Report, *, plan, groups, published: _Published, cycle, 
     report.upcoming = months.upcoming
 
 
-def school_consistency_count(*, school_id: int, cycle) -> int | None:
-    """How many findings the school's page shows ("3 处不一致"); None without a cycle."""
+def school_consistency_count(*, school_id: int, cycle, **known) -> int | None:
+    """How many findings the school's page shows ("3 处不一致"); None without a
+    cycle. `known`: the plan and groups, as school_consistency takes them."""
     if cycle is None:
         return None
-    return school_consistency(school_id=school_id, cycle=cycle).total
+    return school_consistency(school_id=school_id, cycle=cycle, **known).total

@@ -3,12 +3,21 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.utils import timezone
 
 from groups.models import AbilityPoint, GroupMember, ResearchGroup, SchoolTheme
 
-from .access import activities_visible_to
 from .models import (
     Activity,
     Evidence,
@@ -52,22 +61,41 @@ def group_topics(*, group: ResearchGroup):
     )
 
 
-def activities_for_teacher(*, user):
-    """Published activities of the teacher's groups, each with the teacher's own
-    participation state and extension (延期), if any (1 query)."""
-    mine = Participation.objects.filter(activity=OuterRef("pk"), user=user)
-    return (
-        activities_visible_to(user)
-        .filter(group__in=GroupMember.objects.filter(user=user).values("group_id"))
+def activities_for_teacher(*, user, cycle) -> list[Activity]:
+    """Published activities of the teacher's groups in `cycle`, each with the
+    teacher's own participation state and extension (延期), if any (2 queries).
+
+    Published activities of the groups one belongs to is the member's branch
+    of activities_visible_to, written out: the whole rule's OR of subqueries
+    keeps the database from going by the group index. The groups are read
+    first (a second, indexed query) and named in the query: as a subquery,
+    a database without fresh statistics went through the whole cycle's
+    activities of every school instead (issue 15: 150 ms at 300 schools).
+    The participation is one LEFT JOIN (at most one row per teacher and
+    activity); every row's cycle is `cycle`, so it is not joined again."""
+    groups = list(GroupMember.objects.filter(user=user).values_list("group_id", flat=True))
+    if not groups:
+        return []
+    mine = FilteredRelation("participations", condition=Q(participations__user=user))
+    rows = (
+        Activity.objects.filter(group_id__in=groups, cycle=cycle)
         .exclude(status=Status.DRAFT)
+        .select_related("group")
         .annotate(
-            joined_at=Subquery(mine.values("joined_at")[:1]),
-            completed_at=Subquery(mine.values("completed_at")[:1]),
-            designated=Exists(mine.filter(designated_by__isnull=False)),
+            mine=mine,
+            joined_at=F("mine__joined_at"),
+            completed_at=F("mine__completed_at"),
+            designated=ExpressionWrapper(
+                Q(mine__designated_by__isnull=False), output_field=BooleanField()
+            ),
             extended_until=activity_extension_subquery(teacher=user),
         )
         .order_by("-held_on", "-pk")
     )
+    activities = list(rows)
+    for activity in activities:
+        activity.cycle = cycle
+    return activities
 
 
 @dataclass
@@ -78,15 +106,18 @@ class TeacherBoard:
     missed: list = field(default_factory=list)  # ended without being done
 
 
-def teacher_board(*, user) -> TeacherBoard:
-    """The teacher's activities in four lists, each with `last_day`: the day it
-    closes for this teacher (later with an extension), which the cards count
-    down to; the open ones by that day, soonest first. Hours are not summed
-    here: the ledger (hours app) is the only place that computes them. One
-    query."""
+def teacher_board(*, user, cycle) -> TeacherBoard:
+    """The teacher's activities of `cycle` (the current one on their pages: a
+    board that took in every cycle would grow with the years) in four lists,
+    each with `last_day`: the day it closes for this teacher (later with an
+    extension), which the cards count down to; the open ones by that day,
+    soonest first. Hours are not summed here: the ledger (hours app) is the
+    only place that computes them. Two queries; none without a cycle."""
     today = timezone.localdate()
     board = TeacherBoard()
-    for activity in activities_for_teacher(user=user):
+    if cycle is None:
+        return board
+    for activity in activities_for_teacher(user=user, cycle=cycle):
         extended = activity.extended_until
         activity.last_day = activity_last_day(activity=activity, teacher=user, extended=extended)
         refusal = window_refusal(activity=activity, teacher=user, today=today, extended=extended)

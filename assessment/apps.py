@@ -32,10 +32,16 @@ class AssessmentConfig(AppConfig):
         # teachers and hours, reported by the apps to the left (accounts.figures).
         from accounts.figures import school_figures_keeper_register
 
-        from .services.stats import school_stats_changed, school_stats_hours_move
+        from .services.stats import (
+            school_figures_of_row,
+            school_stats_changed,
+            school_stats_hours_move,
+        )
 
         school_figures_keeper_register(
-            changed=school_stats_changed, hours_moved=school_stats_hours_move
+            changed=school_stats_changed,
+            hours_moved=school_stats_hours_move,
+            read=school_figures_of_row,
         )
 
         # The daily job reminds teachers who are not complete before the cycle ends…

@@ -3,7 +3,7 @@ apps, so it may gather what each app's selectors say."""
 
 from accounts.access import schools_visible_to
 from accounts.context_processors import unread_for
-from accounts.models import School, SchoolMembership
+from accounts.models import School
 from accounts.roles import Grant, Role
 from accounts.selectors import cycle_current, school_counts
 from activities.consistency import school_consistency_count
@@ -14,10 +14,9 @@ from assessment.selectors import (
     evaluation_gate,
     evaluations_to_assess,
     groups_without_case,
-    lacking_counts,
     leader_evaluation_count,
     members_lacking,
-    review_counts,
+    review_and_lacking_counts,
     teacher_lacks,
 )
 from assessment.selectors.acceptance import (
@@ -25,43 +24,42 @@ from assessment.selectors.acceptance import (
     expert_home,
     school_acceptance_step,
 )
-from assessment.selectors.district import FORMING
-from assessment.services.stats import stage_summary_complete
+from assessment.selectors.district import FORMING, hours_of
+from assessment.services.stats import school_stats_read, stage_summary_complete
 from groups.selectors import groups_led_by, school_setup
 from hours.charts import hours_histogram_chart, hours_progress_chart
-from hours.selectors import (
-    groups_hours_stats,
-    hours_claims_pending,
-    school_hours_stats,
-)
+from hours.selectors import groups_hours_stats, hours_claims_pending
 
 
 def _school_admin(request, grant: Grant) -> dict:
     school = School.objects.get(pk=grant.school_id)
-    counts = school_counts(school)
+    cycle = cycle_current()
+    stats = _kept_figures(school, cycle)
+    counts = _counts(school, stats)
     steps = []
     if counts["teachers"] == 0:
         steps.append(("导入本校教师名单", "accounts:roster_import"))
-    setup = school_setup(school=school)
+    setup = school_setup(school=school, cycle=cycle, teachers=stats and stats.teachers)
     steps += setup.steps
     # DESIGN §2: a leader's own hours wait for the school admin's confirmation.
     claims = hours_claims_pending(school_id=school.pk).count()
     if claims:
         steps.insert(0, (f"确认 {claims} 条组长本人的学时", "activities:claims"))
     review = None
-    if setup.cycle is not None:
-        review = review_counts(school_id=school.pk, cycle=setup.cycle)
+    if cycle is not None:
+        review, lacks = review_and_lacking_counts(school_id=school.pk, cycle=cycle)
         if review.waiting > 0:
             steps.append((f"研修考核：{review.waiting} 位教师已完成，待考核", "assessment:review"))
-        missing = groups_without_case(school_id=school.pk, cycle=setup.cycle).count()
+        missing = groups_without_case(school_id=school.pk, cycle=cycle).count()
         if missing and setup.progress.group_count:
             steps.append((f"{missing} 个教研组尚未上传典型案例", "assessment:school_cases"))
-        lacking = lacking_counts(school_id=school.pk, cycle=setup.cycle).lacking
-        if lacking:
-            steps.append((f"{lacking} 位教师还有未完成项：查看并提醒", "assessment:lacking"))
-        acceptance = school_acceptance_step(school=school, cycle=setup.cycle)
+        if lacks.lacking:
+            steps.append((f"{lacks.lacking} 位教师还有未完成项：查看并提醒", "assessment:lacking"))
+        acceptance = school_acceptance_step(school=school, cycle=cycle)
         if acceptance:
             steps.append(acceptance)
+    # The plan and the live groups are loaded already: the check reuses them.
+    known = {"plan": setup.plan, "groups": setup.progress.groups}
     return {
         "school": school,
         "counts": counts,
@@ -69,42 +67,59 @@ def _school_admin(request, grant: Grant) -> dict:
         "setup": setup,
         "claims_count": claims,
         "review": review,
-        **_school_progress(school, setup.cycle),
-        "consistency_count": school_consistency_count(school_id=school.pk, cycle=setup.cycle),
+        **_school_progress(school, cycle, stats),
+        "consistency_count": school_consistency_count(school_id=school.pk, cycle=cycle, **known),
     }
 
 
 def _info_team(request, grant: Grant) -> dict:
     school = School.objects.get(pk=grant.school_id)
-    setup = school_setup(school=school, with_lists=False)
+    cycle = cycle_current()
+    stats = _kept_figures(school, cycle)
+    setup = school_setup(school=school, with_lists=False, cycle=cycle)
     steps = [("填写校本研修方案（两案）", "groups:plan_edit")] if setup.plan is None else []
     gate = None
-    if setup.cycle is not None:
-        waiting = evaluations_to_assess(school_id=school.pk, cycle=setup.cycle)
+    if cycle is not None:
+        waiting = evaluations_to_assess(school_id=school.pk, cycle=cycle)
         if waiting:
             steps.append((f"能力点测评：{waiting} 份材料待测评", "assessment:register"))
-        gate = evaluation_gate(school=school, cycle=setup.cycle)
+        gate = evaluation_gate(school=school, cycle=cycle)
     return {
         "school": school,
-        "counts": school_counts(school),
+        "counts": _counts(school, stats),
         "steps": steps,
         "setup": setup,
         "gate": gate,
-        "consistency_count": school_consistency_count(school_id=school.pk, cycle=setup.cycle),
-        **_school_progress(school, setup.cycle),
+        "consistency_count": school_consistency_count(
+            school_id=school.pk, cycle=cycle, plan=setup.plan, groups=setup.progress.groups
+        ),
+        **_school_progress(school, cycle, stats),
     }
 
 
-def _school_progress(school, cycle) -> dict:
+def _kept_figures(school, cycle):
+    """The school's kept figures for the cycle (assessment's SchoolStats, which
+    every service that changes them updates): what the school's pages count
+    reads from one row, not from its teachers. None without a cycle."""
+    return school_stats_read(school_id=school.pk, cycle=cycle) if cycle else None
+
+
+def _counts(school, stats) -> dict:
+    if stats is None:
+        return school_counts(school)
+    return {"teachers": stats.teachers, "full_time": stats.full_time}
+
+
+def _school_progress(school, cycle, stats) -> dict:
     """How the school's teachers stand against 25 hours, as a bar with numbers
-    (one aggregate from the ledger)."""
+    (from the kept figures)."""
     if cycle is None:
         return {}
-    stats = school_hours_stats(school_id=school.pk, cycle=cycle)
+    hours = hours_of(stats)
     return {
         "cycle": cycle,
-        "progress": [(school.name, stats)],
-        "progress_chart": hours_progress_chart([("全校", stats)]),
+        "progress": [(school.name, hours)],
+        "progress_chart": hours_progress_chart([("全校", hours)]),
     }
 
 
@@ -161,7 +176,7 @@ def _teacher_tasks(request, cycle) -> dict:
     next step, the activities open to them (two queries)."""
     lacks = teacher_lacks(teacher=request.user, cycle=cycle) if cycle else None
     progress = lacks.progress if lacks else None
-    board = teacher_board(user=request.user)
+    board = teacher_board(user=request.user, cycle=cycle)
     steps = []
     step = progress and progress.next_step
     if step is not None and step.key != "hours":  # hours: the activities step below
@@ -179,15 +194,13 @@ def _teacher_tasks(request, cycle) -> dict:
 
 
 def _teacher(request, grant: Grant) -> dict:
-    membership = (
-        SchoolMembership.objects.active().filter(user=request.user).select_related("school").first()
-    )
     cycle = cycle_current()
     own = _teacher_tasks(request, cycle)
     unread = unread_for(request)
     if unread:
         own["steps"].append((f"查看 {unread} 条未读消息", "accounts:inbox"))
-    return {"membership": membership, "school": membership.school, "cycle": cycle, **own}
+    # The school, subject and stage come with the role grants (no query of their own).
+    return {"place": request.access.place, "cycle": cycle, **own}
 
 
 def _district(request, grant: Grant) -> dict:

@@ -1,20 +1,15 @@
 from django.apps import AppConfig
 
 
-def leader_grants(user) -> list:
+def leader_grants(user_id: int):
     """教研组长 is a role: whoever leads a non-archived group holds it in that
-    group's school. One query."""
-    from accounts.roles import Grant, Role
+    group's school. Rows of the one grants query (accounts.roles)."""
+    from accounts.roles import Role, grant_rows
 
     from .models import ResearchGroup
 
-    rows = (
-        ResearchGroup.objects.filter(leader=user, archived_at__isnull=True)
-        .values_list("school_id", "school__name")
-        .distinct()
-        .order_by("school_id")
-    )
-    return [Grant(Role.LEADER, school_id=sid, place=name) for sid, name in rows]
+    led = ResearchGroup.objects.filter(leader_id=user_id, archived_at__isnull=True)
+    return grant_rows(led, role=Role.LEADER, school="school_id", place="school__name").distinct()
 
 
 class GroupsConfig(AppConfig):

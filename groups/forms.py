@@ -43,9 +43,11 @@ class MemberAddForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, group, search: str = "", **kwargs):
+    def __init__(self, *args, group, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["users"].queryset = group_member_candidates(group=group, search=search)
+        # Checked against every candidate, whatever page or search they were ticked on;
+        # the page lists its own choices (never the whole school through the widget).
+        self.fields["users"].queryset = group_member_candidates(group=group)
 
 
 class GroupPlanForm(forms.Form):

@@ -3,7 +3,7 @@ queries whatever the school's size."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Window
 
 from accounts.access import staff_of_school
 from accounts.models import Cycle, School, SchoolMembership, User
@@ -189,20 +189,38 @@ class GroupProgress:
         )
 
 
-def group_progress(*, school_id: int, with_lists: bool = True) -> GroupProgress:
-    """The school's progress line, its groups and the teachers in none.
-    Three queries: groups, the two counts, the list of teachers without a group."""
+# The school home names at most this many teachers in no group; the group
+# list's export names them all.
+WITHOUT_GROUP_SHOWN = 50
+
+
+def group_progress(
+    *, school_id: int, with_lists: bool = True, teachers: int | None = None
+) -> GroupProgress:
+    """The school's progress line, its groups and the first WITHOUT_GROUP_SHOWN
+    teachers in none. Three queries: groups, the two counts, the teachers
+    without a group (with how many they are); two when the caller knows the
+    school's number of `teachers` (the kept figures) and wants the list, which
+    then gives both counts."""
     groups = list(groups_of_school(school_id=school_id))
-    counts = (
-        staff_of_school(school_id)
-        .filter(is_teacher=True)
-        .annotate(in_group=_in_live_group(school_id))
-        .aggregate(total=Count("pk"), joined=Count("pk", filter=Q(in_group=True)))
-    )
-    without = list(teachers_without_group(school_id=school_id)) if with_lists else []
+    without, not_joined = [], None
+    if with_lists:
+        rows = teachers_without_group(school_id=school_id).annotate(
+            without_total=Window(Count("pk"))
+        )
+        without = list(rows[:WITHOUT_GROUP_SHOWN])
+        not_joined = without[0].without_total if without else 0
+    if teachers is None or not_joined is None:
+        counts = (
+            staff_of_school(school_id)
+            .filter(is_teacher=True)
+            .annotate(in_group=_in_live_group(school_id))
+            .aggregate(total=Count("pk"), joined=Count("pk", filter=Q(in_group=True)))
+        )
+        teachers, not_joined = counts["total"], counts["total"] - counts["joined"]
     return GroupProgress(
-        joined=counts["joined"],
-        not_joined=counts["total"] - counts["joined"],
+        joined=teachers - not_joined,
+        not_joined=not_joined,
         groups=groups,
         without_group=without,
     )
@@ -296,16 +314,23 @@ class SchoolSetup:
         return steps
 
 
-def school_setup(*, school: School, with_lists: bool = True) -> SchoolSetup:
-    """Fixed cost: cycle, theme (+ its points), plan, and group_progress's three."""
+_CURRENT = object()
+
+
+def school_setup(
+    *, school: School, with_lists: bool = True, cycle=_CURRENT, teachers: int | None = None
+) -> SchoolSetup:
+    """Fixed cost: the cycle (unless given), theme (+ its points), plan, and
+    group_progress's three (two with `teachers`, see there)."""
     from accounts.selectors import cycle_current
 
-    cycle = cycle_current()
+    if cycle is _CURRENT:
+        cycle = cycle_current()
     return SchoolSetup(
         cycle=cycle,
         theme=theme_for(school=school, cycle=cycle),
         plan=school_plan_for(school=school, cycle=cycle),
-        progress=group_progress(school_id=school.pk, with_lists=with_lists),
+        progress=group_progress(school_id=school.pk, with_lists=with_lists, teachers=teachers),
     )
 
 

@@ -1,8 +1,12 @@
 """Teaching-research groups: the school admin creates, renames, archives and
 assigns leaders; the leader manages members and writes the group plan."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -16,6 +20,7 @@ from .forms import GroupForm, GroupPlanForm, GroupScheduleFormSet, MemberAddForm
 from .models import GroupMember
 from .selectors import (
     GROUP_STATUS_FILTERS,
+    group_member_candidates,
     group_members,
     group_members_of_groups,
     group_progress,
@@ -135,22 +140,52 @@ def group_detail(request, group_id: int):
     )
 
 
+# How many candidates the member-add page lists at once (a school may hold
+# thousands of teachers: the page searches and pages through them).
+CANDIDATES_PER_PAGE = 20
+
+
 @role_required(Role.LEADER)
 def member_add(request, group_id: int):
+    """A search-as-you-type picker (htmx swaps the list; without JavaScript the
+    search is a plain form) over one page of the school's teachers not yet in
+    the group. Adding keeps the leader here to look for more."""
     group = get_group_for_leader(request.grant, request.user, group_id)
-    search = request.GET.get("q", "").strip()
-    form = MemberAddForm(request.POST or None, group=group, search=search)
+    # The search travels in the query string, and with the form as it is posted.
+    search = (request.POST or request.GET).get("q", "").strip()
+    form = MemberAddForm(request.POST or None, group=group)
     if request.method == "POST" and form.is_valid():
         try:
             added = group_member_add(group=group, users=form.cleaned_data["users"], by=request.user)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"已添加 {added} 位组员。")
-            return redirect("groups:detail", group_id=group.pk)
-    return render(
-        request, "groups/member_add.html", {"group": group, "form": form, "search": search}
-    )
+            messages.success(request, f"已添加 {added} 位组员，可以继续搜索添加。")
+            return redirect(request.path + (f"?{urlencode({'q': search})}" if search else ""))
+    candidates = group_member_candidates(group=group, search=search)
+    page = _page_counted(candidates, request.GET.get("page", ""), CANDIDATES_PER_PAGE)
+    chosen = {int(pk) for pk in request.POST.getlist("users") if pk.isdigit()}
+    context = {"group": group, "form": form, "search": search, "page": page, "chosen": chosen}
+    # htmx asks for the list alone as the leader types (HX-Request).
+    template = "groups/_member_candidates.html" if request.htmx else "groups/member_add.html"
+    return render(request, template, context)
+
+
+def _page_counted(qs, number: str, per_page: int) -> Page:
+    """One page of `qs` with how many rows there are in all, in one query (a
+    window count beside the rows): the same cost whether the search finds
+    none, a page or thousands. A number past the end shows the last page."""
+    number = int(number) if number.isdigit() and int(number) > 0 else 1
+    counted = qs.annotate(total_rows=Window(Count("pk")))
+    rows = list(counted[(number - 1) * per_page : number * per_page])
+    total = rows[0].total_rows if rows else 0
+    if not rows and number > 1:  # past the end (a link from a longer list)
+        total = qs.count()
+        number = max(1, -(-total // per_page))
+        rows = list(qs[(number - 1) * per_page : number * per_page])
+    paginator = Paginator([], per_page)
+    paginator.count = total  # known already: the paginator would count again
+    return Page(rows, number, paginator)
 
 
 @role_required(Role.LEADER)

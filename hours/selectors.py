@@ -119,15 +119,12 @@ def hours_entries(*, teacher, cycle, school_id: int | None = None):
     )
 
 
-def hours_elsewhere(*, teacher, cycle, school_id: int) -> dict:
-    """What the teacher's ledger holds for the cycle from other schools (all of it
-    reversed at their 调岗移除): credits and hours, for one line on 我的学时.
-    One query."""
-    return (
-        HoursEntry.objects.filter(teacher=teacher, cycle=cycle, kind=HoursEntry.Kind.CREDIT)
-        .exclude(school_id=school_id)
-        .aggregate(credits=Count("pk"), hours=Coalesce(Sum("hours"), 0))
-    )
+def hours_elsewhere(entries, *, school_id: int) -> dict:
+    """What evaluated ledger rows of a teacher's cycle (hours_entries without a
+    school) hold from other schools (all of it reversed at their 调岗移除):
+    credits and hours, for one line on 我的学时. No query."""
+    credits = [e for e in entries if e.kind == HoursEntry.Kind.CREDIT and e.school_id != school_id]
+    return {"credits": len(credits), "hours": sum(e.hours for e in credits)}
 
 
 def hours_claims_pending(*, teacher=None, school_id: int | None = None):

@@ -174,11 +174,11 @@ def test_district_school_list_costs_the_same_queries_at_any_size(
 
     client = as_user(cast.district_admin)
     client.get(reverse("accounts:district_schools"))
-    # session, user, grants (region roles, membership, led groups), region, count,
+    # session, user, role grants (one query), region, count,
     # page of schools with teacher counts, districts for the filter, unread messages
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         client.get(reverse("accounts:district_schools"))
     for _ in range(40):
         f.teacher(f.school(cast.district))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         client.get(reverse("accounts:district_schools"))

@@ -253,13 +253,13 @@ def test_roster_costs_the_same_queries_at_any_size(cast, as_user, django_assert_
     from . import factories as f
 
     client = as_user(cast.school_admin)
-    # session + user, role grants (region roles, membership, groups' 教研组长 provider),
+    # session + user, role grants (one query: region roles, membership, 教研组长),
     # school, count, page of rows, unread messages
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         client.get(reverse("accounts:roster"))
     for _ in range(60):
         f.teacher(cast.school)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         client.get(reverse("accounts:roster"))
 
 

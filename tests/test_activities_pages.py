@@ -86,7 +86,7 @@ def test_teacher_board_lists_what_ended_without_being_done(s, as_user):
     )
     closed = fa.activity(s, "discussion", title="组长已结束的研讨")
     as_user(s.leader).post(reverse("activities:activity_close", args=[closed.pk]))
-    board = teacher_board(user=s.member)
+    board = teacher_board(user=s.member, cycle=missed.cycle)
     assert {a.title for a in board.missed} == {missed.title, closed.title}
     assert not board.open and not board.remaining
     page = as_user(s.member).get(reverse("activities:mine")).content.decode()

@@ -39,7 +39,7 @@ def test_leader_activity_list_is_constant(s, as_user, django_assert_num_queries)
     _activities(s, 2, t)
     small = _count(client, url)
     _activities(s, 20, fa.topic(s, points=s.points[1:3]))
-    # session, user, grants (3 + leader provider), group, topics, topic points, activities
+    # session, user, role grants (one query), group, topics, topic points, activities
     with django_assert_num_queries(small):
         client.get(url)
 

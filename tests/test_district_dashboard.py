@@ -23,7 +23,7 @@ from .conftest import login
 pytestmark = pytest.mark.django_db
 
 DASHBOARD = reverse("assessment:district_dashboard")
-REQUEST = 5  # session, user, region roles, school place, 教研组长 provider
+REQUEST = 3  # session, user, the role grants (one query, accounts.roles)
 UNREAD = 1  # the navbar's unread-message count
 
 

@@ -336,6 +336,6 @@ def test_leader_sees_candidates_subjects_and_searches_by_subject(cast, as_user, 
     client = as_user(cast.teacher)
     url = reverse("groups:member_add", args=[grouped.chinese.pk])
     page = client.get(url, {"q": "英语"})
-    labels = [c.choice_label for c in page.context["form"]["users"]]
-    assert labels == ["赵英语（英语）"]
+    assert [(u.real_name, u.subject) for u in page.context["page"]] == [("赵英语", "英语")]
+    assert '赵英语<span class="text-muted">（英语）</span>' in page.content.decode()
     assert "数学组长" in client.get(url).content.decode()

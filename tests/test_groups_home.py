@@ -4,6 +4,7 @@ home page and the group list at 30 and at 300 teachers."""
 import pytest
 from django.urls import reverse
 
+from accounts.figures import school_figures_changed
 from groups.selectors import group_progress
 
 from . import factories as f
@@ -37,6 +38,8 @@ def _grow_school(school, teachers: int, groups: int = 6, first: int = 0):
         group(
             school, f"第{first + i}组", leader=people[i], members=people[i::groups][: teachers // 3]
         )
+    # The roster's services keep the school's figures as they place teachers.
+    school_figures_changed(school_ids=[school.pk])
     return people
 
 
@@ -62,28 +65,33 @@ def test_school_home_group_list_and_export_cost_the_same_queries_at_30_and_300_t
     _theme(cast)
     _grow_school(cast.school, 30)
     client.get(reverse("home"))  # the session is written on the first request
-    # Home: session, user, region roles, membership, leader provider, school, counts,
-    # cycle, theme, its key points, plan, groups, progress counts, teachers in no group,
-    # leaders' hours waiting for confirmation, the teachers' hours progress (one
-    # aggregate), the review's count line, groups without a typical case, the
-    # navbar's unread-message count; the plan-consistency count (issue 14): plan,
-    # live groups, their published topics, their activities, their group plans' points;
-    # how many teachers lack something (issue 13, one aggregate); the district's
-    # published acceptance scheme (issue 12: none here, so nothing more).
-    with django_assert_num_queries(26):
-        assert "共组建 6 个教研组" in client.get(reverse("home")).content.decode()
-    # List: session, user, region roles, membership, leader provider, school, the
+    # Home: session, user, role grants (one query), school, cycle, the school's
+    # kept figures (teachers, full-time, the hours picture: one SchoolStats row),
+    # theme, its key points, plan, groups, the first teachers in no group with
+    # how many they are (the progress line's counts, with the kept figures),
+    # leaders' hours waiting for confirmation, the review's count line and how
+    # many teachers lack something (one aggregate), groups without a typical
+    # case, the district's published acceptance scheme (issue 12: none here, so
+    # nothing more); the plan-consistency count (issue 14: the plan and groups
+    # above, their published topics (none here, so not their points), their activities, their
+    # group plans' points); the navbar's unread-message count.
+    with django_assert_num_queries(19):
+        page = client.get(reverse("home")).content.decode()
+    assert "共组建 6 个教研组（30 人已加入教研组，3 人未加入）" in page
+    # List: session, user, role grants, school, the
     # (searched) groups, the progress line's groups and counts, the unread count.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         client.get(reverse("groups:list"), {"q": "组"})
-    # Export: session, user, region roles, membership, leader provider, school, groups,
+    # Export: session, user, role grants, school, groups,
     # their members, teachers in no group.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         client.get(reverse("groups:list"), {"export": "xlsx"})
     _grow_school(cast.school, 270, groups=4, first=6)
-    with django_assert_num_queries(26):
-        assert "共组建 10 个教研组" in client.get(reverse("home")).content.decode()
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(19):
+        page = client.get(reverse("home")).content.decode()
+    assert "共组建 10 个教研组（300 人已加入教研组，3 人未加入）" in page
+    assert '<div class="fs-3">303</div>' in page  # 教师, from the kept figures
+    with django_assert_num_queries(8):
         client.get(reverse("groups:list"), {"q": "组"})
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         client.get(reverse("groups:list"), {"export": "xlsx"})

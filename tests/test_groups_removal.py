@@ -129,12 +129,12 @@ def test_removal_list_costs_the_same_queries_at_any_size(cast, as_user, django_a
             teacher_remove(membership=place(t), by=cast.school_admin, reason="调岗")
 
     remove(2)
-    # session, user, region roles, membership, leader provider, school, count, page,
+    # session, user, role grants (one query), school, count, page,
     # unread messages
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         client.get(reverse("groups:removals"))
     remove(30)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         client.get(reverse("groups:removals"))
 
 

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from accounts.figures import school_figures_changed
 from accounts.models import SchoolMembership, User
 from accounts.roles import grants_for
 from groups.models import AbilityPoint, GroupMember, ResearchGroup
@@ -64,6 +65,8 @@ def grow_school(cast, group, n: int):
     SchoolMembership.objects.bulk_create(
         SchoolMembership(user=u, school=cast.school) for u in users
     )
+    # As the roster import does: the school's kept figures count the new teachers.
+    school_figures_changed(school_ids=[cast.school.pk])
     GroupMember.objects.bulk_create(GroupMember(group=group, user=u) for u in users)
     source = activity(cast.school, f"全员活动{n}")
     for u in users:
@@ -263,18 +266,25 @@ def test_what_each_page_queries(cast, as_user, group, django_assert_num_queries)
     )
     for client, url in [(teacher, MINE), (leader, GROUP), (admin, SCHOOL)]:
         client.get(url)
-    # cycle, ledger rows (+ reversal, actor joined), their ability points, summary,
-    # registration, other schools' credits (one aggregate), claims waiting
-    with django_assert_num_queries(request_cost(cast.teacher) + 7):
+    # cycle, ledger rows of every school (+ reversal, actor joined: other schools'
+    # credits are counted from them), their ability points, summary, registration,
+    # claims waiting
+    with django_assert_num_queries(request_cost(cast.teacher) + 6):
         teacher.get(MINE)
     # cycle, the groups led, all their members with hours and registration (subqueries),
     # each group's summary and histogram (one grouped aggregate)
     with django_assert_num_queries(request_cost(cast.teacher2) + 4):
         leader.get(GROUP)
-    # school, cycle, count, one page of teachers with hours, their group names,
-    # the registration batch, the groups for the filter, the summary and histogram
+    # school, cycle, the school's kept figures (how many teachers, the summary and
+    # histogram: one row), one page of teachers with hours, their group names,
+    # the registration batch, the groups for the filter
+    with django_assert_num_queries(request_cost(cast.school_admin) + 7):
+        page = admin.get(SCHOOL).content.decode()
+    assert "共 33 人" in page and "合计 33 人" in page
+    # Filtered, the list counts and sums what it shows (not the kept figures).
     with django_assert_num_queries(request_cost(cast.school_admin) + 8):
-        admin.get(SCHOOL)
+        page = admin.get(SCHOOL, {"q": "批量教师"}).content.decode()
+    assert "共 30 人" in page and "合计 30 人" in page
 
 
 # ---- 我的学时: each credit explained ---------------------------------------------

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from accounts.figures import school_figures_changed
 from accounts.models import SchoolMembership, User
 from groups.models import GroupMember, ResearchGroup
 from hours.selectors import (
@@ -73,6 +74,8 @@ def grow(cast, group, n: int, hours: int = 5):
     SchoolMembership.objects.bulk_create(
         SchoolMembership(user=u, school=cast.school) for u in users
     )
+    # As the roster import does: the school's kept figures count the new teachers.
+    school_figures_changed(school_ids=[cast.school.pk])
     GroupMember.objects.bulk_create(GroupMember(group=group, user=u) for u in users)
     source = ResearchGroup.objects.create(school=cast.school, name=f"全员活动{next(_n)}")
     for u in users:

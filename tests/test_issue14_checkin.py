@@ -456,7 +456,7 @@ def test_the_screen_and_its_list_cost_the_same_queries_at_3_and_20_check_ins(
             assert leader.get(url).status_code == 200
         counts[url] = len(ctx.captured_queries)
     come(17)
-    # session, user, grants (3 + leader provider), the activity, the check-in
+    # session, user, role grants (one query), the activity, the check-in
     # sheet, the check-ins with subject and designation, the designated who have
     # not come, the members not checked in (the manual form), the unread count;
     # the sheet page also its school, the evidence and participation counts.

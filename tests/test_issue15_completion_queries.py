@@ -18,8 +18,8 @@ from .conftest import login
 
 pytestmark = pytest.mark.django_db
 
-# Every member POST pays 8: session, user, the role grants (region roles,
-# school place, 教研组长), the activity the member may act on, their group
+# Every member POST pays 6: session, user, the role grants (one query: region
+# roles, school place, 教研组长), the activity the member may act on, their group
 # membership, the participation; and at its end 3 for the success message
 # (savepoint, session UPDATE, release). The write, in one transaction
 # (savepoint): the place locked and the membership checked (lock_member), the
@@ -27,17 +27,17 @@ pytestmark = pytest.mark.django_db
 # UPDATE, the school and the topic's points for the ledger; the ledger
 # (savepoint): the summary made and locked (2), the standing credits, the entry
 # (savepoint, INSERT, release) and its points, the notice, the summary's UPDATE
-# and the school's figures (SchoolStats) last; three releases. 33 in all, and:
+# and the school's figures (SchoolStats) last; three releases. 31 in all, and:
 POSTS = {
     # the post's token looked up, the post (savepoint, INSERT, release)
-    "discussion": 37,
+    "discussion": 35,
     # the membership checked and the submission looked for before the
     # transaction; the submission (two savepoints, get, INSERT, two releases);
     # the submission read back for the page
-    "homework": 42,
+    "homework": 40,
     # the earlier form looked for, the questions; the form (savepoint, INSERT,
     # release)
-    "observation": 38,
+    "observation": 36,
 }
 
 

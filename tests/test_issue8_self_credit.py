@@ -160,13 +160,13 @@ def test_the_claims_page_costs_the_same_queries_at_any_size(
     assert reverse(
         "activities:homework_file", args=[homework.submissions.get().files.get().pk]
     ) in (page.content.decode())
-    # session, user, region roles, membership, leader provider, claims (+teacher),
+    # session, user, role grants (one query), claims (+teacher),
     # activities, evidence, submissions, their files, posts, responses, content type
     # (cached after the first), unread count
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         admin.get(reverse("activities:claims"))
     _self_credit_three_times(s, as_user)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         admin.get(reverse("activities:claims"))
 
 

@@ -6,7 +6,7 @@ beside their features). Each is opened at two sizes, with the same count, and
 the larger page shows the rows it grew by.
 
 Every signed-in page pays REQUEST (the session, the user, and the role grants:
-region roles, the school place, the groups' 教研组长 provider) and, when it
+one query joining region roles, the school place and the groups' 教研组长 provider) and, when it
 renders the navbar, UNREAD (the unread-message count). The comment on each
 test names the queries after those.
 """
@@ -33,7 +33,7 @@ from .conftest import login
 
 pytestmark = pytest.mark.django_db
 
-REQUEST = 5  # session, user, region roles, school place, 教研组长 provider
+REQUEST = 3  # session, user, the role grants (one query, accounts.roles)
 UNREAD = 1  # the navbar's unread-message count
 
 
@@ -125,7 +125,8 @@ def test_my_groups(world, fixed):
 @pytest.mark.parametrize("search", ["", "?q=候选"])
 def test_member_candidates(world, fixed, search):
     cast, s = world.cast, world.s
-    # + the group (the leader's access helper), the candidates with their subject
+    # + the group (the leader's access helper), one page of the candidates
+    #   with their subject and how many there are in all (a window count)
     fixed(
         login(s.leader),
         reverse("groups:member_add", args=[s.group.pk]) + search,
@@ -237,11 +238,11 @@ def test_inbox(world, fixed):
             notify(users=[s.member], message=f"第{i}条通知")
 
     # session, user; the paginator's count, one page of notices, the unread
-    # count on the page; the navbar's role grants (3) and unread count
+    # count on the page; the navbar's role grants (one query) and unread count
     fixed(
         login(s.member),
         reverse("accounts:inbox"),
-        2 + 3 + 3 + UNREAD,
+        2 + 3 + 1 + UNREAD,
         grow,
         lambda p: p.count("条通知"),
     )
@@ -303,13 +304,13 @@ def test_homework_page_with_every_submission(world, fixed):
                 activity=a, user=t, text="作业", files=[fa.upload("设计.pdf", fa.PDF)]
             )
 
-    # + the activity, the leader's membership, their participation, their
-    #   extension (延期, they are a member too), their own submission and its
+    # + the activity with the leader's membership, participation and extension
+    #   (延期, they are a member too: one query), their own submission and its
     #   files; every submission with authors and its files
     fixed(
         login(world.s.leader),
         reverse("activities:detail", args=[a.pk]),
-        REQUEST + UNREAD + 8,
+        REQUEST + UNREAD + 5,
         grow,
         lambda p: p.count("交作业老师"),
     )
@@ -352,14 +353,14 @@ def test_offline_page_with_participants_and_evidence(world, fixed):
                 upload=fa.upload(f"现场{i}.png", fa.PNG, "image/png"),
             )
 
-    # + the activity, the leader's membership and participation, the evidence
+    # + the activity with the leader's membership and participation, the evidence
     #   with uploaders, the members left to designate, whether evidence stands,
     #   the participants with their users, the designate form's choices, the
     #   check-in sheet and its check-ins
     fixed(
         login(leader),
         reverse("activities:detail", args=[a.pk]),
-        REQUEST + UNREAD + 10,
+        REQUEST + UNREAD + 8,
         grow,
         lambda p: p.count("线下老师") + p.count("现场"),
     )
@@ -380,13 +381,13 @@ def test_observation_page_with_its_questions(world, fixed):
                 choices=[],
             )
 
-    # + the activity, the leader's membership, participation, extension (延期)
-    #   and response, the form's header, its questions, the comments on
+    # + the activity with the leader's membership, participation and extension
+    #   (延期), their response, the form's header, its questions, the comments on
     #   moments, the number of responses
     fixed(
         login(leader),
         reverse("activities:detail", args=[a.pk]),
-        REQUEST + UNREAD + 9,
+        REQUEST + UNREAD + 6,
         grow,
         lambda p: p.count("题：板书如何"),
     )
@@ -404,10 +405,10 @@ def test_teacher_home(world, fixed):
         for i in range(10):
             fa.activity(s, "discussion", t=t, title=f"开放研讨{i}")
 
-    # + the school place, the cycle, the 我的研修 progress with the hours, what
-    #   else is lacking and the teacher's extension (one query), the activities
-    #   with the teacher's state and extensions (one query), the teacher's
-    #   groups (my_groups_card)
+    # + the cycle, the 我的研修 progress with the hours, what
+    #   else is lacking and the teacher's extension (one query), the groups
+    #   they belong to and this cycle's activities of those with the teacher's
+    #   state and extensions (two queries), the teacher's groups (my_groups_card)
     fixed(
         as_role(s.member, "teacher", world.cast.school),
         reverse("home"),
@@ -428,12 +429,12 @@ def test_leader_home(world, fixed):
     #   the counts by point and kind, the counts by kind, the offline
     #   activities waiting for evidence, the evaluations to check, the members
     #   behind, the groups' typical cases, the groups' hours figures; and the
-    #   leader's own teacher tasks (they teach too): what they lack, their
-    #   activities
+    #   leader's own teacher tasks (they teach too): what they lack, the
+    #   groups they belong to and this cycle's activities of those
     fixed(
         as_role(s.leader, "leader", cast.school),
         reverse("home"),
-        REQUEST + UNREAD + 12,
+        REQUEST + UNREAD + 13,
         grow,
         lambda p: p.count("新领组"),
     )
@@ -447,15 +448,16 @@ def test_info_team_home(world, fixed):
             ResearchGroup.objects.create(school=cast.school, name=f"信息看组{i}")
         teachers(cast, 20, "信息看老师")
 
-    # + the school, the cycle, the theme and its key points, the plan, the
+    # + the school, the cycle, the school's kept figures (its counts and hours:
+    #   assessment's SchoolStats), the theme and its key points, the plan, the
     #   groups, the counts of teachers in groups, the evaluations waiting, the
-    #   95% gate, the school's counts; the consistency count (the plan, the
-    #   groups, the topics with their points, the activities' days and kinds,
-    #   the groups' plan points); the hours figures
+    #   95% gate; the consistency count (with the plan and groups above: the
+    #   topics with their points, the activities' days and kinds, the groups'
+    #   plan points)
     fixed(
         as_role(cast.info_team, "info_team", cast.school),
         reverse("home"),
-        REQUEST + UNREAD + 17,
+        REQUEST + UNREAD + 14,
         grow,
         lambda p: int(p.split("共组建 ")[1].split(" ")[0]),
     )

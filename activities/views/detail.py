@@ -7,7 +7,7 @@ from accounts.access import role_required
 from accounts.roles import Role
 
 from .. import selectors, selectors_checkin, selectors_moments
-from ..access import get_activity_for, is_leader, is_member
+from ..access import get_activity_page_for, is_leader
 from ..forms import (
     DesignateForm,
     EvidenceForm,
@@ -22,7 +22,6 @@ from ..models import Activity, VideoComment
 from ..window import (
     activity_last_day,
     cycle_last_day,
-    extended_until,
     offline_held_refusal,
     window_refusal,
 )
@@ -33,15 +32,15 @@ K = Activity.Kind
 
 @role_required(*VIEWER_ROLES)
 def activity_detail(request, activity_id):
-    activity = get_activity_for(request.user, activity_id)
+    activity = get_activity_page_for(request.user, activity_id)
     user = request.user
     leader = is_leader(user, activity.group)
-    member = is_member(user, activity.group)
-    participation = selectors.participation_of(activity=activity, user=user) if member else None
+    member = activity.my_member
+    participation = activity.my_participation if member else None
     # A member's own extension (延期) moves their dates on this page and in every check.
     # (None for offline activities: the leader's evidence completes them, never extended.)
     online = activity.kind != Activity.Kind.OFFLINE
-    extended = extended_until(activity=activity, teacher=user) if member and online else None
+    extended = activity.my_extension if member and online else None
     refusal = window_refusal(activity=activity, teacher=user, extended=extended)
     ctx = {
         "activity": activity,
@@ -139,7 +138,7 @@ def _offline(activity, user, *, member, leader, **_) -> dict:
         ctx["evidence_form"] = EvidenceForm(
             would_credit=would,
             hours=activity.hours_value,
-            leader_included=would and selectors.participation_of(activity=activity, user=user),
+            leader_included=would and activity.my_participation,
         )
         ctx["leader_refusal"] = window_refusal(activity=activity, teacher=user, by_leader=True)
         ctx["evidence_too_early"] = offline_held_refusal(activity=activity)

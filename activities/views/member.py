@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
+from accounts.selectors import cycle_current, cycles_started
 
 from .. import selectors
 from ..access import get_activity_for_member, get_post_for_member
@@ -23,8 +24,21 @@ from .common import MEMBER_ROLES, form_errors, run_service
 
 @role_required(*MEMBER_ROLES)
 def mine(request):
-    board = selectors.teacher_board(user=request.user)
-    return render(request, "activities/mine.html", {"board": board})
+    """The current cycle's activities, or (?cycle=, the 研修周期 switch) an
+    earlier cycle's: the started cycles are read once, for the switch and
+    for the choice, which follows accounts.selectors.cycle_chosen (a started
+    cycle, else the current one)."""
+    cycles = cycles_started()
+    wanted = request.GET.get("cycle", "")
+    cycle = next((c for c in cycles if str(c.pk) == wanted), None)
+    if cycle is None:
+        cycle = cycles[0] if cycles else cycle_current()
+    board = selectors.teacher_board(user=request.user, cycle=cycle)
+    return render(
+        request,
+        "activities/mine.html",
+        {"board": board, "cycle": cycle, "cycles": cycles if len(cycles) > 1 else []},
+    )
 
 
 @require_POST

@@ -14,10 +14,12 @@ The reasons, each one filter over those rows:
 
 import datetime
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 
 from accounts.access import staff_of_school
+from accounts.compiled import CompiledAggregate, CompiledRead
 from accounts.models import Cycle, User
 from activities.selectors import with_open_not_done
 from activities.selectors_extensions import materials_extension_subquery
@@ -26,6 +28,7 @@ from hours.selectors import HOURS_CAP
 
 from ..models import AbilityEvaluation, PointChoice
 from .progress import Progress, _count, progress_of, with_progress
+from .review import ReviewCounts, review_aggregates, review_counts_of
 from .rules import MIN_POINTS, materials_last_day
 
 
@@ -129,10 +132,34 @@ def lacks_of(row, *, cycle: Cycle) -> Lacks:
     )
 
 
+# What lacks_of reads from a with_lacks row.
+_LACKS_FIELDS = (
+    "hours_recorded",
+    "has_plan",
+    "point_count",
+    "summary_count",
+    "review_result",
+    "review_reason",
+    "complete",
+    "evaluation_passed",
+    "materials_until",
+)
+
+
+def _one_teacher(teacher, cycle):
+    qs = with_lacks(User.objects.filter(pk=teacher), cycle=cycle, user_field="pk")
+    return qs.values(*_LACKS_FIELDS)
+
+
+# Every teacher's and leader's home page reads it: its seven subqueries cost
+# far more to build than to run, so it is compiled once (accounts.compiled).
+_TEACHER_LACKS = CompiledRead(_one_teacher, "teacher", "cycle")
+
+
 def teacher_lacks(*, teacher, cycle: Cycle) -> Lacks:
     """What one teacher lacks, their own last day and extension. One query."""
-    row = with_lacks(User.objects.filter(pk=teacher.pk), cycle=cycle, user_field="pk").get()
-    return lacks_of(row, cycle=cycle)
+    (row,) = _TEACHER_LACKS.rows(teacher=teacher.pk, cycle=cycle.pk)
+    return lacks_of(SimpleNamespace(**row), cycle=cycle)
 
 
 def _teachers(school_id: int, cycle: Cycle):
@@ -168,22 +195,46 @@ class LackCounts:
     by_reason: list[tuple[Reason, int]]
 
 
+def _lacking_aggregates() -> dict:
+    return {
+        "total": Count("pk"),
+        "lacking": Count("pk", filter=ANY),
+        **{r.key: Count("pk", filter=r.q) for r in REASONS},
+    }
+
+
+def _lack_counts_of(row: dict) -> LackCounts:
+    return LackCounts(
+        total=row["total"],
+        lacking=row["lacking"],
+        by_reason=[(r, row[r.key]) for r in REASONS],
+    )
+
+
 def lacking_counts(*, school_id: int, cycle: Cycle, group_id=None) -> LackCounts:
     """How many teachers lack each reason (and anything), of the school or one
     of its groups. One query."""
     qs = _teachers(school_id, cycle)
     if group_id:
         qs = qs.filter(_in_group(school_id, group_id))
-    row = qs.aggregate(
-        total=Count("pk"),
-        lacking=Count("pk", filter=ANY),
-        **{r.key: Count("pk", filter=r.q) for r in REASONS},
-    )
-    return LackCounts(
-        total=row["total"],
-        lacking=row["lacking"],
-        by_reason=[(r, row[r.key]) for r in REASONS],
-    )
+    return _lack_counts_of(qs.aggregate(**_lacking_aggregates()))
+
+
+def _school_counts(school, cycle):
+    return _teachers(school, cycle), {**review_aggregates("review_"), **_lacking_aggregates()}
+
+
+# The school's home page reads it on every visit; its subqueries cost more to
+# build than to run (accounts.compiled).
+_SCHOOL_COUNTS = CompiledAggregate(_school_counts, "school", "cycle")
+
+
+def review_and_lacking_counts(*, school_id: int, cycle: Cycle) -> tuple[ReviewCounts, LackCounts]:
+    """review_counts and lacking_counts of the whole school, read from the
+    same rows (with_lacks is with_progress and more): one query for the two,
+    as the school's home page shows them."""
+    (row,) = _SCHOOL_COUNTS.rows(school=school_id, cycle=cycle.pk)
+    return review_counts_of(row, "review_"), _lack_counts_of(row)
 
 
 def members_lacking(*, user, school_id: int, cycle: Cycle, group_id=None, behind_only=True):

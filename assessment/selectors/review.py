@@ -72,6 +72,8 @@ class ReviewCounts:
     failed: int
     waiting: int  # complete and still 待考核: what the school may pass now
 
+    FIGURES = ("total", "complete", "passed", "failed", "waiting")
+
     @property
     def line(self) -> str:
         return (
@@ -94,19 +96,29 @@ class ReviewCounts:
         return self.percent(self.failed)
 
 
-def review_counts(*, school_id: int, cycle: Cycle) -> ReviewCounts:
-    """The count line over every active teacher of the school. One query."""
-    row = with_progress(staff_of_school(school_id).filter(is_teacher=True), cycle=cycle).aggregate(
-        total=Count("pk"),
+def review_aggregates(prefix: str = "") -> dict:
+    """ReviewCounts' figures as aggregates over with_progress rows, each name
+    after `prefix` (for a query that counts other things too)."""
+    return {
+        f"{prefix}total": Count("pk"),
         # COMPLETE itself, not Q(complete=True): Django 5.2 prunes the `complete`
         # annotation from the aggregate's subquery, and SQLite then reads the
         # quoted name as the string 'complete' (always false).
-        complete=Count("pk", filter=COMPLETE),
-        passed=Count("pk", filter=Q(review_result=Result.PASSED)),
-        failed=Count("pk", filter=Q(review_result=Result.FAILED)),
-        waiting=Count("pk", filter=COMPLETE & Q(review_result=Result.PENDING)),
-    )
-    return ReviewCounts(**row)
+        f"{prefix}complete": Count("pk", filter=COMPLETE),
+        f"{prefix}passed": Count("pk", filter=Q(review_result=Result.PASSED)),
+        f"{prefix}failed": Count("pk", filter=Q(review_result=Result.FAILED)),
+        f"{prefix}waiting": Count("pk", filter=COMPLETE & Q(review_result=Result.PENDING)),
+    }
+
+
+def review_counts_of(row: dict, prefix: str = "") -> ReviewCounts:
+    return ReviewCounts(**{name: row[f"{prefix}{name}"] for name in ReviewCounts.FIGURES})
+
+
+def review_counts(*, school_id: int, cycle: Cycle) -> ReviewCounts:
+    """The count line over every active teacher of the school. One query."""
+    teachers = with_progress(staff_of_school(school_id).filter(is_teacher=True), cycle=cycle)
+    return review_counts_of(teachers.aggregate(**review_aggregates()))
 
 
 def review_cells(membership, progress: Progress, groups: str) -> list[str]:

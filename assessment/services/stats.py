@@ -25,7 +25,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.figures import HoursMove
+from accounts.figures import HoursMove, SchoolFigures
 from accounts.selectors import cycle_current
 from hours.selectors import Totals, hours_bucket
 
@@ -98,6 +98,27 @@ def school_stats_hours_move(*, moves: list[HoursMove]) -> None:
         found = SchoolStats.objects.filter(school_id=school_id, cycle_id=cycle_id).update(**fields)
         if not found:
             school_stats_refresh(school_ids=[school_id], cycle_id=cycle_id)
+
+
+def school_stats_read(*, school_id: int, cycle) -> SchoolStats:
+    """One school's kept figures for the cycle, computed first when the row is
+    missing (a new school, a new cycle). One query when kept, the steady state."""
+    row = SchoolStats.objects.filter(school_id=school_id, cycle=cycle).first()
+    if row is None:
+        school_stats_refresh(school_ids=[school_id], cycle_id=cycle.pk)
+        row = SchoolStats.objects.get(school_id=school_id, cycle=cycle)
+    return row
+
+
+def school_figures_of_row(*, school_id: int, cycle) -> SchoolFigures:
+    """accounts.figures.school_figures_kept: the row, as the apps to the left read it."""
+    row = school_stats_read(school_id=school_id, cycle=cycle)
+    return SchoolFigures(
+        teachers=row.teachers,
+        full_time=row.full_time,
+        hours_buckets=tuple(getattr(row, name) for name in HOURS_FIELDS),
+        hours_counted=row.hours_counted,
+    )
 
 
 def school_stats_ensure(*, schools, cycle, inline: int | None = None, shown=None) -> int:
