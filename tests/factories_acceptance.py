@@ -112,17 +112,23 @@ def full_marks(acceptance, less: Decimal = Decimal(0)) -> dict:
     }
 
 
+def assign(cast, school=None, experts=None) -> int:
+    """The district assigns the experts (the cast's by default) to the school."""
+    school = school or cast.school
+    return acc.experts_assign(
+        schools=[school],
+        experts=experts or [cast.expert],
+        cycle=cast.cycle,
+        region_id=school.region_id,
+        by=cast.district_admin,
+    )
+
+
 def scored(cast, school=None, experts=None, less: Decimal = Decimal(0)):
     """A submitted school every given expert has scored and submitted."""
     a = submitted(cast, school)
     experts = experts or [cast.expert]
-    acc.experts_assign(
-        schools=[a.school],
-        experts=experts,
-        cycle=cast.cycle,
-        region_id=a.school.region_id,
-        by=cast.district_admin,
-    )
+    assign(cast, a.school, experts)
     for e in experts:
         assignment = a.assignments.get(expert=e)
         acc.expert_scores_submit(assignment=assignment, scores=full_marks(a, less))

@@ -75,13 +75,7 @@ def test_a_submission_whose_notice_fails_is_not_kept(cast, inbox_down):
 def test_an_assignment_whose_notice_fails_is_not_kept(cast, inbox_down):
     fx.scheme(cast)
     with pytest.raises(InboxDown):
-        acc.experts_assign(
-            schools=[cast.school],
-            experts=[cast.expert],
-            cycle=cast.cycle,
-            region_id=cast.district.pk,
-            by=cast.district_admin,
-        )
+        fx.assign(cast)
     assert not ExpertAssignment.objects.exists()
 
 
@@ -195,13 +189,7 @@ def test_a_rubric_maximum_below_half_a_point_says_the_real_rule(cast):
 def test_an_over_long_comment_names_its_item_and_the_limit(cast):
     fx.scheme(cast)
     a = fx.submitted(cast)
-    acc.experts_assign(
-        schools=[cast.school],
-        experts=[cast.expert],
-        cycle=cast.cycle,
-        region_id=cast.district.pk,
-        by=cast.district_admin,
-    )
+    fx.assign(cast)
     plan = RubricItem.objects.get(scheme=a.scheme, title="研修方案")
     data = scores_post(a)
     data[f"text_{plan.pk}"] = "很" * 643
@@ -227,13 +215,7 @@ def test_an_over_long_self_score_note_names_its_item(cast):
 def test_a_second_expert_submit_answers_like_the_first(cast):
     fx.scheme(cast)
     a = fx.submitted(cast)
-    acc.experts_assign(
-        schools=[cast.school],
-        experts=[cast.expert],
-        cycle=cast.cycle,
-        region_id=cast.district.pk,
-        by=cast.district_admin,
-    )
+    fx.assign(cast)
     expert = login(cast.expert)
     url = reverse("assessment:expert_score_submit", args=[a.pk])
     first = expert.post(url, scores_post(a))
@@ -252,13 +234,7 @@ def test_a_submit_that_read_before_the_first_committed_stores_nothing(cast):
     before the first submit committed: the service finds it submitted."""
     fx.scheme(cast)
     a = fx.submitted(cast)
-    acc.experts_assign(
-        schools=[cast.school],
-        experts=[cast.expert],
-        cycle=cast.cycle,
-        region_id=cast.district.pk,
-        by=cast.district_admin,
-    )
+    fx.assign(cast)
     stale = ExpertAssignment.objects.get()
     assert acc.expert_scores_submit(
         assignment=ExpertAssignment.objects.get(), scores=fx.full_marks(a)

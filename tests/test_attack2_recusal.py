@@ -8,7 +8,6 @@ from django.urls import reverse
 from accounts.models import SchoolMembership
 from assessment.models import ExpertAssignment, ExpertScore
 from assessment.selectors.acceptance import rubric_of
-from assessment.services import acceptance as acc
 
 from . import factories as f
 from . import factories_acceptance as fx
@@ -86,13 +85,7 @@ def test_a_removed_place_does_not_hold_the_expert_back(cast):
 def test_an_expert_placed_in_the_school_after_the_assignment_cannot_score_it(cast):
     fx.scheme(cast)
     a = fx.submitted(cast)
-    acc.experts_assign(
-        schools=[cast.school],
-        experts=[cast.expert],
-        cycle=cast.cycle,
-        region_id=cast.district.pk,
-        by=cast.district_admin,
-    )
+    fx.assign(cast)
     place(cast.expert, cast.school)
     expert = login(cast.expert)
     for name in ("expert_score_save", "expert_score_submit"):
