@@ -190,4 +190,4 @@ class ReminderForm(forms.Form):
         are not numbers are dropped; the service keeps only people in scope."""
         if self.cleaned_data.get("everyone"):
             return None
-        return [int(v) for v in data.getlist("who") if v.isdigit()]
+        return [int(v) for v in data.getlist("who") if v.isdecimal()]

@@ -72,7 +72,7 @@ def cycle_chosen(request):
     Cycles are the province's, so naming one reaches nothing outside the
     person's scope; an unknown or future id falls back to the current one."""
     raw = request.GET.get("cycle") or request.POST.get("cycle") or ""
-    if raw.isdigit():
+    if raw.isdecimal():  # not isdigit: "²" is a digit int() refuses
         chosen = Cycle.objects.filter(pk=int(raw), starts_on__lte=timezone.localdate()).first()
         if chosen is not None:
             return chosen

@@ -234,7 +234,9 @@ def group_members(*, group: ResearchGroup):
 
 def group_member_candidates(*, group: ResearchGroup, search: str = ""):
     """Active teachers of the group's school who are not yet members, with their
-    subject (so a leader can tell them apart); searched by name, phone or subject."""
+    subject (so a leader can tell them apart); searched by name or subject, or
+    by a whole phone number (a part would let a leader read colleagues' numbers
+    digit by digit from how many match)."""
     qs = (
         User.objects.filter(
             memberships__school_id=group.school_id,
@@ -247,7 +249,7 @@ def group_member_candidates(*, group: ResearchGroup, search: str = ""):
     )
     if search:
         qs = qs.filter(
-            Q(real_name__contains=search) | Q(phone__contains=search) | Q(subject__contains=search)
+            Q(real_name__contains=search) | Q(phone=search) | Q(subject__contains=search)
         )
     return qs
 

@@ -164,18 +164,23 @@ def member_add(request, group_id: int):
             return redirect(request.path + (f"?{urlencode({'q': search})}" if search else ""))
     candidates = group_member_candidates(group=group, search=search)
     page = _page_counted(candidates, request.GET.get("page", ""), CANDIDATES_PER_PAGE)
-    chosen = {int(pk) for pk in request.POST.getlist("users") if pk.isdigit()}
+    chosen = {int(pk) for pk in request.POST.getlist("users") if pk.isdecimal()}
     context = {"group": group, "form": form, "search": search, "page": page, "chosen": chosen}
     # htmx asks for the list alone as the leader types (HX-Request).
     template = "groups/_member_candidates.html" if request.htmx else "groups/member_add.html"
     return render(request, template, context)
 
 
+PAGE_MAX = 100_000
+
+
 def _page_counted(qs, number: str, per_page: int) -> Page:
     """One page of `qs` with how many rows there are in all, in one query (a
     window count beside the rows): the same cost whether the search finds
     none, a page or thousands. A number past the end shows the last page."""
-    number = int(number) if number.isdigit() and int(number) > 0 else 1
+    # isdecimal, not isdigit: "²" is a digit int() refuses; capped so the
+    # offset stays a number the database takes.
+    number = min(int(number), PAGE_MAX) if number.isdecimal() and int(number) > 0 else 1
     counted = qs.annotate(total_rows=Window(Count("pk")))
     rows = list(counted[(number - 1) * per_page : number * per_page])
     total = rows[0].total_rows if rows else 0

@@ -43,7 +43,7 @@ def countdown_badge(last_day, label: str = ""):
 
 def _chosen_cycle_id(request) -> str:
     raw = request.GET.get("cycle") or request.POST.get("cycle") or ""
-    return raw if raw.isdigit() else ""
+    return raw if raw.isdecimal() else ""
 
 
 @register.simple_tag(takes_context=True)

@@ -19,7 +19,7 @@ def district_schools(request):
     schools = schools_with_counts(visible)
     if search:
         schools = schools.filter(name__contains=search)
-    if district.isdigit():
+    if district.isdecimal():
         schools = schools.filter(region_id=int(district))
     page = Paginator(schools, 50).get_page(request.GET.get("page"))
     return render(

@@ -174,7 +174,7 @@ def designate(request, activity_id, user_id):
             activity=activity,
             by=request.user,
             users=[row.user],
-            confirmed=int(confirmed) if confirmed.isdigit() else None,
+            confirmed=int(confirmed) if confirmed.isdecimal() else None,
         )
     except CreditUnconfirmed as ask:
         return designation_confirm(request, activity=activity, users=[row.user], ask=ask, back=back)

@@ -123,7 +123,7 @@ def moments_context(activity, user, *, member, leader) -> dict:
 def _start_at(request) -> int | None:
     """?t=750 opens the page with the video at that moment (a hotspot link)."""
     value = request.GET.get("t", "")
-    return int(value) if value.isdigit() and int(value) <= VideoComment.MAX_SECOND else None
+    return int(value) if value.isdecimal() and int(value) <= VideoComment.MAX_SECOND else None
 
 
 def _offline(activity, user, *, member, leader, **_) -> dict:

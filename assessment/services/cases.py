@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Cycle, User
 from accounts.notices import notify
-from groups.models import ResearchGroup
+from groups.models import GroupMember, ResearchGroup
 
 from ..files import CASE_DESIGN, CASE_RECORDING
 from ..models import TypicalCase
@@ -95,9 +95,12 @@ def case_rate(*, case: TypicalCase, by: User, rating: str) -> TypicalCase:
     if rating not in Rating.values:
         raise ValidationError("请选择评定等级。")
     case = TypicalCase.objects.select_for_update().select_related("group").get(pk=case.pk)
-    # Nobody rates their own work (DESIGN §2): an admin who leads the group or
-    # uploaded the case leaves it to another admin of the school.
-    if by.pk in (case.uploaded_by_id, case.group.leader_id):
+    # Nobody rates their own work (DESIGN §2): an admin who uploaded the case,
+    # leads the group or is one of its members leaves it to another admin.
+    own = by.pk in (case.uploaded_by_id, case.group.leader_id) or (
+        GroupMember.objects.filter(group_id=case.group_id, user=by).exists()
+    )
+    if own:
         raise ValidationError("不能评定自己教研组的典型案例，请由学校的其他管理员评定。")
     if case.rating == rating:
         return case

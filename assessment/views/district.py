@@ -46,7 +46,7 @@ def _back(request, name: str, *args):
     """Redirect to a district page, on the cycle the form was posted for."""
     url = reverse(name, args=args)
     cycle = request.POST.get("cycle", "")
-    return redirect(f"{url}?cycle={cycle}" if cycle.isdigit() else url)
+    return redirect(f"{url}?cycle={cycle}" if cycle.isdecimal() else url)
 
 
 @role_required(Role.DISTRICT_ADMIN)
