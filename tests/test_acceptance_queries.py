@@ -135,11 +135,11 @@ def test_the_scoring_page_with_many_items(cast, fixed):
     )
     # + the assignment with its acceptance, school, cycle and scheme; the
     #   rubric, the checklist, the platform's records, the files, the
-    #   self-scores, the expert's own scores
+    #   self-scores, the expert's own scores, the expert's places in the school (回避)
     fixed(
         login(cast.expert),
         reverse("assessment:expert_score", args=[a.pk]),
-        REQUEST + UNREAD + 7,
+        REQUEST + UNREAD + 8,
         lambda: _grow_rubric_and_files(a, 20, 0),
         lambda p: p.count("新增指标") + p.count("新增材料"),
     )

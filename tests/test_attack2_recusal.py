@@ -88,6 +88,9 @@ def test_an_expert_placed_in_the_school_after_the_assignment_cannot_score_it(cas
     fx.assign(cast)
     place(cast.expert, cast.school)
     expert = login(cast.expert)
+    # The score page says so before they type anything (outside test 3, L3).
+    page = expert.get(reverse("assessment:expert_score", args=[a.pk])).content.decode()
+    assert 'id="recusal"' in page and "须回避" in page and "取消对你的分配" in page
     for name in ("expert_score_save", "expert_score_submit"):
         response = expert.post(reverse(f"assessment:{name}", args=[a.pk]), scores_post(a))
         assert response.status_code == 400

@@ -695,3 +695,20 @@ def expert_home(*, expert, region_id: int, cycle: Cycle | None, limit: int = 10)
         submitted_at__isnull=True, acceptance__status=Status.SUBMITTED
     ).count()
     return list(assignments[:limit]), waiting
+
+
+def recusal_refusal(expert_ids: list[int], school_ids: list[int]) -> str:
+    """回避: an expert never scores a school where they hold an active place
+    (teacher, admin, info team): the expert average decides the pass and so
+    every teacher's 学时登记. The refusal names each such pair; '' if none.
+    Asked again at scoring time, as a place may begin after the assignment."""
+    places = (
+        SchoolMembership.objects.active()
+        .filter(user_id__in=expert_ids, school_id__in=school_ids)
+        .select_related("user", "school")
+        .order_by("school_id", "user_id")
+    )
+    pairs = [f"{m.user.display_name}是{m.school.name}的在职人员" for m in places]
+    if not pairs:
+        return ""
+    return f"{'；'.join(pairs)}，须回避，不能评审该校的整校推进验收。"

@@ -42,6 +42,7 @@ from ..selectors.acceptance import (
     expert_scores_of,
     platform_evidence,
     proof_items_of,
+    recusal_refusal,
     rubric_of,
     scheme_of_school,
     score_table,
@@ -324,23 +325,6 @@ def _require_experts(*, experts: list[User], region_id: int) -> None:
         raise ValidationError(f"{'、'.join(strangers)} 不是本区县的考核专家。")
 
 
-def _recusal(expert_ids: list[int], school_ids: list[int]) -> str:
-    """回避: an expert never scores a school where they hold an active place
-    (teacher, admin, info team): the expert average decides the pass and so
-    every teacher's 学时登记. The refusal names each such pair; '' if none.
-    Asked again at scoring time, as a place may begin after the assignment."""
-    places = (
-        SchoolMembership.objects.active()
-        .filter(user_id__in=expert_ids, school_id__in=school_ids)
-        .select_related("user", "school")
-        .order_by("school_id", "user_id")
-    )
-    pairs = [f"{m.user.display_name}是{m.school.name}的在职人员" for m in places]
-    if not pairs:
-        return ""
-    return f"{'；'.join(pairs)}，须回避，不能评审该校的整校推进验收。"
-
-
 def experts_assign(
     *, schools: list[School], experts: list[User], cycle: Cycle, region_id: int, by: User
 ) -> int:
@@ -350,7 +334,7 @@ def experts_assign(
     if not schools or not experts:
         raise ValidationError("请选择学校和考核专家。")
     _require_experts(experts=experts, region_id=region_id)
-    refusal = _recusal([e.pk for e in experts], [s.pk for s in schools])
+    refusal = recusal_refusal([e.pk for e in experts], [s.pk for s in schools])
     if refusal:
         raise ValidationError(refusal)
     opened = [acceptance_open(school=s, cycle=cycle) for s in schools]
@@ -406,7 +390,7 @@ def _require_can_score(acceptance: Acceptance, assignment: ExpertAssignment) -> 
         raise ValidationError("你已提交对该校的评分，不能再修改。")
     if acceptance.status != Status.SUBMITTED:
         raise ValidationError(f"该校验收状态为“{acceptance.get_status_display()}”，现在不能评分。")
-    refusal = _recusal([assignment.expert_id], [acceptance.school_id])
+    refusal = recusal_refusal([assignment.expert_id], [acceptance.school_id])
     if refusal:
         raise ValidationError(refusal)
 

@@ -15,7 +15,12 @@ from accounts.selectors import cycle_chosen
 
 from ..access import get_assignment_for_expert
 from ..forms_acceptance import ExpertScoresForm
-from ..selectors.acceptance import assignment_can_score, expert_assignments, expert_review
+from ..selectors.acceptance import (
+    assignment_can_score,
+    expert_assignments,
+    expert_review,
+    recusal_refusal,
+)
 from ..services.acceptance import expert_scores_save, expert_scores_submit
 from .common import form_errors, refuse
 
@@ -43,6 +48,8 @@ def _render(request, assignment, *, form=None, status=200):
             "review": review,
             "acceptance": assignment.acceptance,
             "score_lines": form.grouped(review.rubric, review.self_scores, review.scores),
+            # 回避: a place in the school begun after the assignment (scoring is refused).
+            "recusal": recusal_refusal([assignment.expert_id], [assignment.acceptance.school_id]),
         },
         status=status,
     )
