@@ -31,10 +31,10 @@ pytestmark = [
     ),
 ]
 
-# Every leader POST pays REQUEST: session, user, the role grants (region roles,
-# school place, 教研组长), and the activity the leader may act on; then SESSION
-# (the success message stored: savepoint, UPDATE, release).
-REQUEST, SESSION = 6, 3
+# Every leader POST pays REQUEST: session, user, the role grants (one query:
+# region roles, school place, 教研组长), and the activity the leader may act on;
+# then SESSION (the success message stored: savepoint, UPDATE, release).
+REQUEST, SESSION = 4, 3
 # + the chosen members (the form's choices), the days their places began and
 # evidence yet? (who may be designated, attack report 1 §2), their places
 # locked (one statement), which are group members, which are already
