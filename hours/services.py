@@ -755,17 +755,13 @@ def _register_chunk(chunk: list[int], *, school: School, cycle: Cycle, batch) ->
         # A concurrent run may have registered some: the constraint keeps one.
         ignore_conflicts=True,
     )
-    changed = [
-        r
-        for t, r in existing.items()
-        if (r.hours, r.recorded) != (totals[t].counted, totals[t].recorded)
-    ]
-    for r in changed:
-        r.hours, r.recorded, r.updated_at = (
-            totals[r.teacher_id].counted,
-            totals[r.teacher_id].recorded,
-            now,
-        )
+    changed = []
+    for teacher_id, registration in existing.items():
+        now_counted, now_recorded = totals[teacher_id].counted, totals[teacher_id].recorded
+        if (registration.hours, registration.recorded) != (now_counted, now_recorded):
+            registration.hours, registration.recorded = now_counted, now_recorded
+            registration.updated_at = now
+            changed.append(registration)
     HoursRegistration.objects.bulk_update(changed, ["hours", "recorded", "updated_at"])
 
 

@@ -240,3 +240,17 @@ def grow(cast, mats, n: int, *, start: int = 0) -> list:
     TeacherReview.objects.bulk_create(reviews)
     AbilityEvaluation.objects.bulk_create(evaluations)
     return users
+
+
+def case(cast, mats: Mats, title: str = "秋天的雨"):
+    """语文组's typical case, uploaded by its leader, recorded offline."""
+    from assessment.services.cases import case_create
+
+    return case_create(
+        group=mats.chinese,
+        cycle=cast.cycle,
+        by=mats.leader,
+        title=title,
+        design=upload("设计.docx", DOCX),
+        recording="offline",
+    )

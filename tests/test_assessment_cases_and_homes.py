@@ -6,7 +6,6 @@ from django.urls import reverse
 
 from accounts.models import Notification
 from assessment.models import TypicalCase
-from assessment.services import case_create
 
 from . import factories_activities as fa
 from . import factories_assessment as fm
@@ -16,14 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def a_case(cast, mats, title="秋天的雨"):
-    return case_create(
-        group=mats.chinese,
-        cycle=cast.cycle,
-        by=mats.leader,
-        title=title,
-        design=fm.upload("设计.docx", fm.DOCX),
-        recording="offline",
-    )
+    return fm.case(cast, mats, title)
 
 
 def test_the_school_sees_which_groups_have_no_case(cast, as_user, mats):

@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import SchoolMembership, User
-from assessment.services.cases import case_create
 from groups.models import GroupMember
 
 from . import factories as f
@@ -58,14 +57,7 @@ def test_odd_cycle_numbers_fall_back_to_the_current_cycle(cast, as_user, cycle):
 
 
 def test_an_admin_who_is_a_member_cannot_rate_the_groups_case(cast, as_user, mats):
-    case = case_create(
-        group=mats.chinese,
-        cycle=cast.cycle,
-        by=mats.leader,
-        title="秋天的雨",
-        design=fm.upload("设计.docx", fm.DOCX),
-        recording="offline",
-    )
+    case = fm.case(cast, mats)
     SchoolMembership.objects.filter(user=cast.teacher).update(is_school_admin=True)
     assert GroupMember.objects.filter(group=mats.chinese, user=cast.teacher).exists()
     response = as_user(cast.teacher).post(

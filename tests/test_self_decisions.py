@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from accounts.models import SchoolMembership
 from assessment.models import TeacherReview
-from assessment.services.cases import case_create
 
 from . import factories_assessment as fm
 
@@ -53,14 +52,7 @@ def test_pass_all_leaves_the_admin_who_clicks_it_to_another_admin(cast, as_user,
 
 
 def test_an_admin_cannot_rate_the_case_of_the_group_they_lead(cast, as_user, mats):
-    case = case_create(
-        group=mats.chinese,
-        cycle=cast.cycle,
-        by=mats.leader,
-        title="秋天的雨",
-        design=fm.upload("设计.docx", fm.DOCX),
-        recording="offline",
-    )
+    case = fm.case(cast, mats)
     make_admin(mats.leader)
     url = reverse("assessment:case_rate", args=[case.pk])
     response = as_user(mats.leader).post(url, {"rating": "first"}, follow=True)
