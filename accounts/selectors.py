@@ -65,14 +65,21 @@ def cycles_started(today=None) -> list:
     return list(Cycle.objects.filter(starts_on__lte=today).order_by("-starts_on"))
 
 
+def cycle_param(request) -> str:
+    """The cycle id a page or form names (?cycle= or the form's field), as
+    digits int() takes ("" if none: isdecimal, not isdigit, which admits "²")."""
+    raw = request.GET.get("cycle") or request.POST.get("cycle") or ""
+    return raw if raw.isdecimal() else ""
+
+
 def cycle_chosen(request):
     """The cycle a page works on: the started cycle named by `cycle` in the
     query string or the form (a previous cycle's review, acceptance and
     registration follow its end while the next one runs), else cycle_current().
     Cycles are the province's, so naming one reaches nothing outside the
     person's scope; an unknown or future id falls back to the current one."""
-    raw = request.GET.get("cycle") or request.POST.get("cycle") or ""
-    if raw.isdecimal():  # not isdigit: "²" is a digit int() refuses
+    raw = cycle_param(request)
+    if raw:
         chosen = Cycle.objects.filter(pk=int(raw), starts_on__lte=timezone.localdate()).first()
         if chosen is not None:
             return chosen

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from accounts.dates import countdown as _countdown
+from accounts.selectors import cycle_param, cycles_started
 from config.navigation import nav_for
 
 register = template.Library()
@@ -41,23 +42,18 @@ def countdown_badge(last_day, label: str = ""):
 # ---- the cycle a page works on (accounts.selectors.cycle_chosen) ----------------
 
 
-def _chosen_cycle_id(request) -> str:
-    raw = request.GET.get("cycle") or request.POST.get("cycle") or ""
-    return raw if raw.isdecimal() else ""
-
-
 @register.simple_tag(takes_context=True)
 def cycle_query(context, prefix: str = "?") -> str:
     """ "?cycle=N" (or "&cycle=N") when the page was opened for a named cycle, so
     its links stay on that cycle; "" on the current one."""
-    chosen = _chosen_cycle_id(context["request"])
+    chosen = cycle_param(context["request"])
     return f"{prefix}cycle={chosen}" if chosen else ""
 
 
 @register.simple_tag(takes_context=True)
 def cycle_field(context):
     """The hidden field that keeps a form (and the page after it) on the named cycle."""
-    chosen = _chosen_cycle_id(context["request"])
+    chosen = cycle_param(context["request"])
     if not chosen:
         return ""
     return format_html('<input type="hidden" name="cycle" value="{}">', chosen)
@@ -67,7 +63,6 @@ def cycle_field(context):
 def cycle_switch(cycle):
     """研修周期 chooser, shown once a second cycle has started (the previous
     cycle's acceptance and review follow its end while the next one runs)."""
-    from accounts.selectors import cycles_started
 
     cycles = cycles_started()
     return {"cycle": cycle, "cycles": cycles if len(cycles) > 1 else []}

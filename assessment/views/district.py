@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import get_school_for, role_required, schools_visible_to
 from accounts.roles import Role
+from accounts.selectors import cycle_param
 from hours.selectors import registration_batch
 
 from ..access import get_assignment_for_district
@@ -45,8 +46,8 @@ LIST = "assessment:district_acceptances"
 def _back(request, name: str, *args):
     """Redirect to a district page, on the cycle the form was posted for."""
     url = reverse(name, args=args)
-    cycle = request.POST.get("cycle", "")
-    return redirect(f"{url}?cycle={cycle}" if cycle.isdecimal() else url)
+    cycle = cycle_param(request)
+    return redirect(f"{url}?cycle={cycle}" if cycle else url)
 
 
 @role_required(Role.DISTRICT_ADMIN)
