@@ -81,3 +81,16 @@ def peak_rss_mb() -> float:
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_child(script: str, *args: str) -> dict:
+    """Run `script` with `args` in a fresh Python process and return the JSON of
+    its last line: each size measured alone, so one run's memory peak is not
+    the next one's starting point."""
+    import json
+    import subprocess
+
+    out = subprocess.run(
+        [sys.executable, script, *args], check=True, capture_output=True, text=True
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])

@@ -16,7 +16,6 @@ workbook, which writes each row to a temporary file.
 
 import argparse
 import json
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -114,17 +113,7 @@ def main():
     columns = ("rows", "seconds", "file MB", "RSS before", "RSS peak", "growth")
     print(" ".join(f"{c:>{w}}" for c, w in zip(columns, (7, 8, 8, 11, 9, 7), strict=True)))
     for size in [int(s) for s in args.rows.split(",")]:
-        out = (
-            subprocess.run(
-                [sys.executable, __file__, "--one", str(size)],
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            .stdout.strip()
-            .splitlines()[-1]
-        )
-        r = json.loads(out)
+        r = common.run_child(__file__, "--one", str(size))
         growth = r["rss_peak_mb"] - r["rss_before_mb"]
         print(
             f"{r['rows']:>7} {r['seconds']:>8} {r['size_mb']:>8} {r['rss_before_mb']:>10}M "

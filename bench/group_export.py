@@ -21,7 +21,6 @@ workbook (accounts.exports), which writes each row to a temporary file.
 
 import argparse
 import json
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -204,13 +203,7 @@ def main():
     print(" ".join(f"{c:>{w}}" for c, w in zip(columns, widths, strict=True)))
     for export in exports:
         for size in [int(s) for s in args.rows.split(",")]:
-            out = subprocess.run(
-                [sys.executable, __file__, "--one", str(size), "--export", export],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-            r = json.loads(out.strip().splitlines()[-1])
+            r = common.run_child(__file__, "--one", str(size), "--export", export)
             growth = r["rss_peak_mb"] - r["rss_before_mb"]
             print(
                 f"{export:>8} {r['teachers']:>8} {r['seconds']:>8} {r['size_mb']:>8} "
