@@ -93,7 +93,12 @@ class CompiledAggregate(CompiledRead):
     the SQL of queryset.aggregate(...) and returns its one row by name. Django
     compiles an aggregate only as it runs it, so the first call (with the
     stand-in ids, which match nothing) is watched for its SQL. Aggregates that
-    count and sum: the values are read as the database returns them."""
+    count and sum: the values are read as the database returns them.
+
+    On PostgreSQL the aggregated rows are fenced (OFFSET 0): otherwise the
+    planner pulls the annotated subquery up into the aggregate and runs each
+    correlated subquery again for every FILTER that names its column (issue
+    15: the school's review and lacking counts, 13.6 → 5.4 ms at 300 teachers)."""
 
     def _compile(self) -> _Compiled:
         qs, aggregates = self.build(**self._stand_ins())
@@ -106,7 +111,13 @@ class CompiledAggregate(CompiledRead):
         with connections[_DB].execute_wrapper(watch):
             qs.aggregate(**aggregates)
         ((sql, params),) = seen
+        if connections[_DB].vendor == "postgresql" and sql.endswith(_INNER_END):
+            sql = sql[: -len(_INNER_END)] + " OFFSET 0" + _INNER_END
         return _Compiled(sql, params, self._slots(params), {}, tuple(aggregates))
+
+
+# How Django closes the annotated rows an aggregate reads from.
+_INNER_END = ") subquery"
 
 
 # How SQLite's backend passes a date or a time: as ISO text.
