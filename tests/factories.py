@@ -72,7 +72,7 @@ def region_person(region: Region, kind: str, real_name: str) -> User:
 
 
 def cycle(**kw) -> Cycle:
-    today = datetime.date.today()
+    today = timezone.localdate()  # the platform's day (Asia/Shanghai), not the machine's
     return Cycle.objects.create(
         name=kw.get("name", "2026 学年"),
         starts_on=kw.get("starts_on", today - datetime.timedelta(days=60)),
