@@ -11,6 +11,7 @@ from .models import (
     PasswordReset,
     Region,
     RegionRole,
+    Reminder,
     School,
     SchoolMembership,
     User,
@@ -123,13 +124,10 @@ class RegionRoleAdmin(admin.ModelAdmin):
     raw_id_fields = ("user", "region")
 
 
-@admin.register(PasswordReset)
-class PasswordResetAdmin(admin.ModelAdmin):
-    """The audit trail of resets: read-only."""
-
-    list_display = ("user", "by", "school", "at")
-    list_select_related = ("user", "by", "school")
-    search_fields = ("user__real_name", "by__real_name", "school__name")
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written only by the platform's services (audit trails, the
+    ledger, reminders): the operator reads them; nobody adds, edits or deletes
+    them here."""
 
     def has_add_permission(self, request):
         return False
@@ -141,8 +139,17 @@ class PasswordResetAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(PasswordReset)
+class PasswordResetAdmin(ReadOnlyAdmin):
+    """The audit trail of resets: read-only."""
+
+    list_display = ("user", "by", "school", "at")
+    list_select_related = ("user", "by", "school")
+    search_fields = ("user__real_name", "by__real_name", "school__name")
+
+
 @admin.register(IdNumberRefusal)
-class IdNumberRefusalAdmin(admin.ModelAdmin):
+class IdNumberRefusalAdmin(ReadOnlyAdmin):
     """The audit of ID numbers schools were refused (attack report 1 §1): read-only."""
 
     list_display = ("at", "school", "by", "masked_id_number", "via")
@@ -150,11 +157,12 @@ class IdNumberRefusalAdmin(admin.ModelAdmin):
     list_select_related = ("school", "by")
     search_fields = ("school__name", "by__real_name")
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    """提醒记录: who was reminded of what, on which day, by whom (empty: the daily job)."""
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    list_display = ("sent_at", "user", "kind", "by", "message")
+    list_filter = ("day",)
+    list_select_related = ("user", "by")
+    search_fields = ("user__real_name", "kind")
