@@ -168,11 +168,12 @@ def test_the_districts_page_of_one_school(cast, fixed):
     # + the region and the school (the scope), the cycle, the acceptance, the
     #   scheme, the checklist, the platform's records, the files, the rubric,
     #   the self-scores, the assignments, their scores, the history, the
-    #   district's experts (the form), the registration batch
+    #   district's experts (the form), which experts hold a place in the school
+    #   (回避), the registration batch
     fixed(
         login(cast.district_admin),
         reverse("assessment:district_acceptance", args=[cast.school.pk]),
-        REQUEST + UNREAD + 15,
+        REQUEST + UNREAD + 16,
         lambda: _grow_rubric_and_files(a, 20, 0),
         lambda p: p.count("新增指标") + p.count("新增材料"),
     )

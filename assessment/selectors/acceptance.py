@@ -511,6 +511,28 @@ def district_experts(*, region_id: int):
     )
 
 
+EXPERT_GONE = "已不再担任本区县的考核专家，无法评分：请取消分配，另派专家。"
+EXPERT_RECUSED = "是本校在职人员，须回避，不能评分：请取消分配，另派专家。"
+
+
+def expert_blocks(*, school_id: int, experts: list[User], assigned: list[int]) -> dict[int, str]:
+    """Why an expert cannot score the school, by user id (absent: they can), for
+    the district's page of one school: an assigned expert whose expert role was
+    removed has lost their access (`assigned` ids not among `experts`, the
+    district's experts now); an expert, assigned or offered, who holds an active
+    place in the school must recuse (回避, recusal_refusal). Without it the district
+    waits for scores that cannot come. One query."""
+    district = {e.pk for e in experts}
+    placed = (
+        SchoolMembership.objects.active()
+        .filter(user_id__in=district | set(assigned), school_id=school_id)
+        .values_list("user_id", flat=True)
+    )
+    blocks = dict.fromkeys(set(assigned) - district, EXPERT_GONE)
+    blocks.update(dict.fromkeys(placed, EXPERT_RECUSED))
+    return blocks
+
+
 # ---- whole pages ------------------------------------------------------------------------
 
 

@@ -1,0 +1,74 @@
+"""The district's page of one school says which assigned expert cannot score it
+and why (outside test 2, L2 and the later-place case left by outside test 3):
+an expert whose role was removed, or who now holds a place in the school
+(回避). Without it the district waits for scores that cannot come. The assign
+form marks the district's experts who work in the school, as the district admin
+sees it."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import RegionRole, SchoolMembership
+from assessment.models import ExpertAssignment
+
+from . import factories_acceptance as fx
+from .conftest import login
+
+pytestmark = pytest.mark.django_db
+
+
+def page(cast) -> str:
+    district = login(cast.district_admin)
+    response = district.get(reverse("assessment:district_acceptance", args=[cast.school.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def blocked_lines(html: str) -> list[str]:
+    return re.findall(r"<span[^>]*data-blocked>(.*?)</span>", html)
+
+
+def test_an_expert_placed_in_the_school_after_the_assignment_is_flagged(cast):
+    fx.scheme(cast)
+    fx.submitted(cast)
+    fx.assign(cast, experts=[cast.expert, fx.expert(cast)])
+    assert blocked_lines(page(cast)) == []
+    SchoolMembership.objects.create(user=cast.expert, school=cast.school, is_teacher=True)
+    assert blocked_lines(page(cast)) == [
+        "陈专家是本校在职人员，须回避，不能评分：请取消分配，另派专家。"
+    ]
+    # The district acts on it: the assignment is cancelled from the same page.
+    assignment = ExpertAssignment.objects.get(expert=cast.expert)
+    login(cast.district_admin).post(reverse("assessment:expert_unassign", args=[assignment.pk]))
+    assert not ExpertAssignment.objects.filter(expert=cast.expert).exists()
+    assert blocked_lines(page(cast)) == []
+
+
+def test_an_expert_whose_role_was_removed_is_flagged(cast):
+    fx.scheme(cast)
+    fx.submitted(cast)
+    fx.assign(cast)
+    RegionRole.objects.filter(user=cast.expert, kind=RegionRole.Kind.EXPERT).delete()
+    assert blocked_lines(page(cast)) == [
+        "陈专家已不再担任本区县的考核专家，无法评分：请取消分配，另派专家。"
+    ]
+
+
+def test_an_expert_who_submitted_is_not_flagged(cast):
+    fx.scheme(cast)
+    fx.scored(cast)
+    SchoolMembership.objects.create(user=cast.expert, school=cast.school, is_teacher=True)
+    assert blocked_lines(page(cast)) == []
+
+
+def test_the_assign_form_marks_an_expert_who_works_in_the_school(cast):
+    fx.scheme(cast)
+    fx.submitted(cast)
+    other = fx.expert(cast)
+    SchoolMembership.objects.create(user=cast.expert, school=cast.school, is_info_team=True)
+    html = page(cast)
+    mine = f'value="{cast.expert.pk}" id="expert-{cast.expert.pk}" disabled'
+    assert mine in html and "（本校在职，须回避）" in html
+    assert f'value="{other.pk}" id="expert-{other.pk}">' in html
