@@ -8,8 +8,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from accounts.navigation import nav_for
 from assessment.services import acceptance as acc
-from config.navigation import nav_for
 
 from . import factories as f
 from . import factories_acceptance as fx

@@ -3,23 +3,33 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from accounts.dates import countdown as _countdown
+from accounts.navigation import nav_menu
 from accounts.selectors import cycle_param, cycles_started
-from config.navigation import nav_for
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def role_navigation(context):
-    """[(label, url, is_current)] for the active role's menu."""
+    """The active role's menu: [(label, url, is_current, pages)], where `pages`
+    is None for a page and [(label, url, is_current)] for a group (a dropdown,
+    current when one of its pages is)."""
     request = context["request"]
     grant = context.get("active_grant")
     if grant is None:
         return []
-    items = []
-    for label, name in nav_for(grant.role):
+
+    def page(label: str, name: str) -> tuple[str, str, bool]:
         url = reverse(name)
-        items.append((label, url, request.path.startswith(url)))
+        return label, url, request.path.startswith(url)
+
+    items = []
+    for label, target in nav_menu(grant.role):
+        if isinstance(target, list):
+            pages = [page(*p) for p in target]
+            items.append((label, "", any(current for _, _, current in pages), pages))
+        else:
+            items.append((*page(label, target), None))
     return items
 
 

@@ -21,6 +21,7 @@ from django.urls import reverse
 from accounts import demo
 from accounts.management.commands.demo import DEMO_APPS
 from accounts.models import SchoolMembership
+from accounts.navigation import NAVIGATION, nav_for
 from accounts.roles import Role
 from activities.models import Activity, Topic
 from assessment.models import (
@@ -31,7 +32,6 @@ from assessment.models import (
     RubricItem,
     TeacherReview,
 )
-from config.navigation import NAVIGATION, nav_for
 from groups.models import ResearchGroup
 
 from .conftest import ARTIFACTS
@@ -248,6 +248,20 @@ SQUEEZED = """() => {
   return bad;
 }"""
 
+# At desktop width every menu label stands on one line (the school admin's
+# fifteen pages once squeezed each label into a column of single characters).
+NAV_WRAPPED = """() => [...document.querySelectorAll("#mainnav .nav-link")]
+  .filter((a) => a.getClientRects().length)
+  .filter((a) => [...a.childNodes].some((node) => {
+    if (node.nodeType !== Node.TEXT_NODE || !node.textContent.trim()) return false;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const lines = new Set([...range.getClientRects()].filter((r) => r.width > 1)
+      .map((r) => Math.round(r.top))).size;
+    return lines > 1;
+  }))
+  .map((a) => a.textContent.trim())"""
+
 # Every chart on the page was drawn (static/js/charts.js with the vendored ECharts).
 UNDRAWN = """() => [...document.querySelectorAll("[data-chart]")]
   .filter((el) => !el.querySelector("canvas") || el.offsetHeight < 40)
@@ -270,6 +284,8 @@ def walk(page, errors: list, url: str, shot: str, *, phone: bool) -> list[str]:
             targets = ", ".join(str(n["target"]) for n in v["nodes"][:3])
             problems.append(f"{url}: axe {v['impact']} {v['id']} ({v['help']}) at {targets}")
     problems += [f"{url}: chart #{c} not drawn" for c in page.evaluate(UNDRAWN)]
+    if not phone:
+        problems += [f"{url}: menu label wraps: {t}" for t in page.evaluate(NAV_WRAPPED)]
     if phone:
         wide = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
         if wide[0] > wide[1]:
