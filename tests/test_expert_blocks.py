@@ -72,3 +72,17 @@ def test_the_assign_form_marks_an_expert_who_works_in_the_school(cast):
     mine = f'value="{cast.expert.pk}" id="expert-{cast.expert.pk}" disabled'
     assert mine in html and "（本校在职，须回避）" in html
     assert f'value="{other.pk}" id="expert-{other.pk}">' in html
+
+
+def test_the_districts_list_marks_an_expert_to_replace(cast):
+    fx.scheme(cast)
+    fx.submitted(cast)
+    other = fx.expert(cast)
+    fx.assign(cast, experts=[cast.expert, other])
+    district = login(cast.district_admin)
+    url = reverse("assessment:district_acceptances")
+    assert "须更换" not in district.get(url).content.decode()
+    SchoolMembership.objects.create(user=cast.expert, school=cast.school, is_teacher=True)
+    html = district.get(url).content.decode()
+    marks = re.findall(r'<span class="text-danger small" data-blocked title="([^"]+)">', html)
+    assert marks == ["陈专家是本校在职人员，须回避，不能评分：请取消分配，另派专家。"]

@@ -327,6 +327,11 @@ class ExpertColumn:
     def submitted(self) -> bool:
         return self.assignment.submitted_at is not None
 
+    @property
+    def blocked(self) -> str:
+        """Why this expert cannot score ('' if they can): standing_of."""
+        return standing_of(self.assignment)
+
 
 @dataclass
 class ScoreRow:
@@ -387,7 +392,7 @@ def assignments_of(acceptance: Acceptance | None) -> list[ExpertAssignment]:
     if acceptance is None or not acceptance.pk:
         return []
     return list(
-        ExpertAssignment.objects.filter(acceptance=acceptance)
+        with_standing(ExpertAssignment.objects.filter(acceptance=acceptance))
         .select_related("expert")
         .order_by("assigned_at", "pk")
     )
@@ -477,13 +482,19 @@ class ExpertLine:
     assignment: ExpertAssignment
     total: Decimal | None  # their total once submitted
 
+    @property
+    def blocked(self) -> str:
+        return standing_of(self.assignment)
+
 
 def experts_by_acceptance(acceptance_ids) -> dict[int, list[ExpertLine]]:
     """{acceptance id: [each assigned expert with their submitted total]} for a
     page of the district's list. One query."""
     out: dict[int, list] = defaultdict(list)
     qs = (
-        ExpertAssignment.objects.filter(acceptance_id__in=[i for i in acceptance_ids if i])
+        with_standing(
+            ExpertAssignment.objects.filter(acceptance_id__in=[i for i in acceptance_ids if i])
+        )
         .select_related("expert")
         .annotate(total=Sum("scores__points"))
         .order_by("assigned_at", "pk")
@@ -515,22 +526,46 @@ EXPERT_GONE = "已不再担任本区县的考核专家，无法评分：请取�
 EXPERT_RECUSED = "是本校在职人员，须回避，不能评分：请取消分配，另派专家。"
 
 
-def expert_blocks(*, school_id: int, experts: list[User], assigned: list[int]) -> dict[int, str]:
-    """Why an expert cannot score the school, by user id (absent: they can), for
-    the district's page of one school: an assigned expert whose expert role was
-    removed has lost their access (`assigned` ids not among `experts`, the
-    district's experts now); an expert, assigned or offered, who holds an active
-    place in the school must recuse (回避, recusal_refusal). Without it the district
-    waits for scores that cannot come. One query."""
-    district = {e.pk for e in experts}
-    placed = (
+def with_standing(assignments):
+    """Annotate assignments with why their expert cannot score, while they have
+    not submitted: `recused`, they hold an active place in the school (回避,
+    recusal_refusal); `role_gone`, they no longer hold the expert role of the
+    scheme's district (their access went with it). The district's pages name
+    such experts: otherwise the district waits for scores that cannot come."""
+    expert = OuterRef("expert_id")
+    return assignments.annotate(
+        recused=Exists(
+            SchoolMembership.objects.active().filter(
+                user_id=expert, school_id=OuterRef("acceptance__school_id")
+            )
+        ),
+        role_gone=~Exists(
+            RegionRole.objects.filter(
+                user_id=expert,
+                kind=RegionRole.Kind.EXPERT,
+                region_id=OuterRef("acceptance__scheme__region_id"),
+            )
+        ),
+    )
+
+
+def standing_of(assignment: ExpertAssignment) -> str:
+    """Why the assigned expert cannot score ('' if they can), from with_standing."""
+    if assignment.submitted_at is not None:
+        return ""
+    if assignment.role_gone:
+        return EXPERT_GONE
+    return EXPERT_RECUSED if assignment.recused else ""
+
+
+def experts_recused(*, school_id: int, experts: list[User]) -> set[int]:
+    """Of the district's `experts`, those holding an active place in the school:
+    the assign form greys them out (回避). One query."""
+    return set(
         SchoolMembership.objects.active()
-        .filter(user_id__in=district | set(assigned), school_id=school_id)
+        .filter(user_id__in=[e.pk for e in experts], school_id=school_id)
         .values_list("user_id", flat=True)
     )
-    blocks = dict.fromkeys(set(assigned) - district, EXPERT_GONE)
-    blocks.update(dict.fromkeys(placed, EXPERT_RECUSED))
-    return blocks
 
 
 # ---- whole pages ------------------------------------------------------------------------

@@ -27,8 +27,8 @@ from ..selectors.acceptance import (
     district_acceptances,
     district_counts,
     district_experts,
-    expert_blocks,
     experts_by_acceptance,
+    experts_recused,
     scheme_of_region,
 )
 from ..services.acceptance import (
@@ -124,20 +124,13 @@ def district_acceptance(request, school_id: int):
     if cycle is not None:
         acceptance = acceptance_of(school=school, cycle=cycle)
         review = acceptance_review(acceptance) if acceptance else None
-        columns = review.table.columns if review else []
         experts = list(district_experts(region_id=request.grant.region_id))
-        blocks = expert_blocks(
-            school_id=school.pk,
-            experts=experts,
-            assigned=[c.assignment.expert_id for c in columns if not c.submitted],
-        )
+        recused = experts_recused(school_id=school.pk, experts=experts)
         context.update(
             scheme=scheme_of_region(region_id=school.region_id, cycle=cycle),
             acceptance=acceptance,
             review=review,
-            # Each expert column with why they cannot score, if they cannot.
-            columns=[(c, blocks.get(c.assignment.expert_id, "")) for c in columns],
-            candidates=[(e, blocks.get(e.pk, "")) for e in experts],
+            candidates=[(e, e.pk in recused) for e in experts],
             reason_form=DistrictReasonForm(),
             batch=registration_batch(school_id=school.pk, cycle=cycle),
         )
