@@ -529,7 +529,7 @@ EXPERT_RECUSED = "是本校在职人员，须回避，不能评分：请取消�
 def with_standing(assignments):
     """Annotate assignments with why their expert cannot score, while they have
     not submitted: `recused`, they hold an active place in the school (回避,
-    recusal_refusal); `role_gone`, they no longer hold the expert role of the
+    places_held, per row); `role_gone`, they no longer hold the expert role of the
     scheme's district (their access went with it). The district's pages name
     such experts: otherwise the district waits for scores that cannot come."""
     expert = OuterRef("expert_id")
@@ -561,11 +561,8 @@ def standing_of(assignment: ExpertAssignment) -> str:
 def experts_recused(*, school_id: int, experts: list[User]) -> set[int]:
     """Of the district's `experts`, those holding an active place in the school:
     the assign form greys them out (回避). One query."""
-    return set(
-        SchoolMembership.objects.active()
-        .filter(user_id__in=[e.pk for e in experts], school_id=school_id)
-        .values_list("user_id", flat=True)
-    )
+    held = places_held([e.pk for e in experts], [school_id])
+    return set(held.values_list("user_id", flat=True))
 
 
 # ---- whole pages ------------------------------------------------------------------------
@@ -754,14 +751,21 @@ def expert_home(*, expert, region_id: int, cycle: Cycle | None, limit: int = 10)
     return list(assignments[:limit]), waiting
 
 
+def places_held(user_ids, school_ids):
+    """The active places (teacher, admin, info team) the people hold in the
+    schools: what makes an expert recuse (回避)."""
+    return SchoolMembership.objects.active().filter(
+        user_id__in=list(user_ids), school_id__in=list(school_ids)
+    )
+
+
 def recusal_refusal(expert_ids: list[int], school_ids: list[int]) -> str:
     """回避: an expert never scores a school where they hold an active place
     (teacher, admin, info team): the expert average decides the pass and so
     every teacher's 学时登记. The refusal names each such pair; '' if none.
     Asked again at scoring time, as a place may begin after the assignment."""
     places = (
-        SchoolMembership.objects.active()
-        .filter(user_id__in=expert_ids, school_id__in=school_ids)
+        places_held(expert_ids, school_ids)
         .select_related("user", "school")
         .order_by("school_id", "user_id")
     )
