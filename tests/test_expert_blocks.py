@@ -10,9 +10,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from accounts.models import RegionRole, SchoolMembership
+from accounts.models import RegionRole, SchoolMembership, User
 from assessment.models import ExpertAssignment
 
+from . import factories as f
 from . import factories_acceptance as fx
 from .conftest import login
 
@@ -52,7 +53,7 @@ def test_an_expert_whose_role_was_removed_is_flagged(cast):
     fx.assign(cast)
     RegionRole.objects.filter(user=cast.expert, kind=RegionRole.Kind.EXPERT).delete()
     assert blocked_lines(page(cast)) == [
-        "陈专家已不再担任本区县的考核专家，无法评分：请取消分配，另派专家。"
+        "陈专家已不再担任本区县的考核专家（或账号已停用），无法评分：请取消分配，另派专家。"
     ]
 
 
@@ -86,3 +87,37 @@ def test_the_districts_list_marks_an_expert_to_replace(cast):
     html = district.get(url).content.decode()
     marks = re.findall(r'<span class="text-danger small" data-blocked title="([^"]+)">', html)
     assert marks == ["陈专家是本校在职人员，须回避，不能评分：请取消分配，另派专家。"]
+
+
+def test_an_expert_whose_account_is_switched_off_is_flagged_and_not_offered(cast):
+    fx.scheme(cast)
+    fx.submitted(cast)
+    fx.assign(cast)
+    User.objects.filter(pk=cast.expert.pk).update(is_active=False)
+    html = page(cast)
+    assert blocked_lines(html) == [
+        "陈专家已不再担任本区县的考核专家（或账号已停用），无法评分：请取消分配，另派专家。"
+    ]
+    assert f'id="expert-{cast.expert.pk}"' not in html  # not offered in the form
+    # Posted anyway, the form refuses it and stores nothing more.
+    second = f.school(cast.district, "赤坎第二小学")
+    district = login(cast.district_admin)
+    response = district.post(
+        reverse("assessment:expert_assign", args=[second.pk]), {"experts": [cast.expert.pk]}
+    )
+    assert "所选专家不是本区县的考核专家。" in district.get(response["Location"]).content.decode()
+    assert ExpertAssignment.objects.filter(expert=cast.expert).count() == 1
+
+
+def test_a_recused_expert_is_not_invited_to_score(cast):
+    fx.scheme(cast)
+    fx.submitted(cast)
+    fx.assign(cast)
+    expert = login(cast.expert)
+    html = expert.get(reverse("assessment:expert_schools")).content.decode()
+    assert "去评分" in html and "须回避" not in html
+    SchoolMembership.objects.create(user=cast.expert, school=cast.school, is_teacher=True)
+    html = expert.get(reverse("assessment:expert_schools")).content.decode()
+    assert "须回避" in html and "去评分" not in html
+    home = expert.get("/").content.decode()
+    assert "为 1 所学校评分" not in home

@@ -434,8 +434,10 @@ def expert_assignments(*, expert, region_id: int, cycle: Cycle | None):
     # they no longer hold counts for nothing.
     schools = School.objects.filter(regions_under(Region(pk=region_id)))
     return (
-        ExpertAssignment.objects.filter(
-            expert=expert, acceptance__cycle=cycle, acceptance__school__in=schools
+        with_standing(
+            ExpertAssignment.objects.filter(
+                expert=expert, acceptance__cycle=cycle, acceptance__school__in=schools
+            )
         )
         .select_related("acceptance__school__region", "acceptance__scheme")
         .order_by("submitted_at", "acceptance__school__code", "pk")
@@ -512,17 +514,20 @@ def average_of(lines: list[ExpertLine]) -> Decimal | None:
 
 
 def district_experts(*, region_id: int):
-    """The experts (考核专家) of the district, for the assignment forms. One query."""
+    """The experts (考核专家) of the district whose accounts are on, for the
+    assignment forms (an expert who cannot log in is never assigned). One query."""
     return (
         User.objects.filter(
-            region_roles__region_id=region_id, region_roles__kind=RegionRole.Kind.EXPERT
+            is_active=True,
+            region_roles__region_id=region_id,
+            region_roles__kind=RegionRole.Kind.EXPERT,
         )
         .distinct()
         .order_by("real_name", "pk")
     )
 
 
-EXPERT_GONE = "已不再担任本区县的考核专家，无法评分：请取消分配，另派专家。"
+EXPERT_GONE = "已不再担任本区县的考核专家（或账号已停用），无法评分：请取消分配，另派专家。"
 EXPERT_RECUSED = "是本校在职人员，须回避，不能评分：请取消分配，另派专家。"
 
 
@@ -530,7 +535,8 @@ def with_standing(assignments):
     """Annotate assignments with why their expert cannot score, while they have
     not submitted: `recused`, they hold an active place in the school (回避,
     places_held, per row); `role_gone`, they no longer hold the expert role of the
-    scheme's district (their access went with it). The district's pages name
+    scheme's district, or their account was switched off (their access went
+    with it). The district's pages name
     such experts: otherwise the district waits for scores that cannot come."""
     expert = OuterRef("expert_id")
     return assignments.annotate(
@@ -542,6 +548,7 @@ def with_standing(assignments):
         role_gone=~Exists(
             RegionRole.objects.filter(
                 user_id=expert,
+                user__is_active=True,
                 kind=RegionRole.Kind.EXPERT,
                 region_id=OuterRef("acceptance__scheme__region_id"),
             )
@@ -742,11 +749,11 @@ def district_to_do(*, schools, region_id: int, cycle: Cycle | None) -> DistrictT
 
 
 def expert_home(*, expert, region_id: int, cycle: Cycle | None, limit: int = 10):
-    """The expert's first `limit` schools and how many wait for their scores.
-    Two queries."""
+    """The expert's first `limit` schools and how many wait for their scores
+    (not those they must recuse from). Two queries."""
     assignments = expert_assignments(expert=expert, region_id=region_id, cycle=cycle)
     waiting = assignments.filter(
-        submitted_at__isnull=True, acceptance__status=Status.SUBMITTED
+        submitted_at__isnull=True, acceptance__status=Status.SUBMITTED, recused=False
     ).count()
     return list(assignments[:limit]), waiting
 
