@@ -16,8 +16,8 @@ withdrawal (queries and time), all rolled back.
 """
 
 import argparse
-import datetime
 import sys
+import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -185,9 +185,11 @@ def run_evidence(members: int) -> None:
                 kind=Activity.Kind.OFFLINE,
                 title="全员线下集中研修",
                 description="",
-                held_on=today - datetime.timedelta(days=1),
-                opens_on=today - datetime.timedelta(days=1),
-                closes_on=today - datetime.timedelta(days=1),
+                # Held today: a seed loaded today has every teacher joining today,
+                # and nobody is designated for an activity before they joined.
+                held_on=today,
+                opens_on=today,
+                closes_on=today,
                 hours_value=3,
             )
             services.topic_publish(topic=topic, by=leader)
@@ -205,6 +207,7 @@ def run_evidence(members: int) -> None:
             url = f"/activities/{activity.pk}/evidence/"
             data = {
                 "kind": "sign_in",
+                "request_token": str(uuid.uuid4()),  # as the page renders it (OnceForm)
                 "confirm_credit": designated,
                 "file": SimpleUploadedFile("签到表.pdf", pdf, "application/pdf"),
             }
