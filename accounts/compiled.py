@@ -7,6 +7,10 @@ cost several times more than running the SQL (issue 15). A CompiledRead builds
 its query once, with stand-in ids, keeps the SQL, and each call runs that SQL
 with the real ids.
 
+A CompiledGet does the same for one model instance (with its select_related
+rows and annotations): the activity page's visibility read, on every activity
+page and action.
+
 Only ids may change between calls: the SQL must not depend on anything else
 (today's date, a search term, a flag). Compiling refuses a query whose
 parameters hold a date or a time, the usual way such a dependency slips in,
@@ -20,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models.query import get_related_populators
 
 # Ids no row has: where each named id goes in the compiled parameters.
 _STAND_IN = -7_340_000
@@ -35,6 +40,7 @@ class _Compiled:
     slots: tuple  # per parameter: the id's name, or None for a constant
     converters: dict  # column position -> (converters, expression), as Django reads rows
     columns: tuple = ()  # the columns' names, when the SQL does not alias them
+    compiler: object = None  # CompiledGet: what Django needs to build instances from rows
 
 
 class CompiledRead:
@@ -49,21 +55,28 @@ class CompiledRead:
 
     def rows(self, **ids: int) -> list[dict]:
         connection = connections[_DB]
+        compiled = self._compiled(connection)
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, self._params(compiled, ids))
+            names = compiled.columns or [column[0] for column in cursor.description]
+            rows = cursor.fetchall()
+        return [
+            dict(zip(names, _converted(row, compiled, connection), strict=True)) for row in rows
+        ]
+
+    def _compiled(self, connection) -> _Compiled:
         compiled = self._by_vendor.get(connection.vendor)
         if compiled is None:
             with self._lock:
                 compiled = self._by_vendor.get(connection.vendor) or self._compile()
                 self._by_vendor[connection.vendor] = compiled
-        params = [
+        return compiled
+
+    @staticmethod
+    def _params(compiled: _Compiled, ids: dict) -> list:
+        return [
             ids[slot] if slot else value
             for slot, value in zip(compiled.slots, compiled.params, strict=True)
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            names = compiled.columns or [column[0] for column in cursor.description]
-            rows = cursor.fetchall()
-        return [
-            dict(zip(names, _converted(row, compiled, connection), strict=True)) for row in rows
         ]
 
     def _stand_ins(self) -> dict[str, int]:
@@ -114,6 +127,46 @@ class CompiledAggregate(CompiledRead):
         if connections[_DB].vendor == "postgresql" and sql.endswith(_INNER_END):
             sql = sql[: -len(_INNER_END)] + " OFFSET 0" + _INNER_END
         return _Compiled(sql, params, self._slots(params), {}, tuple(aggregates))
+
+
+class CompiledGet(CompiledRead):
+    """`build(**ids)` returns a queryset of one model, narrowed to at most one
+    row (select_related and annotations allowed, no prefetch_related);
+    `get(**ids)` runs its SQL and returns the instance Django would have
+    built, or None."""
+
+    def get(self, **ids: int):
+        connection = connections[_DB]
+        compiled = self._compiled(connection)
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, self._params(compiled, ids))
+            rows = cursor.fetchmany(2)
+        if len(rows) > 1:
+            raise ValueError("A compiled get found more than one row.")
+        return _instance(compiled.compiler, rows[0]) if rows else None
+
+    def _compile(self) -> _Compiled:
+        qs = self.build(**self._stand_ins())
+        if qs._prefetch_related_lookups:
+            raise ValueError("A compiled get cannot prefetch: it reads one query.")
+        compiler = qs.query.get_compiler(using=_DB)
+        sql, params = compiler.as_sql()
+        return _Compiled(sql, tuple(params), self._slots(params), {}, compiler=compiler)
+
+
+def _instance(compiler, row):
+    """The row as Django's ModelIterable builds an instance from it: the
+    model's columns, the select_related rows, the annotations."""
+    (row,) = compiler.results_iter([[row]])  # each column converted as Django reads it
+    select, klass_info = compiler.select, compiler.klass_info
+    first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+    names = [column[0].target.attname for column in select[first:last]]
+    instance = klass_info["model"].from_db(_DB, names, row[first:last])
+    for populator in get_related_populators(klass_info, select, _DB):
+        populator.populate(row, instance)
+    for name, position in compiler.annotation_col_map.items():
+        setattr(instance, name, row[position])
+    return instance
 
 
 # How Django closes the annotated rows an aggregate reads from.

@@ -15,6 +15,7 @@ from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from accounts.compiled import CompiledGet
 from accounts.models import SchoolMembership
 from accounts.roles import Role
 from groups.models import GroupMember, ResearchGroup
@@ -71,12 +72,20 @@ def _scope(user, *, group_field: str, status_field: str) -> Q:
 
 
 def activities_visible_to(user):
-    qs = Activity.objects.select_related("topic", "group", "cycle")
     if not user.is_authenticated:
-        return qs.none()
+        return Activity.objects.none()
     if user.is_superuser:
-        return qs
-    return qs.filter(_scope(user, group_field="group", status_field="status"))
+        return _activities()
+    return _visible(user.pk)
+
+
+def _activities():
+    return Activity.objects.select_related("topic", "group", "cycle")
+
+
+def _visible(user_id: int):
+    """activities_visible_to for someone other than the operator, by id."""
+    return _activities().filter(_scope(user_id, group_field="group", status_field="status"))
 
 
 def topics_visible_to(user):
@@ -118,23 +127,14 @@ def get_topic_for_leader(user, topic_id: int) -> Topic:
 
 
 def get_activity_for(user, activity_id: int) -> Activity:
-    return get_object_or_404(activities_visible_to(user), pk=activity_id)
+    return _one(_ACTIVITY, user, activity_id, _by_pk)
 
 
 def get_activity_page_for(user, activity_id: int) -> Activity:
     """get_activity_for, with what the activity's page asks about `user`, in
     the same query: `my_member` (in the activity's group), `my_participation`
     (a Participation or None) and `my_extension` (their latest 延期, or None)."""
-    mine = FilteredRelation("participations", condition=Q(participations__user=user))
-    activity = get_object_or_404(
-        activities_visible_to(user).annotate(
-            my_member=Exists(GroupMember.objects.filter(group=OuterRef("group_id"), user=user)),
-            mine=mine,
-            **{f"my_{name}": F(f"mine__{name}") for name in _PARTICIPATION_FIELDS},
-            my_extension=activity_extension_subquery(teacher=user),
-        ),
-        pk=activity_id,
-    )
+    activity = _one(_ACTIVITY_PAGE, user, activity_id, _with_mine)
     values = {name: getattr(activity, f"my_{name}") for name in _PARTICIPATION_FIELDS}
     activity.my_participation = None
     if values["id"] is not None:
@@ -144,6 +144,52 @@ def get_activity_page_for(user, activity_id: int) -> Activity:
 
 # A Participation's own columns, all of them (none left to load later).
 _PARTICIPATION_FIELDS = ("id", "joined_at", "entered_at", "completed_at", "designated_by_id")
+
+
+def _by_pk(qs, *, activity: int, **_):
+    return qs.filter(pk=activity)
+
+
+def _with_mine(qs, *, user: int, activity: int):
+    """`qs` narrowed to the activity `activity`, with the page's my_* about the person `user`."""
+    mine = FilteredRelation("participations", condition=Q(participations__user=user))
+    return qs.annotate(
+        my_member=Exists(GroupMember.objects.filter(group=OuterRef("group_id"), user=user)),
+        mine=mine,
+        **{f"my_{name}": F(f"mine__{name}") for name in _PARTICIPATION_FIELDS},
+        my_extension=activity_extension_subquery(teacher=user),
+    ).filter(pk=activity)
+
+
+# Every activity page and action starts with one of these reads: compiled
+# once per process (accounts.compiled), where building the visibility rule's
+# query cost twice what running it does (issue 15). The operator, who sees
+# everything, reads through the ORM.
+_ACTIVITY = CompiledGet(
+    lambda user, activity: _by_pk(_visible(user), activity=activity), "user", "activity"
+)
+_ACTIVITY_PAGE = CompiledGet(
+    lambda user, activity: _with_mine(_visible(user), user=user, activity=activity),
+    "user",
+    "activity",
+)
+
+
+# Beyond any row's id (and what SQLite can bind): 404, as for a missing one.
+_NO_SUCH_ID = 2**63
+
+
+def _one(compiled: CompiledGet, user, activity_id: int, narrow) -> Activity:
+    """The activity if `user` may see it, else 404 (the same answer as missing)."""
+    if not user.is_authenticated or not 0 < activity_id < _NO_SUCH_ID:
+        raise Http404
+    if user.is_superuser:
+        activity = narrow(_activities(), user=user.pk, activity=activity_id).first()
+    else:
+        activity = compiled.get(user=user.pk, activity=activity_id)
+    if activity is None:
+        raise Http404
+    return activity
 
 
 def get_activity_for_leader(user, activity_id: int, *, write: bool = True) -> Activity:

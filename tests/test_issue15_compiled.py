@@ -6,13 +6,18 @@ import datetime
 
 import pytest
 from django.db.models import Count, Q
+from django.http import Http404
 
-from accounts.compiled import CompiledAggregate, CompiledRead
-from accounts.models import Cycle, SchoolMembership, User
+from accounts.compiled import CompiledAggregate, CompiledGet, CompiledRead
+from accounts.models import Cycle, School, SchoolMembership, User
+from accounts.roles import Role
+from activities.models import Activity, Extension
 from assessment.selectors import lacking_counts, review_counts, teacher_lacks, with_lacks
 from assessment.selectors.lacking import lacks_of, review_and_lacking_counts
 
 from . import factories as f
+from . import factories_activities as fa
+from . import world as w
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +79,88 @@ def test_a_compiled_read_refuses_an_id_it_does_not_use(cast):
     careless = CompiledRead(lambda school, cycle: Cycle.objects.values("pk"), "school", "cycle")
     with pytest.raises(ValueError, match="does not use"):
         careless.rows(school=cast.school.pk, cycle=cast.cycle.pk)
+
+
+# ---- the activity reads (activities.access), compiled ------------------------------
+
+
+def _as_read(activity) -> dict | None:
+    """What a read gave: the activity's columns and annotations, and the rows
+    it joined (topic, group, cycle), each as its attributes."""
+    if activity is None:
+        return None
+    joined = activity._state.fields_cache
+    return {
+        "activity": _attributes(activity),
+        **{name: _attributes(joined[name]) for name in ("topic", "group", "cycle")},
+    }
+
+
+def _attributes(instance) -> dict:
+    return {k: v for k, v in vars(instance).items() if not k.startswith("_")}
+
+
+def test_the_activity_reads_answer_what_the_orm_answers_for_everyone(cast):
+    """Every person of the world against every activity (drafts too): the
+    compiled reads find the same activity with the same joined rows and the
+    same figures about the person, or nothing where the ORM finds nothing."""
+    from activities import access
+
+    world = w.build(cast)
+    s = world.s
+    draft = fa.activity(s, "discussion", publish=False)
+    Extension.objects.create(
+        scope="activity",
+        activity=world.objects["discussion"],
+        teacher=s.member,
+        school=cast.school,
+        cycle=cast.cycle,
+        until=cast.cycle.ends_on,
+        granted_by=s.leader,
+        reason="病假",
+    )
+    people = {*world.pure_here.values(), *world.pure_there.values(), world.nobody}
+    people |= {s.leader, s.member, s.member2, s.other_leader, cast.outsider}
+    people.discard(world.pure_here[Role.OPERATOR])  # the operator reads through the ORM
+    seen = 0
+    for user in people:
+        for activity in Activity.objects.all():
+            orm_page = access._with_mine(
+                access.activities_visible_to(user), user=user.pk, activity=activity.pk
+            ).first()
+            orm = access.activities_visible_to(user).filter(pk=activity.pk).first()
+            assert _as_read(access._ACTIVITY_PAGE.get(user=user.pk, activity=activity.pk)) == (
+                _as_read(orm_page)
+            ), (user, activity)
+            assert _as_read(access._ACTIVITY.get(user=user.pk, activity=activity.pk)) == (
+                _as_read(orm)
+            ), (user, activity)
+            seen += orm is not None
+    assert seen > 10  # the comparison saw activities found, not only 404s
+    page = access.get_activity_page_for(s.member, world.objects["discussion"].pk)
+    assert page.my_member and page.my_extension == cast.cycle.ends_on
+    assert page.my_participation.joined_at is not None
+    for outsider in (cast.outsider, s.other_leader):
+        with pytest.raises(Http404):
+            access.get_activity_for(outsider, draft.pk)
+    assert access.get_activity_for(s.leader, draft.pk) == draft  # the leader sees drafts
+
+
+def test_an_activity_id_beyond_any_row_is_missing(cast, as_user):
+    """Not an error: the same 404 as any id that names nothing."""
+    s = fa.group_setup(cast)
+    client = as_user(s.member)
+    for url in ("/activities/99999999999999999999/", "/activities/9223372036854775808/"):
+        assert client.get(url).status_code == 404
+
+
+def test_a_compiled_get_refuses_what_one_query_cannot_read(cast):
+    fa.group_setup(cast)
+    prefetching = CompiledGet(
+        lambda school: School.objects.filter(pk=school).prefetch_related("memberships"), "school"
+    )
+    with pytest.raises(ValueError, match="cannot prefetch"):
+        prefetching.get(school=cast.school.pk)
+    several = CompiledGet(lambda school: SchoolMembership.objects.filter(school=school), "school")
+    with pytest.raises(ValueError, match="more than one"):
+        several.get(school=cast.school.pk)
