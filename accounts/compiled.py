@@ -7,9 +7,9 @@ cost several times more than running the SQL (issue 15). A CompiledRead builds
 its query once, with stand-in ids, keeps the SQL, and each call runs that SQL
 with the real ids.
 
-A CompiledGet does the same for one model instance (with its select_related
-rows and annotations): the activity page's visibility read, on every activity
-page and action.
+CompiledModels does the same for model instances (with their select_related
+rows and annotations): the activity read behind every activity page and
+action, a teacher's activities on their boards.
 
 Only ids may change between calls: the SQL must not depend on anything else
 (today's date, a search term, a flag). Compiling refuses a query whose
@@ -40,7 +40,7 @@ class _Compiled:
     slots: tuple  # per parameter: the id's name, or None for a constant
     converters: dict  # column position -> (converters, expression), as Django reads rows
     columns: tuple = ()  # the columns' names, when the SQL does not alias them
-    compiler: object = None  # CompiledGet: what Django needs to build instances from rows
+    compiler: object = None  # CompiledModels: what Django builds instances from rows with
 
 
 class CompiledRead:
@@ -129,21 +129,29 @@ class CompiledAggregate(CompiledRead):
         return _Compiled(sql, params, self._slots(params), {}, tuple(aggregates))
 
 
-class CompiledGet(CompiledRead):
-    """`build(**ids)` returns a queryset of one model, narrowed to at most one
-    row (select_related and annotations allowed, no prefetch_related);
-    `get(**ids)` runs its SQL and returns the instance Django would have
-    built, or None."""
+class CompiledModels(CompiledRead):
+    """`build(**ids)` returns a queryset of one model (select_related and
+    annotations allowed, no prefetch_related); `all(**ids)` runs its SQL and
+    returns the instances Django would have built, `get(**ids)` the one row's
+    instance or None."""
+
+    def all(self, **ids: int) -> list:
+        compiled, rows = self._fetch(ids, None)
+        return [_instance(compiled.compiler, row) for row in rows]
 
     def get(self, **ids: int):
+        compiled, rows = self._fetch(ids, 2)
+        if len(rows) > 1:
+            raise ValueError("A compiled get found more than one row.")
+        return _instance(compiled.compiler, rows[0]) if rows else None
+
+    def _fetch(self, ids: dict, size: int | None) -> tuple[_Compiled, list]:
         connection = connections[_DB]
         compiled = self._compiled(connection)
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, self._params(compiled, ids))
-            rows = cursor.fetchmany(2)
-        if len(rows) > 1:
-            raise ValueError("A compiled get found more than one row.")
-        return _instance(compiled.compiler, rows[0]) if rows else None
+            rows = cursor.fetchall() if size is None else cursor.fetchmany(size)
+        return compiled, rows
 
     def _compile(self) -> _Compiled:
         qs = self.build(**self._stand_ins())

@@ -15,7 +15,7 @@ from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.compiled import CompiledGet
+from accounts.compiled import CompiledModels
 from accounts.models import SchoolMembership
 from accounts.roles import Role
 from groups.models import GroupMember, ResearchGroup
@@ -165,10 +165,10 @@ def _with_mine(qs, *, user: int, activity: int):
 # once per process (accounts.compiled), where building the visibility rule's
 # query cost twice what running it does (issue 15). The operator, who sees
 # everything, reads through the ORM.
-_ACTIVITY = CompiledGet(
+_ACTIVITY = CompiledModels(
     lambda user, activity: _by_pk(_visible(user), activity=activity), "user", "activity"
 )
-_ACTIVITY_PAGE = CompiledGet(
+_ACTIVITY_PAGE = CompiledModels(
     lambda user, activity: _with_mine(_visible(user), user=user, activity=activity),
     "user",
     "activity",
@@ -179,7 +179,7 @@ _ACTIVITY_PAGE = CompiledGet(
 _NO_SUCH_ID = 2**63
 
 
-def _one(compiled: CompiledGet, user, activity_id: int, narrow) -> Activity:
+def _one(compiled: CompiledModels, user, activity_id: int, narrow) -> Activity:
     """The activity if `user` may see it, else 404 (the same answer as missing)."""
     if not user.is_authenticated or not 0 < activity_id < _NO_SUCH_ID:
         raise Http404

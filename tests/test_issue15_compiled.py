@@ -8,7 +8,7 @@ import pytest
 from django.db.models import Count, Q
 from django.http import Http404
 
-from accounts.compiled import CompiledAggregate, CompiledGet, CompiledRead
+from accounts.compiled import CompiledAggregate, CompiledModels, CompiledRead
 from accounts.models import Cycle, School, SchoolMembership, User
 from accounts.roles import Role
 from activities.models import Activity, Extension
@@ -156,11 +156,11 @@ def test_an_activity_id_beyond_any_row_is_missing(cast, as_user):
 
 def test_a_compiled_get_refuses_what_one_query_cannot_read(cast):
     fa.group_setup(cast)
-    prefetching = CompiledGet(
+    prefetching = CompiledModels(
         lambda school: School.objects.filter(pk=school).prefetch_related("memberships"), "school"
     )
     with pytest.raises(ValueError, match="cannot prefetch"):
         prefetching.get(school=cast.school.pk)
-    several = CompiledGet(lambda school: SchoolMembership.objects.filter(school=school), "school")
+    several = CompiledModels(lambda school: SchoolMembership.objects.filter(school=school), "school")
     with pytest.raises(ValueError, match="more than one"):
         several.get(school=cast.school.pk)

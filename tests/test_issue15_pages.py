@@ -103,14 +103,14 @@ def test_the_teacher_home_costs_the_same_with_2_and_20_activities_last_year(cast
     past = last_year(cast)
     held_last_year(s, past, 2, "去年活动")
     fa.activity(s, "discussion", title="今年的研讨")
-    # + the cycle, the 我的研修 progress (one compiled query), the groups they
-    #   belong to and this cycle's activities of those with the teacher's state
-    #   (two queries), the teacher's groups; the school, subject and stage
-    #   come with the role grants
+    # + the cycle, the 我的研修 progress (one compiled query), this cycle's
+    #   activities of the groups they belong to with the teacher's state (one),
+    #   the teacher's groups; the school, subject and stage come with the role
+    #   grants
     before, after = same_cost(
         login(s.member),
         reverse("home"),
-        REQUEST + UNREAD + 5,
+        REQUEST + UNREAD + 4,
         lambda: held_last_year(s, past, 18, "又一个去年活动"),
     )
     assert "今年的研讨" in after and "去年活动" not in after and "赤坎第一小学" in after
@@ -119,12 +119,12 @@ def test_the_teacher_home_costs_the_same_with_2_and_20_activities_last_year(cast
 def test_研修活动_costs_the_same_with_2_and_20_activities_last_year(cast, s, same_cost):
     past = last_year(cast)
     held_last_year(s, past, 2, "去年活动")
-    # + the cycles begun (the current one first), the groups they belong to,
-    #   this cycle's activities of those with the teacher's state
+    # + the cycles begun (the current one first), this cycle's activities of
+    #   the groups they belong to with the teacher's state
     before, after = same_cost(
         login(s.member),
         reverse("activities:mine"),
-        REQUEST + UNREAD + 3,
+        REQUEST + UNREAD + 2,
         lambda: held_last_year(s, past, 18, "又一个去年活动"),
     )
     assert "去年活动" not in after
@@ -134,7 +134,7 @@ def test_研修活动_costs_the_same_with_2_and_20_activities_last_year(cast, s,
     before, after = same_cost(
         with_past,
         url,
-        REQUEST + UNREAD + 3,
+        REQUEST + UNREAD + 2,
         lambda: held_last_year(s, past, 5, "再一个去年活动"),
         cycle=past.pk,
     )

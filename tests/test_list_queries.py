@@ -406,13 +406,13 @@ def test_teacher_home(world, fixed):
             fa.activity(s, "discussion", t=t, title=f"开放研讨{i}")
 
     # + the cycle, the 我的研修 progress with the hours, what
-    #   else is lacking and the teacher's extension (one query), the groups
-    #   they belong to and this cycle's activities of those with the teacher's
-    #   state and extensions (two queries), the teacher's groups (my_groups_card)
+    #   else is lacking and the teacher's extension (one query), this cycle's
+    #   activities of the groups they belong to with the teacher's state and
+    #   extensions (one), the teacher's groups (my_groups_card)
     fixed(
         as_role(s.member, "teacher", world.cast.school),
         reverse("home"),
-        REQUEST + UNREAD + 5,
+        REQUEST + UNREAD + 4,
         grow,
         lambda p: p.count("开放研讨"),
     )
@@ -429,12 +429,12 @@ def test_leader_home(world, fixed):
     #   the counts by point and kind, the counts by kind, the offline
     #   activities waiting for evidence, the evaluations to check, the members
     #   behind, the groups' typical cases, the groups' hours figures; and the
-    #   leader's own teacher tasks (they teach too): what they lack, the
-    #   groups they belong to and this cycle's activities of those
+    #   leader's own teacher tasks (they teach too): what they lack, this
+    #   cycle's activities of the groups they belong to
     fixed(
         as_role(s.leader, "leader", cast.school),
         reverse("home"),
-        REQUEST + UNREAD + 13,
+        REQUEST + UNREAD + 12,
         grow,
         lambda p: p.count("新领组"),
     )
