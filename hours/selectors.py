@@ -19,10 +19,12 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, Least
 
 from accounts.access import staff_of_school
+from accounts.compiled import CompiledModels
 from accounts.models import SchoolMembership
 from accounts.selectors import schools_with_counts
 from groups.models import GroupMember
@@ -105,18 +107,25 @@ def hours_totals_for(*, teacher_ids: Iterable[int], cycle) -> dict[int, Totals]:
     return {t: Totals(recorded=rows.get(t, 0)) for t in ids}
 
 
-def hours_entries(*, teacher, cycle, school_id: int | None = None):
-    """The teacher's ledger rows for a cycle (earned in `school_id`, if given),
-    oldest first, with ability points and which credits were reversed. Two
-    queries when evaluated."""
-    qs = HoursEntry.objects.filter(teacher=teacher, cycle=cycle)
-    if school_id is not None:
-        qs = qs.filter(school_id=school_id)
-    return (
-        qs.select_related("reversed_by__by", "by")
-        .prefetch_related("ability_points")
+def hours_entries(*, teacher, cycle) -> list[HoursEntry]:
+    """The teacher's ledger rows for a cycle, oldest first, with ability points
+    and which credits were reversed. Two queries: the rows (compiled once per
+    process: building the query with its reversal joins cost twice running
+    it, on every 我的学时), then their points."""
+    entries = _ENTRIES.all(teacher=teacher.pk, cycle=cycle.pk)
+    prefetch_related_objects(entries, "ability_points")
+    return entries
+
+
+_ENTRIES = CompiledModels(
+    lambda teacher, cycle: (
+        HoursEntry.objects.filter(teacher=teacher, cycle=cycle)
+        .select_related("reversed_by__by", "by")
         .order_by("at", "pk")
-    )
+    ),
+    "teacher",
+    "cycle",
+)
 
 
 def hours_elsewhere(entries, *, school_id: int) -> dict:

@@ -52,7 +52,7 @@ def my_hours(request):
     context = {"cycle": cycle}
     if cycle:
         # Every school's rows at once: this school's are listed, the others' make one line.
-        everywhere = list(hours_entries(teacher=request.user, cycle=cycle))
+        everywhere = hours_entries(teacher=request.user, cycle=cycle)
         entries = [e for e in everywhere if e.school_id == school_id]
         context.update(
             totals=hours_totals(teacher=request.user, cycle=cycle),

@@ -161,6 +161,48 @@ def test_a_compiled_get_refuses_what_one_query_cannot_read(cast):
     )
     with pytest.raises(ValueError, match="cannot prefetch"):
         prefetching.get(school=cast.school.pk)
-    several = CompiledModels(lambda school: SchoolMembership.objects.filter(school=school), "school")
+    several = CompiledModels(
+        lambda school: SchoolMembership.objects.filter(school=school), "school"
+    )
     with pytest.raises(ValueError, match="more than one"):
         several.get(school=cast.school.pk)
+
+
+def test_a_teachers_ledger_rows_are_what_the_orm_reads(cast):
+    """我的学时's rows (hours.selectors.hours_entries, compiled): a credit standing,
+    a credit reversed (with who reversed it), each with its ability points."""
+    from groups.models import AbilityPoint
+    from hours.models import HoursEntry
+    from hours.selectors import hours_entries
+    from hours.services import hours_credit, hours_reverse
+
+    s = fa.group_setup(cast)
+    points = list(AbilityPoint.objects.order_by("pk")[:2])
+    kept, taken_back = fa.activity(s, "discussion"), fa.activity(s, "homework")
+    for source in (kept, taken_back):
+        hours_credit(
+            teacher=cast.teacher,
+            cycle=cast.cycle,
+            school=cast.school,
+            source=source,
+            hours=2,
+            category="教学研讨",
+            ability_points=points,
+            by=s.leader,
+        )
+    hours_reverse(teacher=cast.teacher, source=taken_back, reason="撤回", by=s.leader)
+    orm = list(
+        HoursEntry.objects.filter(teacher=cast.teacher, cycle=cast.cycle)
+        .select_related("reversed_by__by", "by")
+        .prefetch_related("ability_points")
+        .order_by("at", "pk")
+    )
+    compiled = hours_entries(teacher=cast.teacher, cycle=cast.cycle)
+    assert [_attributes(e) for e in compiled] == [_attributes(e) for e in orm]
+    assert len(compiled) == 3  # two credits, one reversal
+    credit = next(e for e in compiled if e.object_id == taken_back.pk and e.kind == "credit")
+    assert credit.reversed_by.by == s.leader and credit.reversed_by.reason == "撤回"
+    assert [list(e.ability_points.all()) for e in compiled] == [
+        list(e.ability_points.all()) for e in orm
+    ]
+    assert list(compiled[0].ability_points.all()) == points
