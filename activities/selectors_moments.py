@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q
 
-from .models import Activity, ObservationResponse, VideoComment
+from .models import Activity, VideoComment
 from .moments import moment_label
 
 HOTSPOT_SECONDS = 30
@@ -30,9 +30,10 @@ def _comments(activity: Activity):
     )
 
 
-def video_comments_for(*, activity: Activity, user, leader: bool) -> MomentBoard:
-    """What `user` (the leader, or a member) may read: two or three queries."""
-    if leader or ObservationResponse.objects.filter(activity=activity, user=user).exists():
+def video_comments_for(*, activity: Activity, user, leader: bool, answered: bool) -> MomentBoard:
+    """What `user` (the leader, or a member) may read: one or two queries.
+    `answered`: the member's 听课评课表 is in (the page has read it)."""
+    if leader or answered:
         return MomentBoard(list(_comments(activity)), 0, True)
     mine = list(_comments(activity).filter(author=user))
     hidden = VideoComment.objects.filter(activity=activity).exclude(author=user).count()

@@ -95,7 +95,8 @@ def _observation(activity, user, *, member, leader, **_) -> dict:
     ctx = {"questions": selectors.observation_questions(activity=activity), "form_header": header}
     if member:
         ctx["my_response"] = selectors.observation_response_of(activity=activity, user=user)
-    ctx.update(moments_context(activity, user, member=member, leader=leader))
+    answered = ctx.get("my_response") is not None
+    ctx.update(moments_context(activity, user, member=member, leader=leader, answered=answered))
     if leader:
         header_fields = ("lesson_title", "teacher_name", "subject_grade", "taught_on")
         ctx["video_form"] = VideoForm(initial={"video_url": activity.video_url})
@@ -107,14 +108,14 @@ def _observation(activity, user, *, member, leader, **_) -> dict:
     return ctx
 
 
-def moments_context(activity, user, *, member, leader) -> dict:
+def moments_context(activity, user, *, member, leader, answered) -> dict:
     """Comments pinned to moments of the video: the leader reads all, a member
     their own and, once their form is in, everyone's; others none."""
     if not (member or leader):
         return {}
     return {
         "moments": selectors_moments.video_comments_for(
-            activity=activity, user=user, leader=leader
+            activity=activity, user=user, leader=leader, answered=answered
         ),
         "comment_form": VideoCommentForm() if member else None,
     }
