@@ -420,3 +420,17 @@ def test_filters_and_exports_cost_the_same_at_30_and_300_teachers(cast, as_user,
     grow_school(cast, chinese, 270)
     large = [queries(c, u) for c, u in pages]
     assert small == large
+
+
+def test_a_school_row_says_everything_on_a_phone_too_and_escapes_names(cast, as_user, group):
+    """教师学时's rows are written by a tag (hours_tags.school_hours_row): the
+    wide columns and the line a phone shows under the name say the same."""
+    User.objects.filter(pk=cast.teacher2.pk).update(real_name="<b>王</b>老师")
+    SchoolMembership.objects.filter(user=cast.teacher2).update(subject="")
+    for i in range(6):
+        credit(cast, cast.teacher, f"作业{i}", 5)
+    body = as_user(cast.school_admin).get(SCHOOL).content.decode()
+    assert "&lt;b&gt;王&lt;/b&gt;老师" in body and "<b>王</b>" not in body
+    assert f"— · {group.name} · 记录 0 · 未登记" in body  # teacher2: no subject, no hours
+    assert "· 记录 30（超出 5 不计入） · 未登记" in body
+    assert '<td class="d-none d-md-table-cell">未加入</td>' in body  # the info team member
