@@ -7,6 +7,7 @@ answers 403 on the manage pages.
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.access import schools_visible_to
@@ -52,6 +53,18 @@ def get_group_for_leader(grant: Grant, user, group_id: int) -> ResearchGroup:
         raise PermissionDenied("只有本组的教研组长可以管理本组。")
     if group.archived_at is not None:
         raise PermissionDenied("该教研组已归档，只能查看，不能再修改。")
+    return group
+
+
+def group_filtered(groups, value: str) -> ResearchGroup | None:
+    """The group a list's ?group= names, taken from `groups` (the choices the
+    page offers, already read): None when none is named; any other id answers
+    404, as a missing group does (another school's, or one not offered)."""
+    if not value:
+        return None
+    group = next((g for g in groups if str(g.pk) == value), None)
+    if group is None:
+        raise Http404
     return group
 
 

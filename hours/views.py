@@ -4,15 +4,15 @@
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from accounts.access import get_school_for, role_required, schools_visible_to
 from accounts.exports import xlsx_response
 from accounts.figures import school_figures_kept
 from accounts.roles import Role
 from accounts.selectors import cycle_current
-from groups.selectors import groups_led_by, groups_of_school
+from groups.access import group_filtered
+from groups.selectors import groups_led_by, groups_to_choose
 
 from .acceptance import acceptance_label
 from .charts import hours_histogram_chart
@@ -69,12 +69,8 @@ def my_hours(request):
 def group_hours(request):
     cycle = cycle_current()
     groups = list(groups_led_by(user=request.user, school_id=request.grant.school_id))
-    group_id = request.GET.get("group", "")
-    group = None
-    if group_id.isdigit():
-        group = next((g for g in groups if g.pk == int(group_id)), None)
-        if group is None:  # not a group this leader leads: as if it did not exist
-            raise Http404
+    # Not a group this leader leads: as if it did not exist.
+    group = group_filtered(groups, request.GET.get("group", ""))
     shown = [group] if group else groups
     below = request.GET.get("below") == "1"
     sort = _sort(request)
@@ -106,10 +102,9 @@ def group_hours(request):
 def school_hours_list(request):
     school = get_school_for(request.grant, request.grant.school_id)
     cycle = cycle_current()
-    groups = groups_of_school(school_id=school.id)
+    groups = groups_to_choose(school_id=school.id)
     search = request.GET.get("q", "").strip()
-    group_id = request.GET.get("group", "")
-    group = get_object_or_404(groups, pk=group_id) if group_id.isdigit() else None
+    group = group_filtered(groups, request.GET.get("group", ""))
     below = request.GET.get("below") == "1"
     sort = _sort(request)
     context = {

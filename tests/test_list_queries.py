@@ -501,12 +501,13 @@ def test_roster_export(world, fixed):
 
 def test_school_hours_export(world, fixed):
     cast = world.cast
-    # + the school, the cycle, the group names by teacher, every teacher with
-    #   their hours (subqueries) (no navbar: a download)
+    # + the school, the cycle, the groups (the filter's choices), the group
+    #   names by teacher, every teacher with their hours (subqueries) (no
+    #   navbar: a download)
     fixed(
         login(cast.school_admin),
         reverse("hours:school") + "?export=xlsx",
-        REQUEST + 4,
+        REQUEST + 5,
         lambda: teachers(cast, 30, "学时老师", group=world.s.group),
         lambda p: p.count("学时老师"),
     )

@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.selectors import cycle_chosen
-from groups.selectors import groups_of_school
+from groups.access import group_filtered
+from groups.selectors import groups_to_choose
 
 
 def refuse(request, exc: ValidationError) -> None:
@@ -47,11 +47,5 @@ def group_filter(request, school_id: int, *, data=None):
     """The school's groups for a filter (one query) and the one chosen in
     ?group= (or in `data`, a form repeating the page's filters), taken from
     that list; a group of another school answers 404."""
-    groups = list(groups_of_school(school_id=school_id))
-    group_id = (request.GET if data is None else data).get("group", "")
-    if not group_id:
-        return groups, None
-    group = next((g for g in groups if str(g.pk) == group_id), None)
-    if group is None:
-        raise Http404
-    return groups, group
+    groups = groups_to_choose(school_id=school_id)
+    return groups, group_filtered(groups, (request.GET if data is None else data).get("group", ""))
