@@ -119,6 +119,7 @@ def school_hours_list(request):
     }
     if cycle is None:
         return render(request, "hours/school_hours.html", context)
+    export = request.GET.get("export") == "xlsx"
     rows = school_hours(
         school_id=school.id,
         cycle=cycle,
@@ -126,8 +127,9 @@ def school_hours_list(request):
         group_id=group and group.pk,
         below=below,
         sort=sort,
+        listed=not export,
     )
-    if request.GET.get("export") == "xlsx":
+    if export:
         names = group_names_by_user(school_id=school.id)
         return xlsx_response(school_hours_xlsx(rows, names), f"{school.name}-教师学时.xlsx")
     paginator = Paginator(rows, 50)
