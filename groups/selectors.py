@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Window
 
 from accounts.access import staff_of_school
+from accounts.compiled import CompiledModels
 from accounts.models import Cycle, School, SchoolMembership, User
 
 from .models import (
@@ -282,6 +283,17 @@ def groups_of_user(*, user, school_id: int):
         .annotate(member_count=Count("members"))
         .order_by("name", "pk")
     )
+
+
+# Every teacher's home shows them: compiled once per process (accounts.compiled).
+_GROUPS_OF_USER = CompiledModels(
+    lambda user, school: groups_of_user(user=user, school_id=school), "user", "school"
+)
+
+
+def groups_of_user_read(*, user, school_id: int) -> list[ResearchGroup]:
+    """groups_of_user, read: the same rows, without building the query each time."""
+    return _GROUPS_OF_USER.all(user=user.pk, school=school_id)
 
 
 def groups_led_by(*, user, school_id: int):

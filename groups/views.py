@@ -25,7 +25,7 @@ from .selectors import (
     group_members_of_groups,
     group_progress,
     groups_of_school,
-    groups_of_user,
+    groups_of_user_read,
     teachers_without_group,
 )
 from .services import (
@@ -121,7 +121,7 @@ def group_archive_view(request, group_id: int):
 
 @role_required(Role.LEADER, Role.TEACHER)
 def my_groups(request):
-    groups = groups_of_user(user=request.user, school_id=request.grant.school_id)
+    groups = groups_of_user_read(user=request.user, school_id=request.grant.school_id)
     return render(request, "groups/my_groups.html", {"groups": groups})
 
 

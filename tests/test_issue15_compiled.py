@@ -206,3 +206,31 @@ def test_a_teachers_ledger_rows_are_what_the_orm_reads(cast):
         list(e.ability_points.all()) for e in orm
     ]
     assert list(compiled[0].ability_points.all()) == points
+
+
+def test_a_teachers_groups_are_what_the_orm_reads(cast):
+    """The home card and 我的教研组 (groups.selectors.groups_of_user_read,
+    compiled): led and joined groups alike, member counts, no archived group,
+    read afresh."""
+    from django.utils import timezone
+
+    from groups.models import GroupMember, ResearchGroup
+    from groups.selectors import groups_of_user, groups_of_user_read
+
+    s = fa.group_setup(cast)
+    old = ResearchGroup.objects.create(school=cast.school, name="旧组", leader=s.leader)
+    old.archived_at = timezone.now()
+    old.save()
+    for user in (s.leader, s.member, s.other_leader, cast.outsider):
+        for school in (cast.school, cast.other_school):
+            orm = list(groups_of_user(user=user, school_id=school.pk))
+            read = groups_of_user_read(user=user, school_id=school.pk)
+            assert [(_attributes(g), _attributes(g.leader)) for g in read] == [
+                (_attributes(g), _attributes(g.leader)) for g in orm
+            ]
+    assert [
+        g.member_count for g in groups_of_user_read(user=s.member, school_id=cast.school.pk)
+    ] == [3]
+    GroupMember.objects.create(group=s.other_group, user=s.member)
+    mine = groups_of_user_read(user=s.member, school_id=cast.school.pk)
+    assert [(g.name, g.member_count) for g in mine] == [("数学组", 2), ("语文组", 3)]

@@ -1,6 +1,6 @@
 from django import template
 
-from ..selectors import groups_of_user
+from ..selectors import groups_of_user_read
 
 register = template.Library()
 
@@ -10,5 +10,5 @@ def my_groups_card(context):
     """The teacher's groups on their home page (one query)."""
     grant = context.get("grant")
     user = context["request"].user
-    groups = groups_of_user(user=user, school_id=grant.school_id) if grant else []
-    return {"groups": list(groups), "user": user}
+    groups = groups_of_user_read(user=user, school_id=grant.school_id) if grant else []
+    return {"groups": groups, "user": user}
