@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 from urllib.parse import quote
 
 import filetype
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 
 from accounts.exports import sandbox
 from accounts.sizes import MB, limit_text, too_big_message
@@ -219,8 +219,12 @@ def _content_disposition(filename: str, inline: bool) -> str:
 def serve_file(request, field_file, *, filename: str, content_type: str, inline: bool = False):
     """Stream a stored file; answer Range requests with 206 partial content.
 
-    Call only after the access helper has allowed the request."""
-    size = field_file.size
+    Call only after the access helper has allowed the request. A file the
+    storage no longer holds answers 404, like a missing one."""
+    try:
+        size = field_file.size
+    except FileNotFoundError:
+        raise Http404("文件不存在或已被删除。") from None
     header = request.headers.get("Range", "")
     match = _RANGE.match(header.strip()) if header else None
     if match and (match.group(1) or match.group(2)):
@@ -278,6 +282,9 @@ def archive_name(name: str, fallback: str = "未命名") -> str:
     return name[:80].rstrip(" .") or fallback
 
 
+MISSING_IN_ZIP = "这个文件在平台的存储中找不到了，请联系平台管理员。"
+
+
 def homework_zip_file(submissions):
     """A folder per member with the text and the files of their submission, in a
     temporary file (big submissions don't sit in memory), rewound for reading.
@@ -292,10 +299,13 @@ def homework_zip_file(submissions):
                 archive.writestr(f"{folder}/作业内容.txt", submission.text)
             for i, f in enumerate(submission.files.all(), start=1):
                 entry = f"{folder}/{i}_{archive_name(f.original_name, fallback='文件')}"
-                with (
-                    f.file.open("rb") as src,
-                    archive.open(entry, "w", force_zip64=True) as dst,
-                ):
+                try:
+                    src = f.file.open("rb")
+                except FileNotFoundError:
+                    # One file lost from storage does not cost the leader the others.
+                    archive.writestr(f"{entry}（缺失）.txt", MISSING_IN_ZIP)
+                    continue
+                with src, archive.open(entry, "w", force_zip64=True) as dst:
                     for chunk in iter(lambda src=src: src.read(CHUNK), b""):
                         dst.write(chunk)
     spool.seek(0)

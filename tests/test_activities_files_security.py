@@ -12,7 +12,7 @@ from docx import Document
 from openpyxl import Workbook
 
 from accounts.models import User
-from activities.files import archive_name
+from activities.files import MISSING_IN_ZIP, archive_name
 from activities.models import Submission, SubmissionFile
 
 from . import factories_activities as fa
@@ -174,3 +174,26 @@ def test_a_served_pdf_loads_nothing_but_keeps_the_browsers_viewer(s, homework, a
 def test_exports_are_sandboxed_too(cast, as_user):
     response = as_user(cast.school_admin).get(reverse("accounts:roster"), {"export": "xlsx"})
     assert response["Content-Security-Policy"].startswith("sandbox")
+
+
+def test_a_file_lost_from_storage_is_missing_not_an_error(s, homework, as_user):
+    """Storage lost a file (a restore, a cleanup): its download answers 404,
+    and the leader's .zip still holds everything else, with a note for it."""
+    submit(as_user(s.member), homework, "a.pdf", fa.PDF)
+    submit(as_user(s.member2), homework, "b.pdf", fa.PDF)
+    lost = SubmissionFile.objects.get(submission__user=s.member)
+    lost.file.storage.delete(lost.file.name)
+    url = reverse("activities:homework_file", args=[lost.pk])
+    assert as_user(s.member).get(url).status_code == 404
+    kept = SubmissionFile.objects.get(submission__user=s.member2)
+    assert (
+        as_user(s.member2).get(reverse("activities:homework_file", args=[kept.pk])).status_code
+        == 200
+    )
+    zipped = as_user(s.leader).get(reverse("activities:homework_zip", args=[homework.pk]))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(zipped.streaming_content)))
+    names = archive.namelist()
+    assert any(n.endswith("b.pdf") for n in names)
+    (note,) = [n for n in names if n.endswith("a.pdf（缺失）.txt")]
+    assert archive.read(note).decode() == MISSING_IN_ZIP
+    assert archive.read(next(n for n in names if n.endswith("b.pdf"))) == fa.PDF
