@@ -24,7 +24,8 @@ def test_member_joins_enters_posts_and_is_credited(s, as_user):
     page = client.get(reverse("activities:detail", args=[a.pk])).content.decode()
     assert "参与活动" in page
     client.post(reverse("activities:join", args=[a.pk]))
-    assert "进入研修" in client.get(reverse("activities:detail", args=[a.pk])).content.decode()
+    joined = client.get(reverse("activities:detail", args=[a.pk])).content.decode()
+    assert "进入研修" in joined and "发表一条观点即完成，获得 2 学时" in joined  # what comes next
     client.post(reverse("activities:enter", args=[a.pk]))
     response = client.post(reverse("activities:post_new", args=[a.pk]), {**fa.once(), "body": VIEW})
     assert response.status_code == 302
