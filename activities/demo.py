@@ -159,7 +159,7 @@ def load(ctx) -> None:
     for post in posts:
         for user in others[:3]:
             if user != post.author:
-                services.like_toggle(post=post, user=user)
+                services.like_set(post=post, user=user, liked=True)
 
     # 教学研讨, completed by the demo teacher.
     done = make(rubric, "discussion", "评价量规的设计要点", -10, -12, 5)

@@ -110,7 +110,7 @@ def test_non_member_cannot_post(cast, s, as_user):
     assert not Post.objects.exists()
 
 
-def test_like_toggles_in_place_with_htmx(s, as_user):
+def test_like_and_unlike_in_place_with_htmx_and_a_double_tap_counts_once(s, as_user):
     a = fa.activity(s, "discussion")
     author = as_user(s.member)
     author.post(reverse("activities:join", args=[a.pk]))
@@ -118,15 +118,20 @@ def test_like_toggles_in_place_with_htmx(s, as_user):
     post = Post.objects.get()
     liker = as_user(s.member2)
     url = reverse("activities:like", args=[post.pk])
+    page = liker.get(reverse("activities:detail", args=[a.pk])).content.decode()
+    assert """hx-vals='{"like": "1"}'""" in page  # the button asks for a like
 
-    response = liker.post(url, HTTP_HX_REQUEST="true")
-    body = response.content.decode()
-    assert response.status_code == 200 and "已赞" in body and 'class="like-count">1<' in body
+    for _ in range(2):  # a double tap: liked once, not liked then undone
+        response = liker.post(url, {"like": "1"}, HTTP_HX_REQUEST="true")
+        body = response.content.decode()
+        assert response.status_code == 200 and "已赞" in body and 'class="like-count">1<' in body
+    assert """hx-vals='{"like": "0"}'""" in body  # now the button asks to take it back
     post.refresh_from_db()
     assert post.like_count == 1 and Like.objects.count() == 1
 
-    body = liker.post(url, HTTP_HX_REQUEST="true").content.decode()
-    assert 'class="like-count">0<' in body
+    for _ in range(2):
+        body = liker.post(url, {"like": "0"}, HTTP_HX_REQUEST="true").content.decode()
+        assert 'class="like-count">0<' in body and "点赞" in body
     post.refresh_from_db()
     assert post.like_count == 0 and not Like.objects.exists()
 

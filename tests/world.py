@@ -129,7 +129,7 @@ def build(cast) -> World:
     )
     post = Post.objects.get(activity=discussion)
     services.participation_join(activity=discussion, user=member2)
-    services.like_toggle(post=post, user=member2)
+    services.like_set(post=post, user=member2, liked=True)
 
     homework = fa.activity(s, "homework", t=topic)
     for who in (member, leader):  # the leader's own work waits as a claim

@@ -15,7 +15,7 @@ from .completion import (
     participation_join,
     participations_uncomplete,
 )
-from .discussion import like_toggle, post_create
+from .discussion import like_set, post_create
 from .extensions import (
     EXTENSION_DAYS_AFTER_CYCLE,
     extension_bounds,
@@ -76,7 +76,7 @@ __all__ = [
     "extension_grant_activity",
     "evidence_withdraw",
     "homework_submit",
-    "like_toggle",
+    "like_set",
     "notify_group_members",
     "observation_form_update",
     "observation_question_add",

@@ -47,28 +47,30 @@ def post_create(*, activity: Activity, user, body: str, token=None) -> Post:
     return post
 
 
-def like_toggle(*, post: Post, user) -> tuple[bool, int]:
-    """点赞 / 取消点赞. Returns (liked now, like count). Closes with the
+def like_set(*, post: Post, user, liked: bool) -> tuple[bool, int]:
+    """点赞 (`liked`) / 取消点赞: the state the person asked for, not a toggle, so
+    the same request twice (a double tap on a slow network) leaves it as asked
+    instead of undoing it. Returns (liked now, like count). Closes with the
     discussion, like every member action (activities.window).
 
-    Like(post, user) is unique in the database; like_count moves with F() so two
-    people liking at once both count."""
+    Like(post, user) is unique in the database; like_count moves with F() only
+    when a row was added or removed, so two people liking at once both count
+    and one person's two identical requests count once."""
     activity = post.activity
     require_window(activity, user)
     if post.author_id == user.pk:
         raise ActivityError("不能给自己的观点点赞。")
     with transaction.atomic():
-        deleted, _ = Like.objects.filter(post=post, user=user).delete()
-        if deleted:
-            Post.objects.filter(pk=post.pk).update(like_count=F("like_count") - 1)
-            liked = False
-        else:
+        if liked:
             try:
                 with transaction.atomic():
                     Like.objects.create(post=post, user=user)
                 Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + 1)
             except IntegrityError:
-                pass  # the same click twice at once: already liked
-            liked = True
+                pass  # liked already (the same tap twice)
+        else:
+            deleted, _ = Like.objects.filter(post=post, user=user).delete()
+            if deleted:
+                Post.objects.filter(pk=post.pk).update(like_count=F("like_count") - 1)
     count = Post.objects.filter(pk=post.pk).values_list("like_count", flat=True).get()
     return liked, count

@@ -13,11 +13,13 @@ def like_button(post, error: str = ""):
     liked = bool(getattr(post, "liked", False))
     return format_html(
         '<span id="like-{}"><button type="button" class="btn btn-sm {} like-button" '
-        'hx-post="{}" hx-target="#like-{}" hx-swap="outerHTML" hx-disabled-elt="this" '
+        'hx-post="{}" hx-vals=\'{{"like": "{}"}}\' hx-target="#like-{}" hx-swap="outerHTML" '
+        'hx-disabled-elt="this" '
         'aria-pressed="{}">{} <span class="like-count">{}</span></button>{}</span>',
         post.pk,
         "btn-danger" if liked else "btn-outline-danger",
         reverse("activities:like", args=[post.pk]),
+        "0" if liked else "1",  # what a tap asks for: the other state
         post.pk,
         "true" if liked else "false",
         "♥ 已赞" if liked else "♡ 点赞",

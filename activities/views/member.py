@@ -13,7 +13,7 @@ from ..forms import HomeworkForm, PostForm
 from ..services import (
     ActivityError,
     homework_submit,
-    like_toggle,
+    like_set,
     observation_submit,
     participation_enter,
     participation_join,
@@ -90,8 +90,11 @@ def post_new(request, activity_id):
 @role_required(*MEMBER_ROLES)
 def like(request, post_id):
     post = get_post_for_member(request.user, post_id)
+    # The button says which it asks for (like=1 / like=0): a tap sent twice
+    # leaves the state as asked.
+    wanted = request.POST.get("like") != "0"
     try:
-        liked, count = like_toggle(post=post, user=request.user)
+        liked, count = like_set(post=post, user=request.user, liked=wanted)
     except ActivityError as error:
         if request.htmx:
             return render(
