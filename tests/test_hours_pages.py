@@ -7,6 +7,7 @@ queries whatever the school's size.
 
 import io
 import re
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -215,6 +216,7 @@ def test_the_export_lists_recorded_and_counted_hours(cast, as_user, group):
         credit(cast, cast.teacher, f"作业{i}", 5)
     response = as_user(cast.school_admin).get(SCHOOL, {"export": "xlsx", "group": group.pk})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert quote(f"{cast.school.name}-教师学时.xlsx") in response["Content-Disposition"]
     rows = list(load_workbook(io.BytesIO(response.content)).active.values)
     by_name = {r[0]: r for r in rows[1:]}
     assert set(by_name) == {cast.teacher.real_name, cast.teacher2.real_name}
@@ -275,14 +277,15 @@ def test_what_each_page_queries(cast, as_user, group, django_assert_num_queries)
     # each group's summary and histogram (one grouped aggregate)
     with django_assert_num_queries(request_cost(cast.teacher2) + 4):
         leader.get(GROUP)
-    # school, cycle, the school's kept figures (how many teachers, the summary and
+    # cycle, the school's kept figures (how many teachers, the summary and
     # histogram: one row), one page of teachers with hours, their group names,
-    # the registration batch, the groups for the filter
-    with django_assert_num_queries(request_cost(cast.school_admin) + 7):
+    # the registration batch, the groups for the filter (the school is the
+    # admin's grant: its id and name come with the roles)
+    with django_assert_num_queries(request_cost(cast.school_admin) + 6):
         page = admin.get(SCHOOL).content.decode()
     assert "共 33 人" in page and "合计 33 人" in page
     # Filtered, the list counts and sums what it shows (not the kept figures).
-    with django_assert_num_queries(request_cost(cast.school_admin) + 8):
+    with django_assert_num_queries(request_cost(cast.school_admin) + 7):
         page = admin.get(SCHOOL, {"q": "批量教师"}).content.decode()
     assert "共 30 人" in page and "合计 30 人" in page
 

@@ -501,13 +501,13 @@ def test_roster_export(world, fixed):
 
 def test_school_hours_export(world, fixed):
     cast = world.cast
-    # + the school, the cycle, the groups (the filter's choices), the group
-    #   names by teacher, every teacher with their hours (subqueries) (no
-    #   navbar: a download)
+    # + the cycle, the groups (the filter's choices), the group names by
+    #   teacher, every teacher with their hours (subqueries) (no navbar: a
+    #   download; the school's id and name come with the roles)
     fixed(
         login(cast.school_admin),
         reverse("hours:school") + "?export=xlsx",
-        REQUEST + 5,
+        REQUEST + 4,
         lambda: teachers(cast, 30, "学时老师", group=world.s.group),
         lambda p: p.count("学时老师"),
     )
