@@ -1,5 +1,6 @@
 """Reads of hours. The rest of the platform asks here and nowhere else."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
@@ -19,7 +20,6 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, Least
 
@@ -27,7 +27,7 @@ from accounts.access import staff_of_school
 from accounts.compiled import CompiledModels
 from accounts.models import SchoolMembership
 from accounts.selectors import schools_with_counts
-from groups.models import GroupMember
+from groups.models import AbilityPoint, GroupMember
 
 from .acceptance import acceptance_passed_status, acceptance_status_subquery
 from .models import (
@@ -108,12 +108,16 @@ def hours_totals_for(*, teacher_ids: Iterable[int], cycle) -> dict[int, Totals]:
 
 
 def hours_entries(*, teacher, cycle) -> list[HoursEntry]:
-    """The teacher's ledger rows for a cycle, oldest first, with ability points
-    and which credits were reversed. Two queries: the rows (compiled once per
-    process: building the query with its reversal joins cost twice running
-    it, on every 我的学时), then their points."""
+    """The teacher's ledger rows for a cycle, oldest first, which credits were
+    reversed, and each row's ability points as `points` (a list). Two queries,
+    each compiled once per process: building them (the reversal joins, the
+    points' prefetch) cost twice running them, on every 我的学时."""
     entries = _ENTRIES.all(teacher=teacher.pk, cycle=cycle.pk)
-    prefetch_related_objects(entries, "ability_points")
+    points = defaultdict(list)
+    for point in _ENTRY_POINTS.all(teacher=teacher.pk, cycle=cycle.pk):
+        points[point.entry_id].append(point)
+    for entry in entries:
+        entry.points = points[entry.pk]
     return entries
 
 
@@ -123,6 +127,14 @@ _ENTRIES = CompiledModels(
         .select_related("reversed_by__by", "by")
         .order_by("at", "pk")
     ),
+    "teacher",
+    "cycle",
+)
+# In the catalogue's order (AbilityPoint's own), as the rows show them.
+_ENTRY_POINTS = CompiledModels(
+    lambda teacher, cycle: AbilityPoint.objects.filter(
+        hoursentry__teacher=teacher, hoursentry__cycle=cycle
+    ).annotate(entry_id=F("hoursentry__id")),
     "teacher",
     "cycle",
 )
@@ -145,6 +157,19 @@ def hours_claims_pending(*, teacher=None, school_id: int | None = None):
     if school_id is not None:
         qs = qs.filter(school_id=school_id)
     return qs.select_related("teacher").order_by("requested_at", "pk")
+
+
+def hours_claims_of(*, teacher, cycle) -> list[HoursClaim]:
+    """A teacher's own claims waiting in the cycle, oldest first, for 我的学时
+    (one query, compiled once per process)."""
+    return _CLAIMS_OF.all(teacher=teacher.pk, cycle=cycle.pk)
+
+
+_CLAIMS_OF = CompiledModels(
+    lambda teacher, cycle: hours_claims_pending(teacher=teacher).filter(cycle=cycle),
+    "teacher",
+    "cycle",
+)
 
 
 def hours_registration(*, teacher, cycle) -> HoursRegistration | None:
@@ -173,7 +198,7 @@ def hours_breakdown(entries) -> Breakdown:
         c = cats.setdefault(e.category or "其他", [0, 0])
         c[0] += 1
         c[1] += e.hours
-        for p in e.ability_points.all():
+        for p in e.points:
             row = points.setdefault(p.pk, [p, 0, 0])
             row[1] += 1
             row[2] += e.hours

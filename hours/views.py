@@ -25,7 +25,7 @@ from .selectors import (
     group_members_hours,
     group_names_by_user,
     hours_breakdown,
-    hours_claims_pending,
+    hours_claims_of,
     hours_elsewhere,
     hours_entries,
     hours_registration,
@@ -60,7 +60,7 @@ def my_hours(request):
             breakdown=hours_breakdown(entries),
             registration=hours_registration(teacher=request.user, cycle=cycle),
             elsewhere=hours_elsewhere(everywhere, school_id=school_id),
-            claims=list(hours_claims_pending(teacher=request.user).filter(cycle=cycle)),
+            claims=hours_claims_of(teacher=request.user, cycle=cycle),
         )
     return render(request, "hours/my_hours.html", context)
 
