@@ -215,7 +215,12 @@ def activity_date_locked(*, activity: Activity) -> bool:
 
 
 def observation_questions(*, activity: Activity):
-    return list(ObservationQuestion.objects.filter(form__activity=activity).order_by("position"))
+    """The form's questions in order, each with the form (its header) joined."""
+    return list(
+        ObservationQuestion.objects.filter(form__activity=activity)
+        .select_related("form")
+        .order_by("position")
+    )
 
 
 def observation_response_of(*, activity: Activity, user) -> ObservationResponse | None:

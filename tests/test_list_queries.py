@@ -382,12 +382,12 @@ def test_observation_page_with_its_questions(world, fixed):
             )
 
     # + the activity with the leader's membership, participation and extension
-    #   (延期), their response, the form's header, its questions, the comments on
-    #   moments, the number of responses
+    #   (延期), their response, the form's questions with its header, the
+    #   comments on moments, the number of responses
     fixed(
         login(leader),
         reverse("activities:detail", args=[a.pk]),
-        REQUEST + UNREAD + 6,
+        REQUEST + UNREAD + 5,
         grow,
         lambda p: p.count("题：板书如何"),
     )

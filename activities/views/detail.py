@@ -91,8 +91,10 @@ def _homework(activity, user, *, member, leader, **_) -> dict:
 
 
 def _observation(activity, user, *, member, leader, **_) -> dict:
-    header = getattr(activity, "observation_form", None)
-    ctx = {"questions": selectors.observation_questions(activity=activity), "form_header": header}
+    questions = selectors.observation_questions(activity=activity)
+    # The header comes with the questions; read alone only for a form without any.
+    header = questions[0].form if questions else getattr(activity, "observation_form", None)
+    ctx = {"questions": questions, "form_header": header}
     if member:
         ctx["my_response"] = selectors.observation_response_of(activity=activity, user=user)
     answered = ctx.get("my_response") is not None
