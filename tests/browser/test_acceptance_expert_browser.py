@@ -30,6 +30,16 @@ document.addEventListener("securitypolicyviolation", function (e) {
 });
 """
 
+# The confirmation before 提交评分, answered "yes" in the page itself and kept
+# across the navigation it starts: a Playwright dialog handler raced the page
+# (the framed PDFs still loading) and sometimes found the dialog gone.
+SAY_YES = """
+window.confirm = function (question) {
+  sessionStorage.setItem("asked", question);
+  return true;
+};
+"""
+
 
 def no_sideways_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
@@ -126,9 +136,11 @@ def test_an_expert_scores_a_school_on_a_phone(cast, live_server, browser, screen
         "学校自评：4.0 分（研修方案：自查完成）"
         in page.locator('[data-rubric="研修方案"]').inner_text()
     )
-    page.once("dialog", lambda d: d.accept())
+    context.add_init_script(SAY_YES)
+    page.reload()
     page.get_by_role("button", name="提交评分").click()
     page.wait_for_selector("#submitted")
+    assert page.evaluate("sessionStorage.getItem('asked')").startswith("提交后评分不能修改")
     assert "合计 29.5 分" in page.locator("#submitted").inner_text()
     assert page.locator("#score-form").count() == 0  # read-only now
     assert (
