@@ -212,13 +212,10 @@ def group_progress(
     without a group (with how many they are); two when the caller knows the
     school's number of `teachers` (the kept figures) and wants the list, which
     then gives both counts."""
-    groups = list(groups_of_school(school_id=school_id))
+    groups = _LIVE_GROUPS.all(school=school_id)
     without, not_joined = [], None
     if with_lists:
-        rows = teachers_without_group(school_id=school_id).annotate(
-            without_total=Window(Count("pk"))
-        )
-        without = list(rows[:WITHOUT_GROUP_SHOWN])
+        without = _WITHOUT_GROUP.all(school=school_id)
         not_joined = without[0].without_total if without else 0
     if teachers is None or not_joined is None:
         counts = (
@@ -234,6 +231,17 @@ def group_progress(
         groups=groups,
         without_group=without,
     )
+
+
+# The school's home and the info team's read both on every visit: compiled
+# once per process (accounts.compiled).
+_LIVE_GROUPS = CompiledModels(lambda school: groups_of_school(school_id=school), "school")
+_WITHOUT_GROUP = CompiledModels(
+    lambda school: teachers_without_group(school_id=school).annotate(
+        without_total=Window(Count("pk"))
+    )[:WITHOUT_GROUP_SHOWN],
+    "school",
+)
 
 
 def group_members(*, group: ResearchGroup):

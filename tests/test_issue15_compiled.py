@@ -246,3 +246,37 @@ def test_a_teachers_waiting_claims_are_what_the_orm_reads(cast):
             _attributes(c) for c in orm
         ]
     assert len(hours_claims_of(teacher=world.s.leader, cycle=cast.cycle)) == 1
+
+
+def test_a_schools_groups_and_teachers_without_one_are_what_the_orm_reads(cast):
+    """The school homes' group progress (groups.selectors.group_progress, its
+    two reads compiled): live groups with leaders and member counts, the
+    teachers in no live group and how many they are."""
+    from django.db.models import Window
+    from django.utils import timezone
+
+    from groups.models import ResearchGroup
+    from groups.selectors import group_progress, groups_of_school, teachers_without_group
+
+    s = fa.group_setup(cast)
+    ResearchGroup.objects.create(
+        school=cast.school, name="旧组", leader=s.leader, archived_at=timezone.now()
+    )
+    for school in (cast.school, cast.other_school):
+        progress = group_progress(school_id=school.pk)
+        orm_groups = list(groups_of_school(school_id=school.pk))
+        assert [(_attributes(g), _attributes(g.leader)) for g in progress.groups] == [
+            (_attributes(g), _attributes(g.leader)) for g in orm_groups
+        ]
+        orm_without = list(
+            teachers_without_group(school_id=school.pk).annotate(without_total=Window(Count("pk")))[
+                :50
+            ]
+        )
+        assert [(_attributes(m), _attributes(m.user)) for m in progress.without_group] == [
+            (_attributes(m), _attributes(m.user)) for m in orm_without
+        ]
+    progress = group_progress(school_id=cast.school.pk)
+    assert [g.name for g in progress.groups] == ["数学组", "语文组"]  # not the archived one
+    assert [m.user for m in progress.without_group] == [cast.info_team]
+    assert progress.not_joined == 1
