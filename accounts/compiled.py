@@ -40,7 +40,7 @@ class _Compiled:
     slots: tuple  # per parameter: the id's name, or None for a constant
     converters: dict  # column position -> (converters, expression), as Django reads rows
     columns: tuple = ()  # the columns' names, when the SQL does not alias them
-    compiler: object = None  # CompiledModels: what Django builds instances from rows with
+    instances: object = None  # CompiledModels: how a row becomes instances (_Instances)
 
 
 class CompiledRead:
@@ -137,13 +137,13 @@ class CompiledModels(CompiledRead):
 
     def all(self, **ids: int) -> list:
         compiled, rows = self._fetch(ids, None)
-        return [_instance(compiled.compiler, row) for row in rows]
+        return [compiled.instances.build(row) for row in rows]
 
     def get(self, **ids: int):
         compiled, rows = self._fetch(ids, 2)
         if len(rows) > 1:
             raise ValueError("A compiled get found more than one row.")
-        return _instance(compiled.compiler, rows[0]) if rows else None
+        return compiled.instances.build(rows[0]) if rows else None
 
     def _fetch(self, ids: dict, size: int | None) -> tuple[_Compiled, list]:
         connection = connections[_DB]
@@ -151,7 +151,7 @@ class CompiledModels(CompiledRead):
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, self._params(compiled, ids))
             rows = cursor.fetchall() if size is None else cursor.fetchmany(size)
-        return compiled, rows
+        return compiled, [_converted(row, compiled, connection) for row in rows]
 
     def _compile(self) -> _Compiled:
         qs = self.build(**self._stand_ins())
@@ -159,22 +159,33 @@ class CompiledModels(CompiledRead):
             raise ValueError("A compiled get cannot prefetch: it reads one query.")
         compiler = qs.query.get_compiler(using=_DB)
         sql, params = compiler.as_sql()
-        return _Compiled(sql, tuple(params), self._slots(params), {}, compiler=compiler)
+        converters = compiler.get_converters([column for column, _, _ in compiler.select])
+        return _Compiled(
+            sql, tuple(params), self._slots(params), converters, instances=_Instances(compiler)
+        )
 
 
-def _instance(compiler, row):
-    """The row as Django's ModelIterable builds an instance from it: the
-    model's columns, the select_related rows, the annotations."""
-    (row,) = compiler.results_iter([[row]])  # each column converted as Django reads it
-    select, klass_info = compiler.select, compiler.klass_info
-    first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-    names = [column[0].target.attname for column in select[first:last]]
-    instance = klass_info["model"].from_db(_DB, names, row[first:last])
-    for populator in get_related_populators(klass_info, select, _DB):
-        populator.populate(row, instance)
-    for name, position in compiler.annotation_col_map.items():
-        setattr(instance, name, row[position])
-    return instance
+class _Instances:
+    """How Django's ModelIterable builds an instance from a row (the model's
+    columns, the select_related rows, the annotations), worked out once from
+    the compiled query and used for every row after."""
+
+    def __init__(self, compiler):
+        select, klass_info = compiler.select, compiler.klass_info
+        self.model = klass_info["model"]
+        self.first = klass_info["select_fields"][0]
+        self.last = klass_info["select_fields"][-1] + 1
+        self.names = [column[0].target.attname for column in select[self.first : self.last]]
+        self.related = get_related_populators(klass_info, select, _DB)
+        self.annotations = list(compiler.annotation_col_map.items())
+
+    def build(self, row):
+        instance = self.model.from_db(_DB, self.names, row[self.first : self.last])
+        for populator in self.related:
+            populator.populate(row, instance)
+        for name, position in self.annotations:
+            setattr(instance, name, row[position])
+        return instance
 
 
 # How Django closes the annotated rows an aggregate reads from.
