@@ -37,7 +37,13 @@ SCHOOL, LEADER = "school", "leader"
 class Finding:
     kind: str
     message: str
-    links: list = field(default_factory=list)  # [(label, url)]
+    fixes: list = field(default_factory=list)  # [(label, URL name, args)]
+
+    @property
+    def links(self) -> list:
+        """[(label, url)], resolved when shown: the school's home only counts
+        the findings, and a count needs no URLs."""
+        return [(label, reverse(name, args=args)) for label, name, args in self.fixes]
 
 
 @dataclass
@@ -64,29 +70,61 @@ class SchoolReport:
         return len(self.school.findings) + sum(len(g.findings) for g in self.groups)
 
 
+@dataclass(frozen=True)
+class _Point:
+    pk: int
+    code: str
+    name: str
+
+
+@dataclass
+class _Topic:
+    """A published topic as the check reads it: no model instances (24 topics
+    with their points prefetched cost more Python time than the whole check)."""
+
+    pk: int
+    group_id: int
+    title: str
+    points: list = field(default_factory=list)  # [_Point] in the catalogue's order
+
+
 @dataclass
 class _Published:
     """What the groups published in the cycle, loaded once."""
 
-    topics: dict = field(default_factory=lambda: defaultdict(list))  # group id -> [Topic]
+    topics: dict = field(default_factory=lambda: defaultdict(list))  # group id -> [_Topic]
     months: dict = field(default_factory=lambda: defaultdict(set))  # group id -> {(y, m)}
     kinds: set = field(default_factory=set)
 
 
 def _published(*, group_ids: list[int], cycle) -> _Published:
     """Published topics with their points, and the months and kinds of
-    published activities: three queries."""
+    published activities: two queries."""
     out = _Published()
-    topics = (
+    rows = (
         Topic.objects.filter(group_id__in=group_ids, cycle=cycle, status=Status.PUBLISHED)
-        .prefetch_related("key_points")
-        .order_by("created_at", "pk")
+        .order_by(
+            "created_at",
+            "pk",
+            "key_points__framework__name",
+            "key_points__sort_key",
+            "key_points__code",
+        )
+        .values_list(
+            "pk", "group_id", "title", "key_points__pk", "key_points__code", "key_points__name"
+        )
     )
-    for topic in topics:
-        out.topics[topic.group_id].append(topic)
+    last = None
+    for pk, group_id, title, point_pk, code, name in rows:
+        if last is None or last.pk != pk:
+            last = _Topic(pk=pk, group_id=group_id, title=title)
+            out.topics[group_id].append(last)
+        if point_pk is not None:
+            last.points.append(_Point(pk=point_pk, code=code, name=name))
     activities = (
         Activity.objects.filter(group_id__in=group_ids, cycle=cycle)
         .exclude(status=Status.DRAFT)
+        .order_by()  # a set of months and kinds: no sort
         .values_list("group_id", "held_on", "kind")
     )
     for group_id, held_on, kind in activities:
@@ -99,7 +137,7 @@ def _codes(points) -> str:
     return "、".join(f"{p.code} {p.name}" for p in points)
 
 
-def _schedule(rows, *, cycle, months_done: set, today, links) -> Report:
+def _schedule(rows, *, cycle, months_done: set, today, fixes) -> Report:
     """Schedule rows against the months that have activities. `rows`: [(when,
     content)]. A row is judged once one of its months has ended."""
     report = Report()
@@ -111,7 +149,7 @@ def _schedule(rows, *, cycle, months_done: set, today, links) -> Report:
                 Finding(
                     "month_unreadable",
                     f"安排{about}的时间读不出月份，无法核对；请写成“2026年9月”或“9月”这样的月份。",
-                    links,
+                    fixes,
                 )
             )
             continue
@@ -127,7 +165,7 @@ def _schedule(rows, *, cycle, months_done: set, today, links) -> Report:
                     f"安排{about}的月份（{names}）不在研修周期“{cycle.name}”"
                     f"（{cycle.starts_on:%Y-%m-%d} 至 {cycle.ends_on:%Y-%m-%d}）内，"
                     "请改为周期内的月份。",
-                    links,
+                    fixes,
                 )
             )
             continue
@@ -139,7 +177,7 @@ def _schedule(rows, *, cycle, months_done: set, today, links) -> Report:
                 Finding(
                     "month_without_activity",
                     f"安排{about}所在月份（{names}）没有已发布的研修活动。",
-                    links,
+                    fixes,
                 )
             )
     return report
@@ -149,34 +187,31 @@ def _schedule(rows, *, cycle, months_done: set, today, links) -> Report:
 
 
 def _plan_links() -> list:
-    return [("修改两案", reverse("groups:plan_edit"))]
+    return [("修改两案", "groups:plan_edit", ())]
 
 
-def _for(group, audience: str, *leader_links) -> list:
+def _for(group, audience: str, *leader_fixes) -> list:
     """School roles fix a group's findings through its leader: they get the
     group's page; the leader gets the form that fixes it."""
     if audience == SCHOOL:
-        return [("查看教研组", reverse("groups:detail", args=[group.pk]))]
-    return list(leader_links)
+        return [("查看教研组", "groups:detail", (group.pk,))]
+    return list(leader_fixes)
 
 
 def _edit_plan(group):
-    return ("修改研修计划", reverse("groups:group_plan", args=[group.pk]))
+    return ("修改研修计划", "groups:group_plan", (group.pk,))
 
 
 def _new_topic(group):
-    return ("添加研修专题", reverse("activities:topic_new", args=[group.pk]))
+    return ("添加研修专题", "activities:topic_new", (group.pk,))
 
 
 def _edit_topic(topic):
-    return ("编辑专题", reverse("activities:topic_edit", args=[topic.pk]))
+    return ("编辑专题", "activities:topic_edit", (topic.pk,))
 
 
 def _new_activity(topic):
-    return (
-        f"在专题《{topic.title}》下添加活动",
-        reverse("activities:activity_new", args=[topic.pk]),
-    )
+    return (f"在专题《{topic.title}》下添加活动", "activities:activity_new", (topic.pk,))
 
 
 # The group ------------------------------------------------------------------
@@ -230,7 +265,7 @@ def _group_report(
         cycle=cycle,
         months_done=published.months.get(group.pk, set()),
         today=today,
-        links=_for(group, audience, _new_activity(topics[-1]), _edit_plan(group)),
+        fixes=_for(group, audience, _new_activity(topics[-1]), _edit_plan(group)),
     )
     for finding in months.findings:
         finding.message = f"{group.name}：{finding.message}"
@@ -240,7 +275,7 @@ def _group_report(
 
 
 def _group_points(report: GroupReport, *, group, points, topics, audience: str) -> None:
-    aimed = {p.pk for t in topics for p in t.key_points.all()}
+    aimed = {p.pk for t in topics for p in t.points}
     for point in points:
         if point.pk not in aimed:
             report.findings.append(
@@ -253,7 +288,7 @@ def _group_points(report: GroupReport, *, group, points, topics, audience: str) 
             )
     planned = {p.pk for p in points}
     for topic in topics:
-        outside = [p for p in topic.key_points.all() if p.pk not in planned]
+        outside = [p for p in topic.points if p.pk not in planned]
         if outside:
             report.findings.append(
                 Finding(
@@ -281,7 +316,7 @@ def _group_plan_points(group_ids: list[int]) -> dict:
 
 def group_consistency(*, group: ResearchGroup, cycle) -> GroupReport:
     """The leader's view of one group: its plan against its topics and
-    activities (four queries)."""
+    activities (three queries)."""
     published = _published(group_ids=[group.pk], cycle=cycle)
     return _group_report(
         group=group,
@@ -301,9 +336,9 @@ _LOOK_UP = object()
 
 def school_consistency(*, school_id: int, cycle, plan=_LOOK_UP, groups=None) -> SchoolReport:
     """The school's 两案 against what its live groups published, then each
-    group's plan against its own: eight queries for any size (plan, its
-    points, the theme's key points, groups, the groups' plan points, topics +
-    their points, activities); six when the caller has the cycle's `plan` (or
+    group's plan against its own: seven queries for any size (plan, its
+    points, the theme's key points, groups, the groups' plan points, topics
+    with their points, activities); five when the caller has the cycle's `plan` (or
     None) and the live `groups` in name order already (the school's home)."""
     today = timezone.localdate()
     if plan is _LOOK_UP:
@@ -332,7 +367,7 @@ def school_consistency(*, school_id: int, cycle, plan=_LOOK_UP, groups=None) -> 
                 Finding(
                     "kind_unused",
                     f"全校还没有发布过“{label}”活动：教研组的活动应覆盖教学研讨、研修作业、听课评课、线下活动四种类型。",
-                    [("研修覆盖", reverse("activities:school_coverage"))],
+                    [("研修覆盖", "activities:school_coverage", ())],
                 )
             )
     for group in groups:
@@ -381,7 +416,7 @@ def _school_plan(report: Report, *, plan, groups, published: _Published, cycle, 
             )
         )
     else:
-        aimed = {p.pk for t in topics for p in t.key_points.all()}
+        aimed = {p.pk for t in topics for p in t.points}
         # Topics may only aim at the theme's key points (activities.services).
         key = set(
             SchoolTheme.key_points.through.objects.filter(
@@ -395,7 +430,7 @@ def _school_plan(report: Report, *, plan, groups, published: _Published, cycle, 
                         "plan_point_without_topic",
                         f"两案中的能力点 {point.code} {point.name} 不是校本主题的关键能力点，"
                         "各组的研修专题不能针对它：请在校本主题中加入它，或从两案中删去。",
-                        _plan_links() + [("校本主题", reverse("groups:theme"))],
+                        _plan_links() + [("校本主题", "groups:theme", ())],
                     )
                 )
             elif point.pk not in aimed:
@@ -404,12 +439,12 @@ def _school_plan(report: Report, *, plan, groups, published: _Published, cycle, 
                         "plan_point_without_topic",
                         f"两案中的能力点 {point.code} {point.name} "
                         "还没有任何教研组的已发布专题针对它。",
-                        _plan_links() + [("研修覆盖", reverse("activities:school_coverage"))],
+                        _plan_links() + [("研修覆盖", "activities:school_coverage", ())],
                     )
                 )
         planned = {p.pk for p in points}
         for topic in topics:
-            outside = [p for p in topic.key_points.all() if p.pk not in planned]
+            outside = [p for p in topic.points if p.pk not in planned]
             if outside:
                 group = by_pk[topic.group_id]
                 report.findings.append(
@@ -431,7 +466,7 @@ def _school_plan(report: Report, *, plan, groups, published: _Published, cycle, 
         )
         return
     every_month = set().union(*published.months.values()) if published.months else set()
-    months = _schedule(rows, cycle=cycle, months_done=every_month, today=today, links=_plan_links())
+    months = _schedule(rows, cycle=cycle, months_done=every_month, today=today, fixes=_plan_links())
     report.findings += months.findings
     report.upcoming = months.upcoming
 

@@ -73,7 +73,7 @@ def test_school_home_group_list_and_export_cost_the_same_queries_at_30_and_300_t
     # many teachers lack something (one aggregate), groups without a typical
     # case, the district's published acceptance scheme (issue 12: none here, so
     # nothing more); the plan-consistency count (issue 14: the plan and groups
-    # above, their published topics (none here, so not their points), their activities, their
+    # above, their published topics with their points, their activities, their
     # group plans' points); the navbar's unread-message count.
     with django_assert_num_queries(19):
         page = client.get(reverse("home")).content.decode()
