@@ -327,12 +327,16 @@ def group_names_by_user(*, school_id: int, user_ids: Iterable[int] | None = None
     entry per teacher, not a list and a string each (a school of 100,000
     teachers: ~10 MB instead of ~50)."""
     qs = GroupMember.objects.filter(group__school_id=school_id, group__archived_at__isnull=True)
-    if user_ids is not None:
-        qs = qs.filter(user_id__in=list(user_ids))
     rows = qs.order_by("user_id", "group__name").values_list("user_id", "group__name")
+    if user_ids is not None:
+        # A page's few rows in one fetch (a chunked read is a server-side
+        # cursor on PostgreSQL: three round trips instead of one).
+        rows = rows.filter(user_id__in=list(user_ids))
+    else:
+        rows = rows.iterator(chunk_size=2000)
     names: dict[int, str] = {}
     texts: dict[str, str] = {}
-    for user_id, groups in groupby(rows.iterator(chunk_size=2000), key=itemgetter(0)):
+    for user_id, groups in groupby(rows, key=itemgetter(0)):
         text = "、".join(name for _, name in groups)
         names[user_id] = texts.setdefault(text, text)
     return names
