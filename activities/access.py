@@ -80,7 +80,8 @@ def activities_visible_to(user):
 
 
 def _activities():
-    return Activity.objects.select_related("topic", "group", "cycle")
+    # The school too: a completion credits hours earned in it (the ledger's row).
+    return Activity.objects.select_related("topic", "group__school", "cycle")
 
 
 def _visible(user_id: int):
@@ -150,6 +151,14 @@ def _by_pk(qs, *, activity: int, **_):
     return qs.filter(pk=activity)
 
 
+def _with_member(qs, *, user: int, activity: int):
+    """`qs` narrowed to the activity `activity`, with `my_member`: is the person
+    `user` in the activity's group."""
+    return qs.annotate(
+        my_member=Exists(GroupMember.objects.filter(group=OuterRef("group_id"), user=user))
+    ).filter(pk=activity)
+
+
 def _with_mine(qs, *, user: int, activity: int):
     """`qs` narrowed to the activity `activity`, with the page's my_* about the person `user`."""
     mine = FilteredRelation("participations", condition=Q(participations__user=user))
@@ -167,6 +176,11 @@ def _with_mine(qs, *, user: int, activity: int):
 # everything, reads through the ORM.
 _ACTIVITY = CompiledModels(
     lambda user, activity: _by_pk(_visible(user), activity=activity), "user", "activity"
+)
+_ACTIVITY_MEMBER = CompiledModels(
+    lambda user, activity: _with_member(_visible(user), user=user, activity=activity),
+    "user",
+    "activity",
 )
 _ACTIVITY_PAGE = CompiledModels(
     lambda user, activity: _with_mine(_visible(user), user=user, activity=activity),
@@ -202,8 +216,10 @@ def get_activity_for_leader(user, activity_id: int, *, write: bool = True) -> Ac
 
 
 def get_activity_for_member(user, activity_id: int) -> Activity:
-    activity = get_activity_for(user, activity_id)
-    if not is_member(user, activity.group):
+    """An activity of a group the user is a member of (one query: the member
+    check comes with the activity)."""
+    activity = _one(_ACTIVITY_MEMBER, user, activity_id, _with_member)
+    if not activity.my_member:
         raise PermissionDenied(MEMBER_ONLY)
     _writable(activity.group, True)
     return activity

@@ -213,7 +213,6 @@ def _tell_reversals(entries: list[HoursEntry], by: User | None, reason: str) -> 
 # ---- credits and reversals ---------------------------------------------------
 
 
-@transaction.atomic
 def hours_credit(
     *,
     teacher: User,
@@ -240,19 +239,30 @@ def hours_credit(
     """
     if hours <= 0:
         raise ValueError("学时必须为正数。")
-    if not place_locked and not teacher_place_lock(teacher_id=teacher.pk, school_id=school.pk):
+    # In the caller's transaction when there is one (a member's post or
+    # homework, a claim confirmed): no savepoint of its own, two round trips
+    # saved on every completion (issue 15). A failure while writing still
+    # fails the caller's whole transaction; the refusal is raised after the
+    # block, having written nothing, so a caller may catch it and go on.
+    with transaction.atomic(savepoint=False):
+        placed = place_locked or teacher_place_lock(teacher_id=teacher.pk, school_id=school.pk)
+        entries = (
+            _credit_placed(
+                teacher_ids=[teacher.pk],
+                cycle=cycle,
+                school=school,
+                source=source,
+                hours=hours,
+                category=category,
+                ability_points=ability_points,
+                reason=reason,
+                by=by,
+            )
+            if placed
+            else []
+        )
+    if not placed:
         raise CreditRefused(f"{teacher.display_name}不是{school.name}的在职教师，不能计入学时。")
-    entries = _credit_placed(
-        teacher_ids=[teacher.pk],
-        cycle=cycle,
-        school=school,
-        source=source,
-        hours=hours,
-        category=category,
-        ability_points=ability_points,
-        reason=reason,
-        by=by,
-    )
     return entries[0] if entries else None
 
 

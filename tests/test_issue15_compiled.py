@@ -86,13 +86,14 @@ def test_a_compiled_read_refuses_an_id_it_does_not_use(cast):
 
 def _as_read(activity) -> dict | None:
     """What a read gave: the activity's columns and annotations, and the rows
-    it joined (topic, group, cycle), each as its attributes."""
+    it joined (topic, group and its school, cycle), each as its attributes."""
     if activity is None:
         return None
     joined = activity._state.fields_cache
     return {
         "activity": _attributes(activity),
         **{name: _attributes(joined[name]) for name in ("topic", "group", "cycle")},
+        "school": _attributes(joined["group"]._state.fields_cache["school"]),
     }
 
 
@@ -135,6 +136,11 @@ def test_the_activity_reads_answer_what_the_orm_answers_for_everyone(cast):
             assert _as_read(access._ACTIVITY.get(user=user.pk, activity=activity.pk)) == (
                 _as_read(orm)
             ), (user, activity)
+            orm_member = access._with_member(
+                access.activities_visible_to(user), user=user.pk, activity=activity.pk
+            ).first()
+            member = access._ACTIVITY_MEMBER.get(user=user.pk, activity=activity.pk)
+            assert _as_read(member) == _as_read(orm_member), (user, activity)
             seen += orm is not None
     assert seen > 10  # the comparison saw activities found, not only 404s
     page = access.get_activity_page_for(s.member, world.objects["discussion"].pk)

@@ -18,26 +18,27 @@ from .conftest import login
 
 pytestmark = pytest.mark.django_db
 
-# Every member POST pays 6: session, user, the role grants (one query: region
-# roles, school place, 教研组长), the activity the member may act on, their group
-# membership, the participation; and at its end 3 for the success message
-# (savepoint, session UPDATE, release). The write, in one transaction
-# (savepoint): the place locked and the membership checked (lock_member), the
-# participation entered; then the completion (savepoint): its conditional
-# UPDATE, the school and the topic's points for the ledger; the ledger
-# (savepoint): the summary made and locked (2), the standing credits, the entry
-# (savepoint, INSERT, release) and its points, the notice, the summary's UPDATE
-# and the school's figures (SchoolStats) last; three releases. 31 in all, and:
+# Every member POST pays 5: session, user, the role grants (one query: region
+# roles, school place, 教研组长), the activity the member may act on with their
+# group membership and its school (one query), the participation; the success
+# message rides in a cookie (no session write). The write, in one transaction
+# (savepoint here, as the tests run inside one): the place locked and the
+# membership checked (lock_member), the participation entered; then the
+# completion, in the same transaction (no savepoint of its own): its
+# conditional UPDATE, the topic's points for the ledger; the ledger, in it too:
+# the summary made and locked (2), the standing credits, the entry (savepoint,
+# INSERT, release) and its points, the notice, the summary's UPDATE and the
+# school's figures (SchoolStats) last; the release. 22 in all, and:
 POSTS = {
     # the post's token looked up, the post (savepoint, INSERT, release)
-    "discussion": 35,
+    "discussion": 26,
     # the membership checked and the submission looked for before the
-    # transaction; the submission (two savepoints, get, INSERT, two releases);
-    # the submission read back for the page
-    "homework": 40,
+    # transaction (its files must be refused before they are stored); the
+    # submission (get, then INSERT under get_or_create's savepoint and release)
+    "homework": 28,
     # the earlier form looked for, the questions; the form (savepoint, INSERT,
     # release)
-    "observation": 36,
+    "observation": 27,
 }
 
 

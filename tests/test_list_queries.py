@@ -452,12 +452,12 @@ def test_info_team_home(world, fixed):
     #   assessment's SchoolStats), the theme and its key points, the plan, the
     #   groups, the counts of teachers in groups, the evaluations waiting, the
     #   95% gate; the consistency count (with the plan and groups above: the
-    #   topics with their points, the activities' days and kinds, the groups'
-    #   plan points)
+    #   topics with their points in one query, the activities' days and kinds,
+    #   the groups' plan points)
     fixed(
         as_role(cast.info_team, "info_team", cast.school),
         reverse("home"),
-        REQUEST + UNREAD + 14,
+        REQUEST + UNREAD + 13,
         grow,
         lambda p: int(p.split("共组建 ")[1].split(" ")[0]),
     )

@@ -72,7 +72,9 @@ def participation_complete(
     admin confirms, not a credit."""
     activity = participation.activity
     user = participation.user
-    with transaction.atomic():
+    # Inside the member's own transaction (their post, homework or form): no
+    # savepoint, as hours.services.hours_credit.
+    with transaction.atomic(savepoint=False):
         if not place_locked and not teacher_place_lock(
             teacher_id=user.pk, school_id=activity.group.school_id
         ):

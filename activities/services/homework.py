@@ -1,6 +1,6 @@
 """研修作业: a member submits text and/or files; submitting completes it."""
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from groups.models import GroupMember
@@ -48,24 +48,22 @@ def homework_submit(*, activity: Activity, user, text: str = "", files=()) -> Su
     old_names = []
     try:
         with transaction.atomic():
-            _store_submission(activity, user, text, stored, participation, old_names)
+            submission = _store_submission(activity, user, text, stored, participation, old_names)
     except Exception:
         _delete_stored([row.file.name for row in stored])  # nothing refers to them
         raise
     transaction.on_commit(lambda: _delete_stored(old_names))
-    return Submission.objects.get(activity=activity, user=user)
+    return submission
 
 
-def _store_submission(activity, user, text, stored, participation, old_names) -> None:
+def _store_submission(activity, user, text, stored, participation, old_names) -> Submission:
     lock_member(activity, user)
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            submission, created = Submission.objects.get_or_create(
-                activity=activity, user=user, defaults={"text": text}
-            )
-    except IntegrityError:  # double submit racing: the other request made the row
-        submission, created = Submission.objects.get(activity=activity, user=user), False
+    # A double submit racing: get_or_create inserts under its own savepoint and,
+    # when the other request's row wins the unique (activity, user), reads it.
+    submission, created = Submission.objects.get_or_create(
+        activity=activity, user=user, defaults={"text": text}
+    )
     if not created:
         # Lock it: two replacements at once must not both keep their files.
         submission = Submission.objects.select_for_update().get(pk=submission.pk)
@@ -86,6 +84,7 @@ def _store_submission(activity, user, text, stored, participation, old_names) ->
         place_locked=True,  # lock_member above
         reason=f"提交研修作业《{activity.title}》",
     )
+    return submission
 
 
 def _delete_stored(names):

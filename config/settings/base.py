@@ -256,7 +256,11 @@ if REDIS_URL:
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# A message rides in a signed cookie to the page after the redirect (in the
+# session only when too large for one): every form POST then writes nothing
+# more than its own rows (with the session, each POST and the page after it
+# saved the session row again: three statements each, issue 15).
+MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
 LOGGING = {
     "version": 1,
