@@ -152,14 +152,22 @@ def teacher_board(*, user, cycle) -> TeacherBoard:
     return board
 
 
-def discussion_posts(*, activity: Activity, user):
-    """Posts with author and whether `user` liked each (1 query)."""
+def _posts(*, activity: int, user: int):
     return (
         Post.objects.filter(activity=activity)
         .select_related("author")
         .annotate(liked=Exists(Like.objects.filter(post=OuterRef("pk"), user=user)))
         .order_by("created_at", "pk")
     )
+
+
+# Every discussion page reads them: compiled once per process (accounts.compiled).
+_POSTS = CompiledModels(_posts, "activity", "user")
+
+
+def discussion_posts(*, activity: Activity, user) -> list[Post]:
+    """Posts with author and whether `user` liked each (1 query)."""
+    return _POSTS.all(activity=activity.pk, user=user.pk)
 
 
 def participation_of(*, activity: Activity, user) -> Participation | None:

@@ -160,3 +160,29 @@ def test_outsider_cannot_like(cast, s, as_user):
     assert (
         as_user(cast.outsider).post(reverse("activities:like", args=[post.pk])).status_code == 404
     )
+
+
+def test_a_post_and_its_authors_name_are_shown_as_text(s, as_user):
+    """The post row is drawn by a tag (activities_tags.discussion_post): what
+    people typed is escaped, the time is local, 点赞 is offered on others'
+    posts only."""
+    import datetime
+
+    from django.utils import timezone
+
+    a = fa.activity(s, "discussion")
+    s.member2.real_name = '王<b>老师</b>"'
+    s.member2.save()
+    at = timezone.make_aware(datetime.datetime(2026, 10, 9, 1, 30), datetime.UTC)
+    Post.objects.create(
+        activity=a, author=s.member2, body="<script>alert(1)</script>\n第二行", created_at=at
+    )
+    Post.objects.create(activity=a, author=s.member, body="我自己的观点，写得足够长。")
+    client = as_user(s.member)
+    client.post(reverse("activities:join", args=[a.pk]))
+    page = client.get(reverse("activities:detail", args=[a.pk])).content.decode()
+    assert "<script>alert(1)" not in page and "<b>老师" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;\n第二行" in page
+    assert "王&lt;b&gt;老师&lt;/b&gt;&quot;" in page
+    assert "<span>10-09 09:30</span>" in page  # Beijing time
+    assert page.count("like-button") == 1  # the other's post, not their own

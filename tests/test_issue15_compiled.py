@@ -286,3 +286,31 @@ def test_a_schools_groups_and_teachers_without_one_are_what_the_orm_reads(cast):
     assert [g.name for g in progress.groups] == ["数学组", "语文组"]  # not the archived one
     assert [m.user for m in progress.without_group] == [cast.info_team]
     assert progress.not_joined == 1
+
+
+def test_a_discussions_posts_are_what_the_orm_reads(cast):
+    """The discussion page's posts (activities.selectors.discussion_posts,
+    compiled): every post of that activity only, in order, with its author and
+    whether the person reading liked it, read afresh."""
+    from activities import selectors
+    from activities.models import Post
+    from activities.services import like_set
+
+    world = w.build(cast)
+    s = world.s
+    discussion = world.objects["discussion"]
+    Post.objects.create(activity=discussion, author=s.member2, body="第二条观点，写得足够长了。")
+    other = fa.activity(s, "discussion")
+    Post.objects.create(activity=other, author=s.member, body="别的研讨里的观点，不应出现。")
+    for user in (s.leader, s.member, s.member2, cast.outsider):
+        orm = list(selectors._posts(activity=discussion.pk, user=user.pk))
+        read = selectors.discussion_posts(activity=discussion, user=user)
+        assert [(_attributes(p), _attributes(p.author)) for p in read] == [
+            (_attributes(p), _attributes(p.author)) for p in orm
+        ]
+    mine = selectors.discussion_posts(activity=discussion, user=s.member)
+    assert len(mine) == 2 and not any(p.liked for p in mine)
+    like_set(post=mine[1], user=s.member, liked=True)
+    again = selectors.discussion_posts(activity=discussion, user=s.member)
+    assert [p.liked for p in again] == [False, True]
+    assert again[1].like_count == 1
