@@ -32,32 +32,32 @@ pytestmark = [
 ]
 
 # Every leader POST pays REQUEST: session, user, the role grants (one query:
-# region roles, school place, 教研组长), and the activity the leader may act on;
-# then SESSION (the success message stored: savepoint, UPDATE, release).
-REQUEST, SESSION = 4, 3
+# region roles, school place, 教研组长), and the activity the leader may act on
+# with its group and school (the success message rides in a cookie: no session
+# write).
+REQUEST = 4
 # + the chosen members (the form's choices), the days their places began and
 # evidence yet? (who may be designated, attack report 1 §2), their places
 # locked (one statement), which are group members, which are already
 # designated, one INSERT of participations, evidence yet?, savepoint and release
-DESIGNATE = REQUEST + 10 + SESSION
+DESIGNATE = REQUEST + 10
 # + the waiting members and the days their places began (nobody credited for
 # a day before they were at the school, attack report 1 §2), the confirmation
 # (evidence yet? how many waiting), savepoint, the form's token already used?
 # (the token is required, attack report 1 §9), savepoint + INSERT of the
 # Evidence + release; completion (savepoint): the waiting members, their places
-# locked, the waiting rows locked and re-read, one UPDATE, the school, the key
-# points; the ledger (savepoint): places locked, summaries (INSERT ... ON
+# locked, the waiting rows locked and re-read, one UPDATE, the key points; the ledger (savepoint): places locked, summaries (INSERT ... ON
 # CONFLICT, lock), standing credits, savepoint + one INSERT of credits +
 # release, one INSERT of their points, one UPDATE of summaries, one UPDATE of
 # the school's figures (assessment's SchoolStats follow the ledger's moves),
 # one INSERT of notices; three releases
-EVIDENCE = REQUEST + 31 + SESSION
+EVIDENCE = REQUEST + 30
 # + the UPDATE of the evidence (savepoint), evidence left?, savepoint and one
 # UPDATE of completions, the ledger (savepoint): waiting claims, standing
 # credits, summaries locked, re-read under the lock, savepoint + one INSERT of
 # reversals + release, one UPDATE of summaries, one UPDATE of the school's
 # figures, one INSERT of notices; three releases
-WITHDRAW = REQUEST + 19 + SESSION
+WITHDRAW = REQUEST + 19
 
 
 @pytest.fixture
