@@ -222,17 +222,29 @@ def activity_date_locked(*, activity: Activity) -> bool:
     ).exists() or activity_has_completions(activity=activity)
 
 
-def observation_questions(*, activity: Activity):
+def observation_questions(*, activity: Activity) -> list[ObservationQuestion]:
     """The form's questions in order, each with the form (its header) joined."""
-    return list(
-        ObservationQuestion.objects.filter(form__activity=activity)
-        .select_related("form")
-        .order_by("position")
-    )
+    return _QUESTIONS.all(activity=activity.pk)
 
 
 def observation_response_of(*, activity: Activity, user) -> ObservationResponse | None:
-    return ObservationResponse.objects.filter(activity=activity, user=user).first()
+    return _RESPONSE.get(activity=activity.pk, user=user.pk)
+
+
+# Every 听课评课 page reads both: compiled once per process (accounts.compiled).
+_QUESTIONS = CompiledModels(
+    lambda activity: (
+        ObservationQuestion.objects.filter(form__activity=activity)
+        .select_related("form")
+        .order_by("position", "pk")
+    ),
+    "activity",
+)
+_RESPONSE = CompiledModels(
+    lambda activity, user: ObservationResponse.objects.filter(activity=activity, user=user),
+    "activity",
+    "user",
+)
 
 
 def observation_response_count(*, activity: Activity) -> int:

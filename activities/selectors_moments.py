@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q
 
+from accounts.compiled import CompiledAggregate, CompiledModels
+
 from .models import Activity, VideoComment
 from .moments import moment_label
 
@@ -22,7 +24,7 @@ class MomentBoard:
     sees_all: bool
 
 
-def _comments(activity: Activity):
+def _comments(activity: Activity | int):
     return (
         VideoComment.objects.filter(activity=activity)
         .select_related("author")
@@ -30,14 +32,29 @@ def _comments(activity: Activity):
     )
 
 
+# A member's 听课评课 page reads these: compiled once per process (accounts.compiled).
+_EVERY = CompiledModels(_comments, "activity")
+_OWN = CompiledModels(
+    lambda activity, user: _comments(activity).filter(author=user), "activity", "user"
+)
+_HIDDEN = CompiledAggregate(
+    lambda activity, user: (
+        VideoComment.objects.filter(activity=activity).exclude(author=user),
+        {"n": Count("pk")},
+    ),
+    "activity",
+    "user",
+)
+
+
 def video_comments_for(*, activity: Activity, user, leader: bool, answered: bool) -> MomentBoard:
     """What `user` (the leader, or a member) may read: one or two queries.
     `answered`: the member's 听课评课表 is in (the page has read it)."""
     if leader or answered:
-        return MomentBoard(list(_comments(activity)), 0, True)
-    mine = list(_comments(activity).filter(author=user))
-    hidden = VideoComment.objects.filter(activity=activity).exclude(author=user).count()
-    return MomentBoard(mine, hidden, False)
+        return MomentBoard(_EVERY.all(activity=activity.pk), 0, True)
+    mine = _OWN.all(activity=activity.pk, user=user.pk)
+    (hidden,) = _HIDDEN.rows(activity=activity.pk, user=user.pk)
+    return MomentBoard(mine, hidden["n"], False)
 
 
 def video_comments_all(*, activity: Activity) -> list:

@@ -314,3 +314,49 @@ def test_a_discussions_posts_are_what_the_orm_reads(cast):
     again = selectors.discussion_posts(activity=discussion, user=s.member)
     assert [p.liked for p in again] == [False, True]
     assert again[1].like_count == 1
+
+
+def test_an_observation_pages_reads_are_what_the_orm_reads(cast):
+    """听课评课 (activities.selectors and selectors_moments, compiled): the
+    form's questions with its header, the person's own response, and the
+    moments' comments as each person may read them (all, or their own and how
+    many others wrote), read afresh."""
+    from activities import selectors, selectors_moments
+    from activities.models import ObservationQuestion, ObservationResponse, VideoComment
+
+    world = w.build(cast)
+    s = world.s
+    lesson = world.objects["observation"]
+    other = fa.activity(s, "observation")
+    for user, second in ((s.member, 30), (s.member2, 5), (s.leader, 70), (s.member, 90)):
+        VideoComment.objects.create(activity=lesson, author=user, second=second, body="这里不错")
+    VideoComment.objects.create(activity=other, author=s.member, second=1, body="别的课")
+    orm_questions = list(
+        ObservationQuestion.objects.filter(form__activity=lesson)
+        .select_related("form")
+        .order_by("position", "pk")
+    )
+    read = selectors.observation_questions(activity=lesson)
+    assert [(_attributes(q), _attributes(q.form)) for q in read] == [
+        (_attributes(q), _attributes(q.form)) for q in orm_questions
+    ]
+    assert any(q.choices for q in read)  # the JSON column read as Django reads it
+    for user in (s.leader, s.member, s.member2, cast.outsider):
+        orm = ObservationResponse.objects.filter(activity=lesson, user=user).first()
+        mine = selectors.observation_response_of(activity=lesson, user=user)
+        assert _attributes(mine) == _attributes(orm) if orm else mine is None
+        for seen in (True, False):
+            board = selectors_moments.video_comments_for(
+                activity=lesson, user=user, leader=seen, answered=False
+            )
+            orm_board = selectors_moments._comments(lesson)
+            if not seen:
+                orm_board = orm_board.filter(author=user)
+            assert [(_attributes(c), _attributes(c.author)) for c in board.comments] == [
+                (_attributes(c), _attributes(c.author)) for c in orm_board
+            ]
+            others = VideoComment.objects.filter(activity=lesson).exclude(author=user).count()
+            assert board.hidden == (0 if seen else others)
+    assert selectors_moments.video_comments_for(
+        activity=lesson, user=s.member, leader=False, answered=False
+    ).hidden == 2
