@@ -174,12 +174,17 @@ def participation_of(*, activity: Activity, user) -> Participation | None:
     return Participation.objects.filter(activity=activity, user=user).first()
 
 
-def activity_participants(*, activity: Activity):
+def activity_participants(*, activity: Activity | int):
     return (
         Participation.objects.filter(activity=activity)
         .select_related("user")
         .order_by("user__real_name", "pk")
     )
+
+
+def activity_participants_read(*, activity: Activity) -> list[Participation]:
+    """activity_participants, read: the same rows, without building the query each time."""
+    return _PARTICIPANTS.all(activity=activity.pk)
 
 
 def members_to_designate(*, activity: Activity):
@@ -331,12 +336,22 @@ def evidence_would_credit(*, activity: Activity) -> int:
     return Participation.objects.filter(activity=activity, completed_at__isnull=True).count()
 
 
-def evidence_of(*, activity: Activity):
-    return (
+def evidence_of(*, activity: Activity) -> list[Evidence]:
+    return _EVIDENCE.all(activity=activity.pk)
+
+
+# Every 线下活动 page reads both: compiled once per process (accounts.compiled).
+_PARTICIPANTS = CompiledModels(
+    lambda activity: activity_participants(activity=activity), "activity"
+)
+_EVIDENCE = CompiledModels(
+    lambda activity: (
         Evidence.objects.filter(activity=activity)
         .select_related("uploaded_by")
         .order_by("withdrawn_at", "uploaded_at", "pk")
-    )
+    ),
+    "activity",
+)
 
 
 # Coverage (DESIGN §2): all four types used; every key point covered.

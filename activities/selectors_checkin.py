@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Subquery
 
+from accounts.compiled import CompiledModels
 from accounts.models import SchoolMembership
 
 from .models import Activity, CheckIn, CheckInSheet, Participation
@@ -76,4 +77,12 @@ def checkin_board(*, activity: Activity) -> CheckInBoard:
 
 
 def checkin_of(*, activity: Activity, user) -> CheckIn | None:
-    return CheckIn.objects.filter(activity=activity, user=user).first()
+    return _CHECKIN.get(activity=activity.pk, user=user.pk)
+
+
+# A member's 线下活动 page reads it: compiled once per process (accounts.compiled).
+_CHECKIN = CompiledModels(
+    lambda activity, user: CheckIn.objects.filter(activity=activity, user=user),
+    "activity",
+    "user",
+)

@@ -357,6 +357,40 @@ def test_an_observation_pages_reads_are_what_the_orm_reads(cast):
             ]
             others = VideoComment.objects.filter(activity=lesson).exclude(author=user).count()
             assert board.hidden == (0 if seen else others)
-    assert selectors_moments.video_comments_for(
-        activity=lesson, user=s.member, leader=False, answered=False
-    ).hidden == 2
+    assert (
+        selectors_moments.video_comments_for(
+            activity=lesson, user=s.member, leader=False, answered=False
+        ).hidden
+        == 2
+    )
+
+
+def test_an_offline_pages_reads_are_what_the_orm_reads(cast):
+    """线下活动 (compiled): its evidence (withdrawn last) with who uploaded it,
+    the designated members by name, and the person's own check-in."""
+    from activities import selectors, selectors_checkin
+    from activities.models import CheckIn, Evidence
+
+    world = w.build(cast)
+    s = world.s
+    offline = world.objects["offline"]
+    for user in (s.leader, s.member, cast.outsider):
+        orm = CheckIn.objects.filter(activity=offline, user=user).first()
+        mine = selectors_checkin.checkin_of(activity=offline, user=user)
+        assert (_attributes(mine) == _attributes(orm)) if orm else mine is None
+    orm_evidence = list(
+        Evidence.objects.filter(activity=offline)
+        .select_related("uploaded_by")
+        .order_by("withdrawn_at", "uploaded_at", "pk")
+    )
+    assert orm_evidence  # the world's offline activity has evidence
+    read = selectors.evidence_of(activity=offline)
+    assert [(_attributes(e), _attributes(e.uploaded_by)) for e in read] == [
+        (_attributes(e), _attributes(e.uploaded_by)) for e in orm_evidence
+    ]
+    orm_people = list(selectors.activity_participants(activity=offline))
+    assert orm_people
+    people = selectors.activity_participants_read(activity=offline)
+    assert [(_attributes(p), _attributes(p.user)) for p in people] == [
+        (_attributes(p), _attributes(p.user)) for p in orm_people
+    ]

@@ -131,8 +131,8 @@ def _start_at(request) -> int | None:
 
 def _offline(activity, user, *, member, leader, **_) -> dict:
     ctx = {
-        "evidence": list(selectors.evidence_of(activity=activity)),
-        "participants": selectors.activity_participants(activity=activity),
+        "evidence": selectors.evidence_of(activity=activity),
+        "participants": selectors.activity_participants_read(activity=activity),
     }
     if leader:
         candidates = selectors.members_to_designate(activity=activity)
