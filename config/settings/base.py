@@ -86,9 +86,19 @@ DATABASES = {
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
     )
 }
-if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool("DB_PREPARED", False):
+# PostgreSQL prepares a statement once a connection has run it five times
+# (psycopg's prepare_threshold), and later runs skip parsing and planning:
+# for the activity reads, whose visibility rule takes 0.5–1 ms to plan and
+# 0.1 ms to run, that is most of their cost (issue 15). It needs server-side
+# parameter binding and lasting connections (DB_CONN_MAX_AGE). Turn it off
+# (DB_PREPARED_STATEMENTS=0) behind a connection pooler in transaction mode
+# that does not keep prepared statements (PgBouncer before 1.21, or without
+# max_prepared_statements).
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool(
+    "DB_PREPARED_STATEMENTS", True
+):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True, prepare_threshold=env_int("DB_PREPARE_THRESHOLD", 5)
+        server_side_binding=True, prepare_threshold=5
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
