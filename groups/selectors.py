@@ -56,20 +56,38 @@ def ability_points_for(*, school: School, include: list[int] | None = None):
     return points.order_by("sort_key", "code")
 
 
+def _theme_of(school, cycle):
+    return SchoolTheme.objects.filter(school=school, cycle=cycle)
+
+
+def _plan_of(school, cycle):
+    return SchoolPlan.objects.filter(school=school, cycle=cycle).select_related("cycle")
+
+
 def theme_for(*, school: School, cycle: Cycle | None) -> SchoolTheme | None:
     if cycle is None:
         return None
-    return (
-        SchoolTheme.objects.filter(school=school, cycle=cycle)
-        .prefetch_related("key_points")
-        .first()
-    )
+    return _theme_of(school, cycle).prefetch_related("key_points").first()
 
 
 def school_plan_for(*, school: School, cycle: Cycle | None) -> SchoolPlan | None:
     if cycle is None:
         return None
-    return SchoolPlan.objects.filter(school=school, cycle=cycle).select_related("cycle").first()
+    return _plan_of(school, cycle).first()
+
+
+# The school's home and the info team's read these on every visit: compiled
+# once per process (accounts.compiled). One theme and one plan per school and
+# cycle (unique constraints); the theme's key points in the catalogue's order.
+_THEME = CompiledModels(_theme_of, "school", "cycle")
+_THEME_POINTS = CompiledModels(
+    lambda school, cycle: AbilityPoint.objects.filter(
+        schooltheme__school=school, schooltheme__cycle=cycle
+    ),
+    "school",
+    "cycle",
+)
+_PLAN = CompiledModels(_plan_of, "school", "cycle")
 
 
 def school_plan_points(*, plan: SchoolPlan | None) -> list[SchoolPlanPoint]:
@@ -327,6 +345,7 @@ class SchoolSetup:
 
     cycle: Cycle | None
     theme: SchoolTheme | None
+    theme_points: list  # the theme's key points (AbilityPoint)
     plan: SchoolPlan | None
     progress: GroupProgress
 
@@ -351,16 +370,19 @@ _CURRENT = object()
 def school_setup(
     *, school: School, with_lists: bool = True, cycle=_CURRENT, teachers: int | None = None
 ) -> SchoolSetup:
-    """Fixed cost: the cycle (unless given), theme (+ its points), plan, and
+    """Fixed cost: the cycle (unless given), theme, its key points, plan, and
     group_progress's three (two with `teachers`, see there)."""
     from accounts.selectors import cycle_current
 
     if cycle is _CURRENT:
         cycle = cycle_current()
+    ids = {"school": school.pk, "cycle": cycle.pk} if cycle else None
+    theme = _THEME.get(**ids) if ids else None
     return SchoolSetup(
         cycle=cycle,
-        theme=theme_for(school=school, cycle=cycle),
-        plan=school_plan_for(school=school, cycle=cycle),
+        theme=theme,
+        theme_points=_THEME_POINTS.all(**ids) if theme else [],
+        plan=_PLAN.get(**ids) if ids else None,
         progress=group_progress(school_id=school.pk, with_lists=with_lists, teachers=teachers),
     )
 

@@ -394,3 +394,43 @@ def test_an_offline_pages_reads_are_what_the_orm_reads(cast):
     assert [(_attributes(p), _attributes(p.user)) for p in people] == [
         (_attributes(p), _attributes(p.user)) for p in orm_people
     ]
+
+
+def test_a_schools_setup_is_what_the_orm_reads(cast):
+    """The school's home (groups.selectors.school_setup, compiled): the
+    cycle's theme with its key points in the catalogue's order, and the plan;
+    nothing for a school without them, and another cycle's never."""
+    from groups.models import AbilityPoint, SchoolPlan, SchoolTheme
+    from groups.selectors import school_plan_for, school_setup, theme_for
+
+    points = list(AbilityPoint.objects.order_by("-code")[:3])
+    theme = SchoolTheme.objects.create(school=cast.school, cycle=cast.cycle, title="微能力点")
+    theme.key_points.set(points)
+    SchoolPlan.objects.create(school=cast.school, cycle=cast.cycle)
+    later = Cycle.objects.create(
+        name="下一周期",
+        starts_on=cast.cycle.ends_on + datetime.timedelta(days=1),
+        ends_on=cast.cycle.ends_on + datetime.timedelta(days=365),
+    )
+    for school in (cast.school, cast.other_school):
+        for cycle in (cast.cycle, later):
+            setup = school_setup(school=school, cycle=cycle)
+            orm_theme = theme_for(school=school, cycle=cycle)
+            orm_plan = school_plan_for(school=school, cycle=cycle)
+            assert (
+                _attributes(setup.theme) == _attributes(orm_theme)
+                if orm_theme
+                else (setup.theme is None)
+            )
+            orm_points = list(orm_theme.key_points.all()) if orm_theme else []
+            assert [_attributes(p) for p in setup.theme_points] == [
+                _attributes(p) for p in orm_points
+            ]
+            assert (
+                (_attributes(setup.plan), _attributes(setup.plan.cycle))
+                == (_attributes(orm_plan), _attributes(orm_plan.cycle))
+                if orm_plan
+                else setup.plan is None
+            )
+    mine = school_setup(school=cast.school, cycle=cast.cycle)
+    assert len(mine.theme_points) == 3 and mine.plan is not None
