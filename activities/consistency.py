@@ -22,9 +22,11 @@ whatever the number of groups, topics and activities.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.compiled import CompiledRead
 from groups.models import ResearchGroup, SchoolPlan, SchoolPlanPoint, SchoolTheme
 from groups.months import month_in_cycle, month_label, month_last_day, plan_months
 
@@ -97,12 +99,11 @@ class _Published:
     kinds: set = field(default_factory=set)
 
 
-def _published(*, group_ids: list[int], cycle) -> _Published:
-    """Published topics with their points, and the months and kinds of
-    published activities: two queries."""
-    out = _Published()
-    rows = (
-        Topic.objects.filter(group_id__in=group_ids, cycle=cycle, status=Status.PUBLISHED)
+def _topic_rows(cycle, **where):
+    """Published topics of the cycle, each joined to its points (a topic
+    without any: one row, no point), in creation order then the catalogue's."""
+    return (
+        Topic.objects.filter(cycle=cycle, status=Status.PUBLISHED, **where)
         .order_by(
             "created_at",
             "pk",
@@ -110,26 +111,59 @@ def _published(*, group_ids: list[int], cycle) -> _Published:
             "key_points__sort_key",
             "key_points__code",
         )
-        .values_list(
-            "pk", "group_id", "title", "key_points__pk", "key_points__code", "key_points__name"
+        .values(
+            topic=F("pk"),
+            topic_group=F("group_id"),
+            topic_title=F("title"),
+            point=F("key_points__pk"),
+            point_code=F("key_points__code"),
+            point_name=F("key_points__name"),
         )
     )
-    last = None
-    for pk, group_id, title, point_pk, code, name in rows:
-        if last is None or last.pk != pk:
-            last = _Topic(pk=pk, group_id=group_id, title=title)
-            out.topics[group_id].append(last)
-        if point_pk is not None:
-            last.points.append(_Point(pk=point_pk, code=code, name=name))
-    activities = (
-        Activity.objects.filter(group_id__in=group_ids, cycle=cycle)
+
+
+def _activity_rows(cycle, **where):
+    """The days and kinds of the cycle's activities that are not drafts."""
+    return (
+        Activity.objects.filter(cycle=cycle, **where)
         .exclude(status=Status.DRAFT)
         .order_by()  # a set of months and kinds: no sort
-        .values_list("group_id", "held_on", "kind")
+        .values("group_id", "held_on", "kind")
     )
-    for group_id, held_on, kind in activities:
-        out.months[group_id].add((held_on.year, held_on.month))
-        out.kinds.add(kind)
+
+
+# The school's home reads the school's: compiled once per process (accounts.compiled).
+_LIVE = {"group__archived_at__isnull": True}
+_SCHOOL_TOPICS = CompiledRead(
+    lambda school, cycle: _topic_rows(cycle, group__school=school, **_LIVE), "school", "cycle"
+)
+_SCHOOL_ACTIVITIES = CompiledRead(
+    lambda school, cycle: _activity_rows(cycle, group__school=school, **_LIVE), "school", "cycle"
+)
+
+
+def _published(*, cycle, group_ids: list[int] | None = None, school_id=None) -> _Published:
+    """Published topics with their points, and the months and kinds of
+    published activities, of the groups `group_ids` or of the school's live
+    groups (`school_id`): two queries."""
+    if school_id is not None:
+        topics = _SCHOOL_TOPICS.rows(school=school_id, cycle=cycle.pk)
+        activities = _SCHOOL_ACTIVITIES.rows(school=school_id, cycle=cycle.pk)
+    else:
+        topics = _topic_rows(cycle, group_id__in=group_ids)
+        activities = _activity_rows(cycle, group_id__in=group_ids)
+    out = _Published()
+    last = None
+    for row in topics:
+        if last is None or last.pk != row["topic"]:
+            last = _Topic(pk=row["topic"], group_id=row["topic_group"], title=row["topic_title"])
+            out.topics[last.group_id].append(last)
+        if row["point"] is not None:
+            last.points.append(_Point(row["point"], row["point_code"], row["point_name"]))
+    for row in activities:
+        held_on = row["held_on"]
+        out.months[row["group_id"]].add((held_on.year, held_on.month))
+        out.kinds.add(row["kind"])
     return out
 
 
@@ -347,7 +381,8 @@ def school_consistency(*, school_id: int, cycle, plan=_LOOK_UP, groups=None) -> 
         groups = ResearchGroup.objects.filter(school_id=school_id, archived_at__isnull=True)
         groups = list(groups.order_by("name"))
     ids = [g.pk for g in groups]
-    published = _published(group_ids=ids, cycle=cycle)
+    # The school's live groups, as `groups` (read by the same rule).
+    published = _published(school_id=school_id, cycle=cycle)
     report = Report()
     if plan is None:
         report.findings.append(

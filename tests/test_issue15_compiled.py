@@ -434,3 +434,37 @@ def test_a_schools_setup_is_what_the_orm_reads(cast):
             )
     mine = school_setup(school=cast.school, cycle=cast.cycle)
     assert len(mine.theme_points) == 3 and mine.plan is not None
+
+
+def test_what_a_school_published_reads_as_its_live_groups_do(cast):
+    """The plan check's reads of the school (activities.consistency, compiled
+    by school) give what the same reads of its live groups give: topics with
+    their points in order, the months and kinds of activities; an archived
+    group's and another school's never."""
+    from django.utils import timezone
+
+    from activities.consistency import _published
+    from groups.models import ResearchGroup
+
+    world = w.build(cast)
+    s = world.s
+    fa.activity(s, "homework")
+    archived = ResearchGroup.objects.create(school=cast.school, name="旧组", leader=s.leader)
+    old_topic = fa.activity(s, "discussion").topic
+    old_topic.group = archived
+    old_topic.save()
+    archived.archived_at = timezone.now()
+    archived.save()
+    live = list(
+        ResearchGroup.objects.filter(school=cast.school, archived_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    for school in (cast.school, cast.other_school):
+        ids = live if school == cast.school else []
+        read = _published(school_id=school.pk, cycle=cast.cycle)
+        orm = _published(group_ids=ids, cycle=cast.cycle)
+        assert read == orm
+    mine = _published(school_id=cast.school.pk, cycle=cast.cycle)
+    assert mine.topics and mine.kinds and archived.pk not in mine.topics
+    assert any(t.points for ts in mine.topics.values() for t in ts)
