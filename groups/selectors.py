@@ -142,11 +142,19 @@ def groups_of_school(*, school_id: int, archived: bool = False, search: str = ""
 
 def groups_to_choose(*, school_id: int) -> list[ResearchGroup]:
     """A school's live groups as a filter offers them: names, by name (one query)."""
-    return list(
-        ResearchGroup.objects.filter(school_id=school_id, archived_at__isnull=True)
+    return _TO_CHOOSE.all(school=school_id)
+
+
+# The school's hours and review lists offer them on every visit: compiled once
+# per process (accounts.compiled).
+_TO_CHOOSE = CompiledModels(
+    lambda school: (
+        ResearchGroup.objects.filter(school_id=school, archived_at__isnull=True)
         .only("pk", "name", "school_id")
         .order_by("name", "pk")
-    )
+    ),
+    "school",
+)
 
 
 def group_members_of_groups(*, group_ids: list[int], school_id: int):

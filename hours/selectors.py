@@ -475,11 +475,18 @@ def groups_hours_stats(*, groups, cycle) -> dict[int, HoursStats]:
 
 
 def registration_batch(*, school_id: int, cycle) -> RegistrationBatch | None:
-    return (
-        RegistrationBatch.objects.filter(school_id=school_id, cycle=cycle)
-        .select_related("by")
-        .first()
-    )
+    """The school's 学时登记 batch for the cycle (one at most), with who started it."""
+    return _BATCH.get(school=school_id, cycle=cycle.pk)
+
+
+# 教师学时 reads it on every visit: compiled once per process (accounts.compiled).
+_BATCH = CompiledModels(
+    lambda school, cycle: RegistrationBatch.objects.filter(
+        school_id=school, cycle_id=cycle
+    ).select_related("by"),
+    "school",
+    "cycle",
+)
 
 
 # ---- 学时登记 progress, for the district ----------------------------------------

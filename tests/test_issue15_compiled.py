@@ -468,3 +468,40 @@ def test_what_a_school_published_reads_as_its_live_groups_do(cast):
     mine = _published(school_id=cast.school.pk, cycle=cast.cycle)
     assert mine.topics and mine.kinds and archived.pk not in mine.topics
     assert any(t.points for ts in mine.topics.values() for t in ts)
+
+
+def test_a_schools_list_reads_are_what_the_orm_reads(cast):
+    """教师学时 and the homes (compiled): the live groups a filter offers,
+    the school's 学时登记 batch with who started it, and its kept figures."""
+    from django.utils import timezone
+
+    from assessment.models import SchoolStats
+    from assessment.services.stats import school_stats_read
+    from groups.models import ResearchGroup
+    from groups.selectors import groups_to_choose
+    from hours.models import RegistrationBatch
+    from hours.selectors import registration_batch
+
+    s = fa.group_setup(cast)
+    gone = ResearchGroup.objects.create(school=cast.school, name="旧组", leader=s.leader)
+    gone.archived_at = timezone.now()
+    gone.save()
+    RegistrationBatch.objects.create(school=cast.school, cycle=cast.cycle, by=cast.school_admin)
+    for school in (cast.school, cast.other_school):
+        orm_groups = ResearchGroup.objects.filter(school=school, archived_at__isnull=True)
+        assert [(g.pk, g.name) for g in groups_to_choose(school_id=school.pk)] == [
+            (g.pk, g.name) for g in orm_groups.order_by("name", "pk")
+        ]
+        orm_batch = RegistrationBatch.objects.filter(school=school, cycle=cast.cycle).first()
+        batch = registration_batch(school_id=school.pk, cycle=cast.cycle)
+        assert (
+            (_attributes(batch), _attributes(batch.by))
+            == (_attributes(orm_batch), _attributes(orm_batch.by))
+            if orm_batch
+            else batch is None
+        )
+        kept = school_stats_read(school_id=school.pk, cycle=cast.cycle)  # made when missing
+        assert _attributes(kept) == _attributes(
+            SchoolStats.objects.get(school=school, cycle=cast.cycle)
+        )
+    assert registration_batch(school_id=cast.school.pk, cycle=cast.cycle).by == cast.school_admin

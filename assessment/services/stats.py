@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.compiled import CompiledModels
 from accounts.figures import HoursMove, SchoolFigures
 from accounts.selectors import cycle_current
 from hours.selectors import Totals, hours_bucket
@@ -103,11 +104,19 @@ def school_stats_hours_move(*, moves: list[HoursMove]) -> None:
 def school_stats_read(*, school_id: int, cycle) -> SchoolStats:
     """One school's kept figures for the cycle, computed first when the row is
     missing (a new school, a new cycle). One query when kept, the steady state."""
-    row = SchoolStats.objects.filter(school_id=school_id, cycle=cycle).first()
+    row = _KEPT.get(school=school_id, cycle=cycle.pk)
     if row is None:
         school_stats_refresh(school_ids=[school_id], cycle_id=cycle.pk)
         row = SchoolStats.objects.get(school_id=school_id, cycle=cycle)
     return row
+
+
+# Every school page reads its row: compiled once per process (accounts.compiled).
+_KEPT = CompiledModels(
+    lambda school, cycle: SchoolStats.objects.filter(school_id=school, cycle_id=cycle),
+    "school",
+    "cycle",
+)
 
 
 def school_figures_of_row(*, school_id: int, cycle) -> SchoolFigures:
