@@ -16,8 +16,10 @@ Explicit calls, not signals: the flow stays readable from the service.
 - school_hours_moved: the ledger moved teachers' recorded hours (every credit
   and reversal); the rows follow in one UPDATE, without a recount.
 
-And the other way: school_figures_kept reads one school's row for the pages to
-the left (the school's hours list) that would otherwise count its teachers.
+And the other way: school_figures_kept reads one school's row (and
+school_figures_kept_many a page of schools' rows) for the pages to the left
+(the school's hours list, the district's 学时登记) that would otherwise count
+their teachers.
 """
 
 from collections.abc import Callable, Iterable
@@ -52,6 +54,7 @@ class _Keeper:
     changed: Callable[..., None] | None = None
     hours_moved: Callable[..., None] | None = None
     read: Callable[..., SchoolFigures] | None = None
+    read_many: Callable[..., dict[int, SchoolFigures]] | None = None
 
 
 _KEEPER = _Keeper()
@@ -62,11 +65,13 @@ def school_figures_keeper_register(
     changed: Callable[..., None],
     hours_moved: Callable[..., None],
     read: Callable[..., SchoolFigures] | None = None,
+    read_many: Callable[..., dict[int, SchoolFigures]] | None = None,
 ) -> None:
     """Idempotent (ready() may run twice in tests): the last one wins."""
     _KEEPER.changed = changed
     _KEEPER.hours_moved = hours_moved
     _KEEPER.read = read
+    _KEEPER.read_many = read_many
 
 
 def school_figures_kept(*, school_id: int, cycle) -> SchoolFigures | None:
@@ -76,6 +81,14 @@ def school_figures_kept(*, school_id: int, cycle) -> SchoolFigures | None:
     if _KEEPER.read is None:
         return None
     return _KEEPER.read(school_id=school_id, cycle=cycle)
+
+
+def school_figures_kept_many(*, school_ids: Iterable[int], cycle) -> dict | None:
+    """school_figures_kept for a page of schools ({school_id: SchoolFigures}):
+    one query in the steady state; None when no keeper is registered."""
+    if _KEEPER.read_many is None:
+        return None
+    return _KEEPER.read_many(school_ids=school_ids, cycle=cycle)
 
 
 def school_figures_changed(*, school_ids: Iterable[int], cycle_ids: Iterable[int] = ()) -> None:

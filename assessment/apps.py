@@ -34,6 +34,7 @@ class AssessmentConfig(AppConfig):
 
         from .services.stats import (
             school_figures_of_row,
+            school_figures_of_rows,
             school_stats_changed,
             school_stats_hours_move,
         )
@@ -42,6 +43,7 @@ class AssessmentConfig(AppConfig):
             changed=school_stats_changed,
             hours_moved=school_stats_hours_move,
             read=school_figures_of_row,
+            read_many=school_figures_of_rows,
         )
 
         # The daily job reminds teachers who are not complete before the cycle ends…

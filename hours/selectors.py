@@ -25,7 +25,8 @@ from django.db.models.functions import Coalesce, Least
 
 from accounts.access import staff_of_school
 from accounts.compiled import CompiledModels
-from accounts.models import SchoolMembership
+from accounts.figures import school_figures_kept_many
+from accounts.models import School, SchoolMembership
 from accounts.selectors import schools_with_counts
 from groups.models import AbilityPoint, GroupMember
 
@@ -527,15 +528,26 @@ def _with_registration(schools, *, cycle):
 
 
 def schools_registration(*, schools, cycle, status: str = "", search: str = ""):
-    """Schools (a "visible to" queryset) with their teacher count, their
-    acceptance status and their registration status (see _with_registration).
-    One query; `registration_batches` loads the batches of one page in one more."""
-    qs = _with_registration(schools_with_counts(schools), cycle=cycle)
+    """Schools (a "visible to" queryset) with their acceptance status and their
+    registration status (see _with_registration), by district and code. One
+    query; `registration_batches` loads the batches of one page in one more,
+    `school_teacher_counts` their teachers in another."""
+    qs = _with_registration(schools.order_by("region__code", "code"), cycle=cycle)
     if search:
         qs = qs.filter(name__contains=search)
     if status in dict(REGISTRATION_STATUSES):
         qs = qs.filter(registration=status)
     return qs
+
+
+def school_teacher_counts(*, school_ids: list[int], cycle) -> dict[int, int]:
+    """{school_id: active teachers} for a page of schools: their kept figures
+    (accounts.figures), or counted when no keeper is registered. One query."""
+    kept = school_figures_kept_many(school_ids=school_ids, cycle=cycle)
+    if kept is not None:
+        return {pk: figures.teachers for pk, figures in kept.items()}
+    counted = schools_with_counts(School.objects.filter(pk__in=school_ids))
+    return dict(counted.values_list("pk", "teacher_count"))
 
 
 def registration_batches(*, school_ids: Iterable[int], cycle) -> dict[int, RegistrationBatch]:

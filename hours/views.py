@@ -37,6 +37,7 @@ from .selectors import (
     registration_batches,
     registration_counts,
     school_hours,
+    school_teacher_counts,
     schools_registration,
     totals_of,
 )
@@ -190,7 +191,11 @@ def district_registration(request):
         page = Paginator(
             schools_registration(schools=schools, cycle=cycle, status=status, search=search), 50
         ).get_page(request.GET.get("page"))
-        batches = registration_batches(school_ids=[s.pk for s in page], cycle=cycle)
+        ids = [s.pk for s in page]
+        batches = registration_batches(school_ids=ids, cycle=cycle)
+        teachers = school_teacher_counts(school_ids=ids, cycle=cycle)
+        for school in page:
+            school.teacher_count = teachers.get(school.pk, 0)
         rows = [(s, batches.get(s.pk), acceptance_label(s.acceptance_status)) for s in page]
         context.update(
             page=page,

@@ -273,8 +273,9 @@ PAGES = {
     #   with teacher counts (a subquery per listed school), the districts
     "school list": (reverse("accounts:district_schools"), REQUEST + UNREAD + 4),
     # + the cycle, the region, the counts by registration status, the count of
-    #   listed schools, the page of schools, their batches
-    "hours": (reverse("hours:district"), REQUEST + UNREAD + 6),
+    #   listed schools, the page of schools, their batches, their teachers (the
+    #   kept figures, not a count of places per school)
+    "hours": (reverse("hours:district"), REQUEST + UNREAD + 7),
 }
 
 

@@ -121,7 +121,22 @@ _KEPT = CompiledModels(
 
 def school_figures_of_row(*, school_id: int, cycle) -> SchoolFigures:
     """accounts.figures.school_figures_kept: the row, as the apps to the left read it."""
-    row = school_stats_read(school_id=school_id, cycle=cycle)
+    return _figures(school_stats_read(school_id=school_id, cycle=cycle))
+
+
+def school_figures_of_rows(*, school_ids: Iterable[int], cycle) -> dict[int, SchoolFigures]:
+    """accounts.figures.school_figures_kept_many: the rows of these schools
+    (a page of a list), the missing computed first. One query when all are kept."""
+    ids = sorted(set(school_ids))
+    rows = {r.school_id: r for r in SchoolStats.objects.filter(school_id__in=ids, cycle=cycle)}
+    if missing := [pk for pk in ids if pk not in rows]:
+        school_stats_refresh(school_ids=missing, cycle_id=cycle.pk)
+        made = SchoolStats.objects.filter(school_id__in=missing, cycle=cycle)
+        rows.update({r.school_id: r for r in made})
+    return {pk: _figures(row) for pk, row in rows.items()}
+
+
+def _figures(row: SchoolStats) -> SchoolFigures:
     return SchoolFigures(
         teachers=row.teachers,
         full_time=row.full_time,
