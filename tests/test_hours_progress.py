@@ -219,3 +219,28 @@ def test_a_teacher_who_joined_after_the_pass_is_shown_until_the_nightly_refresh(
     hours_register_school(school=cast.school, cycle=cast.cycle)  # the nightly refresh
     row = row_of(as_user(cast.district_admin).get(DISTRICT).content.decode(), cast.school)
     assert "新加入的次日自动登记" not in row and "4/4" in row
+
+
+def test_each_schools_row_reads_its_state_as_text(cast, as_user):
+    """The rows are drawn by a tag (hours_tags.district_registration_row): a
+    school waiting for its acceptance, one queued, one done with its bar,
+    time and who started it; names escaped."""
+    cast.school.name = '<b>赤坎</b>"一小'
+    cast.school.save()
+    client = as_user(cast.district_admin)
+    page = client.get(DISTRICT).content.decode()
+    waiting = row_of(page, cast.school)
+    assert "&lt;b&gt;赤坎&lt;/b&gt;&quot;一小" in waiting and "<b>赤坎" not in page
+    assert "待验收" in waiting and "整校推进验收通过后自动登记" in waiting
+    assert '<td data-label="教师数">3</td>' in waiting
+    queue(cast, by=cast.district_admin)
+    queued = row_of(client.get(DISTRICT).content.decode(), cast.school)
+    assert "排队中" in queued and "0/3" in queued and "开始" in queued
+    assert cast.district_admin.display_name in queued
+    hours_register_school(school=cast.school, cycle=cast.cycle)
+    done = row_of(client.get(DISTRICT).content.decode(), cast.school)
+    assert "已完成" in done and "3/3" in done and 'style="width: 100%"' in done
+    batch = RegistrationBatch.objects.get(school=cast.school)
+    from django.utils import timezone
+
+    assert timezone.localtime(batch.finished_at).strftime("%Y-%m-%d %H:%M") in done
