@@ -5,6 +5,7 @@ from django.db.models import Q
 from .access import BEYOND_SCHOOL_MESSAGE, person_within_school
 from .idnumbers import is_valid_id_number, is_valid_phone, normalize_id_number
 from .models import STAGES, IdNumberRefusal, SchoolMembership, User
+from .params import whole_numbers
 from .roster import MAX_BYTES
 from .services import ID_CHECKS_SPENT, TeacherData, id_numbers_screen
 
@@ -190,4 +191,4 @@ class ReminderForm(forms.Form):
         are not numbers are dropped; the service keeps only people in scope."""
         if self.cleaned_data.get("everyone"):
             return None
-        return [int(v) for v in data.getlist("who") if v.isdecimal()]
+        return whole_numbers(data.getlist("who"))

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from .access import schools_visible_to, staff_of_school
 from .models import Cycle, IdNumberRefusal, Region, School, SchoolMembership
+from .params import whole_number
 from .roles import Grant, Role
 
 
@@ -69,7 +70,7 @@ def cycle_param(request) -> str:
     """The cycle id a page or form names (?cycle= or the form's field), as
     digits int() takes ("" if none: isdecimal, not isdigit, which admits "²")."""
     raw = request.GET.get("cycle") or request.POST.get("cycle") or ""
-    return raw if raw.isdecimal() else ""
+    return raw if whole_number(raw) is not None else ""
 
 
 def cycle_chosen(request):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import get_school_for, role_required
 from accounts.exports import xlsx_response
+from accounts.params import whole_number, whole_numbers
 from accounts.roles import Role
 
 from .access import get_group_for, get_group_for_admin, get_group_for_leader
@@ -164,7 +165,7 @@ def member_add(request, group_id: int):
             return redirect(request.path + (f"?{urlencode({'q': search})}" if search else ""))
     candidates = group_member_candidates(group=group, search=search)
     page = _page_counted(candidates, request.GET.get("page", ""), CANDIDATES_PER_PAGE)
-    chosen = {int(pk) for pk in request.POST.getlist("users") if pk.isdecimal()}
+    chosen = set(whole_numbers(request.POST.getlist("users")))
     context = {"group": group, "form": form, "search": search, "page": page, "chosen": chosen}
     # htmx asks for the list alone as the leader types (HX-Request).
     template = "groups/_member_candidates.html" if request.htmx else "groups/member_add.html"
@@ -178,9 +179,8 @@ def _page_counted(qs, number: str, per_page: int) -> Page:
     """One page of `qs` with how many rows there are in all, in one query (a
     window count beside the rows): the same cost whether the search finds
     none, a page or thousands. A number past the end shows the last page."""
-    # isdecimal, not isdigit: "²" is a digit int() refuses; capped so the
-    # offset stays a number the database takes.
-    number = min(int(number), PAGE_MAX) if number.isdecimal() and int(number) > 0 else 1
+    # Capped so the offset stays a number the database takes.
+    number = min(whole_number(number) or 1, PAGE_MAX)
     counted = qs.annotate(total_rows=Window(Count("pk")))
     rows = list(counted[(number - 1) * per_page : number * per_page])
     total = rows[0].total_rows if rows else 0

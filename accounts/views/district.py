@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from ..access import role_required, schools_visible_to
+from ..params import whole_number
 from ..roles import Role
 from ..selectors import districts_of, id_refusals_visible_to, schools_with_counts
 
@@ -19,8 +20,8 @@ def district_schools(request):
     schools = schools_with_counts(visible)
     if search:
         schools = schools.filter(name__contains=search)
-    if district.isdecimal():
-        schools = schools.filter(region_id=int(district))
+    if (region := whole_number(district)) is not None:
+        schools = schools.filter(region_id=region)
     page = Paginator(schools, 50).get_page(request.GET.get("page"))
     return render(
         request,

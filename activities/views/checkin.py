@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
 from accounts.exports import xlsx_response
+from accounts.params import whole_number
 
 from .. import selectors, selectors_checkin
 from ..access import get_activity_for, get_activity_for_leader
@@ -174,7 +175,7 @@ def designate(request, activity_id, user_id):
             activity=activity,
             by=request.user,
             users=[row.user],
-            confirmed=int(confirmed) if confirmed.isdecimal() else None,
+            confirmed=whole_number(confirmed),
         )
     except CreditUnconfirmed as ask:
         return designation_confirm(request, activity=activity, users=[row.user], ask=ask, back=back)

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.access import role_required
+from accounts.params import whole_number
 from accounts.roles import Role
 
 from .. import selectors, selectors_checkin, selectors_moments
@@ -126,7 +127,8 @@ def moments_context(activity, user, *, member, leader, answered) -> dict:
 def _start_at(request) -> int | None:
     """?t=750 opens the page with the video at that moment (a hotspot link)."""
     value = request.GET.get("t", "")
-    return int(value) if value.isdecimal() and int(value) <= VideoComment.MAX_SECOND else None
+    second = whole_number(value)
+    return second if second is not None and second <= VideoComment.MAX_SECOND else None
 
 
 def _offline(activity, user, *, member, leader, **_) -> dict:
