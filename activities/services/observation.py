@@ -139,10 +139,10 @@ def _clean_answers(questions, raw: dict) -> tuple[dict, int]:
                 missing.append(q.prompt)
             continue
         if q.kind == Q.SCORE:
-            try:
-                score = int(value)
-            except ValueError:
-                raise ActivityError(f"“{q.prompt}”的评分须是整数。") from None
+            # Plain digits only: int() would also take "1_0" and "１０".
+            if not (value.isascii() and value.isdigit() and len(value) <= 6):
+                raise ActivityError(f"“{q.prompt}”的评分须是 0 到 {q.max_score} 之间的整数。")
+            score = int(value)
             if not 0 <= score <= q.max_score:
                 raise ActivityError(f"“{q.prompt}”的评分须在 0 到 {q.max_score} 之间。")
             answers[str(q.pk)] = score

@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
+    "accounts.middleware.NullCharacterMiddleware",
     # axes must come last (its docs): it reads the result of authentication.
     "axes.middleware.AxesMiddleware",
 ]
