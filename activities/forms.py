@@ -4,6 +4,7 @@ from django import forms
 
 from .files import EVIDENCE, HOMEWORK, LESSON_VIDEO
 from .models import Activity, Evidence, ObservationQuestion
+from .services.discussion import MAX_POST_CHARS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -130,7 +131,14 @@ class ActivityForm(OnceForm):
 class PostForm(OnceForm):
     body = forms.CharField(
         label="发表观点",
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "写下你的观点（至少 10 个字）"}),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 3,
+                "placeholder": "写下你的观点（至少 10 个字）",
+                # The browser stops at the limit the service enforces.
+                "maxlength": MAX_POST_CHARS,
+            }
+        ),
     )
 
 

@@ -10,6 +10,9 @@ from .common import ActivityError, create_once, lock_member, require_kind, requi
 from .completion import participation_complete, participation_enter
 
 MIN_POST_CHARS = 10
+# Everyone in the group reads every post on one page: a view is a paragraph or
+# a few, not a document (outside test 6: a 9 MB post made a 9 MB page).
+MAX_POST_CHARS = 5000
 
 
 def meaningful_length(text: str) -> int:
@@ -28,6 +31,11 @@ def post_create(*, activity: Activity, user, body: str, token=None) -> Post:
     body = body.strip()
     if meaningful_length(body) < MIN_POST_CHARS:
         raise ActivityError(f"观点内容太短，请至少写 {MIN_POST_CHARS} 个字。")
+    if len(body) > MAX_POST_CHARS:
+        raise ActivityError(
+            f"观点最多 {MAX_POST_CHARS} 字（现在 {len(body)} 字），请精简后再发表；"
+            "较长的材料可以作为研修作业提交。"
+        )
     participation = Participation.objects.filter(activity=activity, user=user).first()
     if participation is None:
         raise ActivityError("请先点击“参与活动”，再发表观点。")
