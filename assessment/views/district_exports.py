@@ -27,8 +27,9 @@ def district_export_start_post(request):
     starts nothing and says so."""
     kind = request.POST.get("kind", "")
     cycle = current_cycle(request)
+    said = None
     if kind not in DistrictExport.Kind.values:
-        messages.error(request, "请选择要导出的内容：学校统计或全体教师。")
+        said = (messages.ERROR, "请选择要导出的内容：学校统计或全体教师。")
     elif cycle is not None:
         export, started = district_export_start(
             kind=kind,
@@ -37,12 +38,17 @@ def district_export_start_post(request):
             cycle=cycle,
             region_id=_district_of(request),
         )
-        if started:
-            messages.success(request, f"已开始生成{export.get_kind_display()}，完成后可在此下载。")
-        else:
-            messages.info(request, RUNNING_MESSAGE)
+        said = (
+            (messages.SUCCESS, f"已开始生成{export.get_kind_display()}，完成后可在此下载。")
+            if started
+            else (messages.INFO, RUNNING_MESSAGE)
+        )
     if request.htmx:
-        return _panel(request)
+        # The panel is all htmx swaps in: it says what happened itself (a
+        # message would wait for the next whole page, one per click).
+        return _panel(request, said=said and said[1])
+    if said:
+        messages.add_message(request, *said)
     return redirect(safe_next(request) or "assessment:district_dashboard")
 
 
@@ -60,9 +66,9 @@ def district_exports_panel(request):
     return _panel(request)
 
 
-def _panel(request):
+def _panel(request, said: str | None = None):
     context = exports_context(request, region_id=_district_of(request))
-    return render(request, "assessment/_district_exports.html", context)
+    return render(request, "assessment/_district_exports.html", {**context, "said": said})
 
 
 def exports_context(request, *, region_id: int | None = None) -> dict:

@@ -42,6 +42,12 @@
     return top + 190;
   }
 
+  function escapeHtml(text) {
+    return String(text === null || text === undefined ? "" : text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
   function number(value, unit) {
     return value === null || value === undefined ? "—" : value + (unit || "");
   }
@@ -131,13 +137,15 @@
         trigger: "axis",
         axisPointer: { type: "shadow" },
         confine: true,
+        // ECharts sets the tooltip as HTML: the names (groups, schools) are
+        // people's text, so they are escaped; the marker is ECharts' own.
         formatter: function (items) {
-          var lines = [items[0].name];
+          var lines = [escapeHtml(items[0].name)];
           items.forEach(function (p) {
             var v = p.seriesType === "custom"
               ? number(p.value[1]) + "–" + number(p.value[2], unit)
               : number(p.value, unit);
-            lines.push(p.marker + p.seriesName + "：" + v);
+            lines.push(p.marker + escapeHtml(p.seriesName) + "：" + v);
           });
           return lines.join("<br>");
         },
