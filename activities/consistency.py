@@ -171,9 +171,13 @@ def _codes(points) -> str:
     return "、".join(f"{p.code} {p.name}" for p in points)
 
 
-def _schedule(rows, *, cycle, months_done: set, today, fixes) -> Report:
+def _schedule(rows, *, cycle, months_done: set, today, fixes, plan_fixes=None) -> Report:
     """Schedule rows against the months that have activities. `rows`: [(when,
-    content)]. A row is judged once one of its months has ended."""
+    content)]. A row is judged once one of its months has ended. `fixes`: where
+    a month without an activity is put right; `plan_fixes` (the same when not
+    given): where a month that cannot be read or lies outside the cycle is,
+    only in the plan."""
+    plan_fixes = fixes if plan_fixes is None else plan_fixes
     report = Report()
     for when, content in rows:
         about = f"“{when}　{content}”" if content else f"“{when}”"
@@ -183,7 +187,7 @@ def _schedule(rows, *, cycle, months_done: set, today, fixes) -> Report:
                 Finding(
                     "month_unreadable",
                     f"安排{about}的时间读不出月份，无法核对；请写成“2026年9月”或“9月”这样的月份。",
-                    fixes,
+                    plan_fixes,
                 )
             )
             continue
@@ -199,7 +203,7 @@ def _schedule(rows, *, cycle, months_done: set, today, fixes) -> Report:
                     f"安排{about}的月份（{names}）不在研修周期“{cycle.name}”"
                     f"（{cycle.starts_on:%Y-%m-%d} 至 {cycle.ends_on:%Y-%m-%d}）内，"
                     "请改为周期内的月份。",
-                    fixes,
+                    plan_fixes,
                 )
             )
             continue
@@ -300,6 +304,7 @@ def _group_report(
         months_done=published.months.get(group.pk, set()),
         today=today,
         fixes=_for(group, audience, _new_activity(topics[-1]), _edit_plan(group)),
+        plan_fixes=_for(group, audience, _edit_plan(group)),
     )
     for finding in months.findings:
         finding.message = f"{group.name}：{finding.message}"

@@ -108,3 +108,10 @@ def test_rows_before_and_after_the_cycle_are_both_outside_it_and_thirteen_is_no_
     page = response.content.decode()
     assert "尚未到期的安排" not in page
     assert page.count(outside) == 4
+    # The leader is sent to the plan, the one place it is put right, not to
+    # add an activity (outside test 6).
+    from activities.consistency import group_consistency
+
+    mine = group_consistency(group=s.group, cycle=cycle)
+    (late,) = [f for f in mine.findings if "周期后的研讨" in f.message]
+    assert [label for label, _ in late.links] == ["修改研修计划"]
