@@ -17,6 +17,16 @@ pytestmark = pytest.mark.django_db
 LONG = "9" * 5000
 
 
+def _entered(cast, as_user, kind: str):
+    """A member's client in a new activity of `kind`, joined and entered."""
+    s = fa.group_setup(cast)
+    a = fa.activity(s, kind)
+    client = as_user(s.member)
+    client.post(reverse("activities:join", args=[a.pk]))
+    client.post(reverse("activities:enter", args=[a.pk]))
+    return s, a, client
+
+
 @pytest.mark.parametrize(
     "url", ["accounts:roster", "hours:school", "groups:list", "assessment:review"]
 )
@@ -27,11 +37,7 @@ def test_a_nul_in_a_search_is_refused_with_a_page_that_says_so(cast, as_user, ur
 
 
 def test_a_nul_in_an_answer_stores_nothing_and_credits_nothing(cast, as_user):
-    s = fa.group_setup(cast)
-    a = fa.activity(s, "observation")
-    client = as_user(s.member)
-    client.post(reverse("activities:join", args=[a.pk]))
-    client.post(reverse("activities:enter", args=[a.pk]))
+    s, a, client = _entered(cast, as_user, "observation")
     answers = fa.answers_for(a)
     text = next(k for k, v in answers.items() if "板书" in v)
     answers[text] = "板书\x00清晰"
@@ -45,11 +51,7 @@ def test_a_nul_in_an_answer_stores_nothing_and_credits_nothing(cast, as_user):
 
 
 def test_a_score_is_plain_digits(cast, as_user):
-    s = fa.group_setup(cast)
-    a = fa.activity(s, "observation")
-    client = as_user(s.member)
-    client.post(reverse("activities:join", args=[a.pk]))
-    client.post(reverse("activities:enter", args=[a.pk]))
+    _, a, client = _entered(cast, as_user, "observation")
     answers = fa.answers_for(a)
     score = next(k for k, v in answers.items() if v.isdigit())
     for odd in ("1_0", "１０", LONG):
@@ -77,11 +79,7 @@ def test_digits_too_long_for_an_id_are_no_id(cast, as_user):
 
 
 def test_a_post_has_a_size(cast, as_user):
-    s = fa.group_setup(cast)
-    a = fa.activity(s, "discussion")
-    client = as_user(s.member)
-    client.post(reverse("activities:join", args=[a.pk]))
-    client.post(reverse("activities:enter", args=[a.pk]))
+    s, a, client = _entered(cast, as_user, "discussion")
     page = client.get(reverse("activities:detail", args=[a.pk])).content.decode()
     assert f'maxlength="{MAX_POST_CHARS}"' in page
     body = "我认为评价量规要在课前发给学生。" * 400  # 6,400 characters
