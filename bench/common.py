@@ -31,11 +31,11 @@ def setup(settings: str = "config.settings.production") -> None:
     django.setup()
     from django.conf import settings
 
-    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
-        # Production serves hashed static names from the manifest (the release step).
-        from django.core.management import call_command
+    # Production serves hashed static names from the manifest (the release
+    # step): collected on every run, so a script added since is in it.
+    from django.core.management import call_command
 
-        call_command("collectstatic", "--noinput", verbosity=0)
+    call_command("collectstatic", "--noinput", verbosity=0)
 
 
 def client_for(username: str, role_key: str | None = None):
