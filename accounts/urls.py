@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .views import auth, district, inbox, profile, roster
@@ -7,7 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("accounts/login/", auth.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", auth.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/role/", auth.role_switch, name="role_switch"),
     path("accounts/email/", profile.email, name="email"),

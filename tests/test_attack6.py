@@ -102,3 +102,13 @@ def test_an_export_asked_for_with_htmx_says_so_in_the_panel(cast, as_user):
     assert "已开始生成学校统计" in panel or "已有一份同类导出正在生成" in panel
     page = client.get(reverse("assessment:district_dashboard")).content.decode()
     assert "已开始生成" not in page and "已有一份同类导出正在生成" not in page
+
+
+def test_a_message_waiting_at_logout_is_not_shown_to_the_next_person(cast, as_user):
+    """Messages ride in a cookie, which outlives the session: logging out
+    drops one still waiting (a school office's shared computer)."""
+    client = as_user(cast.district_admin)
+    client.post(reverse("assessment:district_export_start"), {"kind": "schools"})  # queued
+    client.post(reverse("accounts:logout"))
+    page = client.get(reverse("accounts:login")).content.decode()
+    assert "已开始生成" not in page and "已有一份同类导出正在生成" not in page

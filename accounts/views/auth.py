@@ -17,6 +17,17 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+class LogoutView(auth_views.LogoutView):
+    """Logging out drops any message still waiting to be shown: messages ride
+    in a cookie, which outlives the session, and on a school office's shared
+    computer the next person's login page would show it (outside test 6)."""
+
+    def post(self, request, *args, **kwargs):
+        for _ in messages.get_messages(request):  # read: the cookie is cleared
+            pass
+        return super().post(request, *args, **kwargs)
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("home")
