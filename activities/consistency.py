@@ -26,7 +26,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.compiled import CompiledRead
+from accounts.compiled import CompiledModels, CompiledRead
 from groups.models import ResearchGroup, SchoolPlan, SchoolPlanPoint, SchoolTheme
 from groups.months import month_in_cycle, month_label, month_last_day, plan_months
 
@@ -339,18 +339,48 @@ def _group_points(report: GroupReport, *, group, points, topics, audience: str) 
             )
 
 
-def _group_plan_points(group_ids: list[int]) -> dict:
-    """{group id: [AbilityPoint]} in one query."""
-    through = ResearchGroup.plan_points.through
-    out = defaultdict(list)
-    rows = (
-        through.objects.filter(researchgroup_id__in=group_ids)
+def _plan_point_rows(**where):
+    return (
+        ResearchGroup.plan_points.through.objects.filter(**where)
         .select_related("abilitypoint")
         .order_by("abilitypoint__sort_key", "abilitypoint__code")
     )
+
+
+def _group_plan_points(group_ids: list[int] | None = None, *, school_id=None) -> dict:
+    """{group id: [AbilityPoint]} of the groups `group_ids`, or of the school's
+    live groups (`school_id`), in one query."""
+    if school_id is not None:
+        rows = _SCHOOL_GROUP_POINTS.all(school=school_id)
+    else:
+        rows = _plan_point_rows(researchgroup_id__in=group_ids)
+    out = defaultdict(list)
     for row in rows:
         out[row.researchgroup_id].append(row.abilitypoint)
     return out
+
+
+# The school's home counts the findings on every visit: its reads compiled
+# once per process, like _SCHOOL_TOPICS (accounts.compiled).
+_SCHOOL_GROUP_POINTS = CompiledModels(
+    lambda school: _plan_point_rows(
+        researchgroup__school=school, researchgroup__archived_at__isnull=True
+    ),
+    "school",
+)
+_PLAN_POINTS = CompiledModels(
+    lambda plan: SchoolPlanPoint.objects.filter(plan=plan)
+    .select_related("point")
+    .order_by("position", "pk"),
+    "plan",
+)
+_THEME_KEYS = CompiledRead(
+    lambda school, cycle: SchoolTheme.key_points.through.objects.filter(
+        schooltheme__school_id=school, schooltheme__cycle=cycle
+    ).values(point=F("abilitypoint_id")),
+    "school",
+    "cycle",
+)
 
 
 def group_consistency(*, group: ResearchGroup, cycle) -> GroupReport:
@@ -385,7 +415,6 @@ def school_consistency(*, school_id: int, cycle, plan=_LOOK_UP, groups=None) -> 
     if groups is None:
         groups = ResearchGroup.objects.filter(school_id=school_id, archived_at__isnull=True)
         groups = list(groups.order_by("name"))
-    ids = [g.pk for g in groups]
     # The school's live groups, as `groups` (read by the same rule).
     published = _published(school_id=school_id, cycle=cycle)
     report = Report()
@@ -419,7 +448,7 @@ def school_consistency(*, school_id: int, cycle, plan=_LOOK_UP, groups=None) -> 
                     _for(group, SCHOOL),
                 )
             )
-    plan_points = _group_plan_points(ids)
+    plan_points = _group_plan_points(school_id=school_id)
     return SchoolReport(
         cycle=cycle,
         plan=plan,
@@ -439,12 +468,7 @@ def school_consistency(*, school_id: int, cycle, plan=_LOOK_UP, groups=None) -> 
 
 
 def _school_plan(report: Report, *, plan, groups, published: _Published, cycle, today) -> None:
-    points = [
-        row.point
-        for row in SchoolPlanPoint.objects.filter(plan=plan)
-        .select_related("point")
-        .order_by("position", "pk")
-    ]
+    points = [row.point for row in _PLAN_POINTS.all(plan=plan.pk)]
     by_pk = {g.pk: g for g in groups}
     topics = [t for g in groups for t in published.topics.get(g.pk, [])]
     if not points:
@@ -458,11 +482,7 @@ def _school_plan(report: Report, *, plan, groups, published: _Published, cycle, 
     else:
         aimed = {p.pk for t in topics for p in t.points}
         # Topics may only aim at the theme's key points (activities.services).
-        key = set(
-            SchoolTheme.key_points.through.objects.filter(
-                schooltheme__school_id=plan.school_id, schooltheme__cycle=cycle
-            ).values_list("abilitypoint_id", flat=True)
-        )
+        key = {row["point"] for row in _THEME_KEYS.rows(school=plan.school_id, cycle=cycle.pk)}
         for point in points:
             if point.pk not in aimed and point.pk not in key:
                 report.findings.append(

@@ -505,3 +505,52 @@ def test_a_schools_list_reads_are_what_the_orm_reads(cast):
             SchoolStats.objects.get(school=school, cycle=cast.cycle)
         )
     assert registration_batch(school_id=cast.school.pk, cycle=cast.cycle).by == cast.school_admin
+
+
+def test_the_plan_checks_reads_of_a_school_are_what_the_orm_reads(cast):
+    """The plan check's other reads of the school (compiled): the 两案's points
+    in the school's order, the theme's key points, and the live groups' plan
+    points — an archived group's and another school's never."""
+    from django.utils import timezone
+
+    from activities.consistency import _PLAN_POINTS, _THEME_KEYS, _group_plan_points
+    from groups.models import ResearchGroup, SchoolPlan, SchoolPlanPoint, SchoolTheme
+    from groups.services import school_plan_save
+
+    s = fa.group_setup(cast)
+    a, b, c = s.points
+    school_plan_save(
+        school=cast.school,
+        cycle=cast.cycle,
+        fields={"theme": "多技术融合"},
+        team=[],
+        points=[{"point": p, "reason": "需求"} for p in (c, a)],
+        schedule=[],
+        by=cast.school_admin,
+    )
+    s.group.plan_points.set([b, a])
+    s.other_group.plan_points.set([c])
+    gone = ResearchGroup.objects.create(school=cast.school, name="旧组", leader=s.leader)
+    gone.plan_points.set([a])
+    gone.archived_at = timezone.now()
+    gone.save()
+    elsewhere = ResearchGroup.objects.create(school=cast.other_school, name="外校组")
+    elsewhere.plan_points.set([b])
+    plan = SchoolPlan.objects.get(school=cast.school, cycle=cast.cycle)
+    orm_rows = SchoolPlanPoint.objects.filter(plan=plan).order_by("position", "pk")
+    assert [r.point for r in _PLAN_POINTS.all(plan=plan.pk)] == [r.point for r in orm_rows] == [
+        c,
+        a,
+    ]
+    for school in (cast.school, cast.other_school):
+        keys = {r["point"] for r in _THEME_KEYS.rows(school=school.pk, cycle=cast.cycle.pk)}
+        orm_keys = SchoolTheme.key_points.through.objects.filter(
+            schooltheme__school=school, schooltheme__cycle=cast.cycle
+        ).values_list("abilitypoint_id", flat=True)
+        assert keys == set(orm_keys)
+        live = ResearchGroup.objects.filter(school=school, archived_at__isnull=True)
+        assert _group_plan_points(school_id=school.pk) == _group_plan_points(
+            [g.pk for g in live]
+        )
+    mine = _group_plan_points(school_id=cast.school.pk)
+    assert set(mine) == {s.group.pk, s.other_group.pk} and len(mine[s.group.pk]) == 2
