@@ -369,9 +369,9 @@ _SCHOOL_GROUP_POINTS = CompiledModels(
     "school",
 )
 _PLAN_POINTS = CompiledModels(
-    lambda plan: SchoolPlanPoint.objects.filter(plan=plan)
-    .select_related("point")
-    .order_by("position", "pk"),
+    lambda plan: (
+        SchoolPlanPoint.objects.filter(plan=plan).select_related("point").order_by("position", "pk")
+    ),
     "plan",
 )
 _THEME_KEYS = CompiledRead(

@@ -24,7 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Least
 
 from accounts.access import staff_of_school
-from accounts.compiled import CompiledModels
+from accounts.compiled import CompiledAggregate, CompiledModels
 from accounts.figures import school_figures_kept_many
 from accounts.models import School, SchoolMembership
 from accounts.selectors import schools_with_counts
@@ -158,6 +158,18 @@ def hours_claims_pending(*, teacher=None, school_id: int | None = None):
     if school_id is not None:
         qs = qs.filter(school_id=school_id)
     return qs.select_related("teacher").order_by("requested_at", "pk")
+
+
+def hours_claims_waiting_count(*, school_id: int) -> int:
+    """How many claims wait in the school's queue (its admin's home). One query."""
+    (row,) = _CLAIMS_WAITING.rows(school=school_id)
+    return row["n"]
+
+
+# The school's home counts them on every visit: compiled once per process.
+_CLAIMS_WAITING = CompiledAggregate(
+    lambda school: (hours_claims_pending(school_id=school), {"n": Count("pk")}), "school"
+)
 
 
 def hours_claims_of(*, teacher, cycle) -> list[HoursClaim]:

@@ -69,13 +69,13 @@ def test_school_home_group_list_and_export_cost_the_same_queries_at_30_and_300_t
     # kept figures (teachers, full-time, the hours picture: one SchoolStats row),
     # theme, its key points, plan, groups, the first teachers in no group with
     # how many they are (the progress line's counts, with the kept figures),
-    # leaders' hours waiting for confirmation, the review's count line and how
-    # many teachers lack something (one aggregate), groups without a typical
-    # case, the district's published acceptance scheme (issue 12: none here, so
-    # nothing more); the plan-consistency count (issue 14: the plan and groups
+    # leaders' hours waiting for confirmation (the review's count line and how
+    # many teachers lack something are kept figures too), groups without a
+    # typical case, the district's published acceptance scheme with the
+    # school's acceptance (issue 12: one query); the plan-consistency count (issue 14: the plan and groups
     # above, their published topics with their points, their activities, their
     # group plans' points); the navbar's unread-message count.
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(18):
         page = client.get(reverse("home")).content.decode()
     assert "共组建 6 个教研组（30 人已加入教研组，3 人未加入）" in page
     # List: session, user, role grants, school, the
@@ -87,7 +87,7 @@ def test_school_home_group_list_and_export_cost_the_same_queries_at_30_and_300_t
     with django_assert_num_queries(7):
         client.get(reverse("groups:list"), {"export": "xlsx"})
     _grow_school(cast.school, 270, groups=4, first=6)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(18):
         page = client.get(reverse("home")).content.decode()
     assert "共组建 10 个教研组（300 人已加入教研组，3 人未加入）" in page
     assert '<div class="fs-3">303</div>' in page  # 教师, from the kept figures

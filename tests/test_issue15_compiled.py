@@ -538,10 +538,14 @@ def test_the_plan_checks_reads_of_a_school_are_what_the_orm_reads(cast):
     elsewhere.plan_points.set([b])
     plan = SchoolPlan.objects.get(school=cast.school, cycle=cast.cycle)
     orm_rows = SchoolPlanPoint.objects.filter(plan=plan).order_by("position", "pk")
-    assert [r.point for r in _PLAN_POINTS.all(plan=plan.pk)] == [r.point for r in orm_rows] == [
-        c,
-        a,
-    ]
+    assert (
+        [r.point for r in _PLAN_POINTS.all(plan=plan.pk)]
+        == [r.point for r in orm_rows]
+        == [
+            c,
+            a,
+        ]
+    )
     for school in (cast.school, cast.other_school):
         keys = {r["point"] for r in _THEME_KEYS.rows(school=school.pk, cycle=cast.cycle.pk)}
         orm_keys = SchoolTheme.key_points.through.objects.filter(
@@ -549,8 +553,6 @@ def test_the_plan_checks_reads_of_a_school_are_what_the_orm_reads(cast):
         ).values_list("abilitypoint_id", flat=True)
         assert keys == set(orm_keys)
         live = ResearchGroup.objects.filter(school=school, archived_at__isnull=True)
-        assert _group_plan_points(school_id=school.pk) == _group_plan_points(
-            [g.pk for g in live]
-        )
+        assert _group_plan_points(school_id=school.pk) == _group_plan_points([g.pk for g in live])
     mine = _group_plan_points(school_id=cast.school.pk)
     assert set(mine) == {s.group.pk, s.other_group.pk} and len(mine[s.group.pk]) == 2

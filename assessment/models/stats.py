@@ -10,10 +10,11 @@ and evaluation figures). One row per school and cycle makes it a read of a few
 hundred rows. The cost moves to the writes, which are few and per school:
 
 - the ledger (every credit and reversal) moves teachers between hour buckets
-  with one UPDATE (accounts.figures.school_hours_moved);
+  with one UPDATE (accounts.figures.school_hours_moved), and recomputes the
+  row when a teacher crosses 25 hours (the review and lacking counts);
 - everything else that changes a figure (teachers added or removed, 专任
-  changed, a review or evaluation result, a teacher's chosen points, a 教研组
-  created or archived) recomputes
+  changed, a review or evaluation result, a teacher's plan, chosen points or
+  summaries, a 教研组 created or archived) recomputes
   the school's row from its sources in the same transaction
   (assessment.services.stats.school_stats_refresh, one query for the school);
 - a row missing (a new school or cycle, data loaded in bulk) is computed when
@@ -66,6 +67,15 @@ class SchoolStats(models.Model):
     live_groups = models.PositiveIntegerField("教研组", default=0)
     reviews_decided = models.PositiveIntegerField("已考核教师", default=0)
     evaluations_decided = models.PositiveIntegerField("已有测评结果的教师", default=0)
+    # What the school admin's home says of the review and of who lacks what
+    # (assessment.selectors.lacking's counts, by their rules): teachers whose
+    # materials and hours are complete, of them those 待考核, those 不通过,
+    # and teachers lacking anything. A teacher's materials, hours crossing 25,
+    # a review or an evaluation result change them: each such write refreshes.
+    review_complete = models.PositiveIntegerField("已完成研修任务", default=0)
+    review_waiting = models.PositiveIntegerField("已完成待考核", default=0)
+    review_failed = models.PositiveIntegerField("研修考核不通过", default=0)
+    lacking = models.PositiveIntegerField("还有未完成项的教师", default=0)
     refreshed_at = models.DateTimeField("重算时间", default=timezone.now)
 
     class Meta:
@@ -98,4 +108,8 @@ STATS_FIELDS = (
     "live_groups",
     "reviews_decided",
     "evaluations_decided",
+    "review_complete",
+    "review_waiting",
+    "review_failed",
+    "lacking",
 )

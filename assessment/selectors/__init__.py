@@ -21,6 +21,7 @@ from .cases import (
     cases_of_groups,
     cases_of_school,
     groups_without_case,
+    groups_without_case_count,
 )
 from .evaluation import (
     LEADER_FILTERS,
@@ -46,7 +47,6 @@ from .lacking import (
     lacking_counts,
     lacks_of,
     members_lacking,
-    review_and_lacking_counts,
     school_lacking,
     teacher_lacks,
     with_lacks,
@@ -72,6 +72,7 @@ from .review import (
     ReviewCounts,
     review_cells,
     review_counts,
+    review_counts_kept,
     review_teachers,
 )
 from .rules import (
@@ -123,6 +124,7 @@ __all__ = [
     "evaluations_to_assess",
     "evidence_requirement",
     "groups_without_case",
+    "groups_without_case_count",
     "lacking_cells",
     "lacking_counts",
     "lacks_of",
@@ -137,9 +139,9 @@ __all__ = [
     "progress_of",
     "register_choices",
     "requirement_text",
-    "review_and_lacking_counts",
     "review_cells",
     "review_counts",
+    "review_counts_kept",
     "review_teachers",
     "school_lacking",
     "teacher_lacks",

@@ -18,6 +18,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from accounts.access import regions_under
+from accounts.compiled import CompiledRead
 from accounts.models import Cycle, Region, RegionRole, School, SchoolMembership, User
 from accounts.selectors import schools_with_counts
 from groups.models import SchoolPlan
@@ -714,18 +715,41 @@ PAGE = "assessment:acceptance"
 
 
 def school_acceptance_step(*, school: School, cycle: Cycle | None) -> tuple[str, str] | None:
-    """The school admin's next step of the acceptance, or None. Two queries."""
-    scheme = scheme_of_school(school=school, cycle=cycle)
-    if scheme is None:
+    """The school admin's next step of the acceptance, or None. One query."""
+    if cycle is None:
         return None
-    acceptance = Acceptance.objects.filter(school=school, cycle=cycle).only("status").first()
-    status = acceptance.status if acceptance else Status.DRAFT
-    deadline = f"（截止 {scheme.deadline:%Y-%m-%d}）" if scheme.deadline else ""
+    (row,) = _STEP.rows(region=school.region_id, school=school.pk, cycle=cycle.pk) or [None]
+    if row is None:  # no published scheme
+        return None
+    status = row["status"] or Status.DRAFT
+    deadline = f"（截止 {row['deadline']:%Y-%m-%d}）" if row["deadline"] else ""
     if status == Status.RETURNED:
         return (f"整校推进验收材料被退回，请补充后重新提交{deadline}", PAGE)
     if status == Status.DRAFT:
         return (f"整校推进验收：上传证明材料、自评并提交{deadline}", PAGE)
     return None
+
+
+# The school's home reads it on every visit: the published scheme
+# (scheme_of_school's rule) with the school's acceptance status, compiled once
+# per process (accounts.compiled).
+_STEP = CompiledRead(
+    lambda region, school, cycle: (
+        AcceptanceScheme.objects.filter(
+            region_id=region, cycle_id=cycle, published_at__isnull=False
+        )
+        .order_by("pk")
+        .values(
+            "deadline",
+            status=Subquery(
+                Acceptance.objects.filter(school_id=school, cycle_id=cycle).values("status")[:1]
+            ),
+        )[:1]
+    ),
+    "region",
+    "school",
+    "cycle",
+)
 
 
 @dataclass(frozen=True)

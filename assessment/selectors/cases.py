@@ -1,10 +1,8 @@
 """Typical cases of the school's groups."""
 
-from django.db.models import (
-    Exists,
-    OuterRef,
-)
+from django.db.models import Count, Exists, OuterRef
 
+from accounts.compiled import CompiledAggregate
 from accounts.models import Cycle
 from groups.models import ResearchGroup
 
@@ -35,6 +33,20 @@ def groups_without_case(*, school_id: int, cycle: Cycle):
         .select_related("leader")
         .order_by("name", "pk")
     )
+
+
+def groups_without_case_count(*, school_id: int, cycle: Cycle) -> int:
+    """How many groups_without_case there are (the school's home). One query."""
+    (row,) = _WITHOUT_CASE.rows(school=school_id, cycle=cycle.pk)
+    return row["n"]
+
+
+# The school's home counts them on every visit: compiled once per process.
+_WITHOUT_CASE = CompiledAggregate(
+    lambda school, cycle: (groups_without_case(school_id=school, cycle=cycle), {"n": Count("pk")}),
+    "school",
+    "cycle",
+)
 
 
 def cases_of_groups(*, groups, cycle: Cycle) -> dict[int, list]:

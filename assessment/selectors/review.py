@@ -115,6 +115,19 @@ def review_counts_of(row: dict, prefix: str = "") -> ReviewCounts:
     return ReviewCounts(**{name: row[f"{prefix}{name}"] for name in ReviewCounts.FIGURES})
 
 
+def review_counts_kept(stats) -> ReviewCounts:
+    """The school's count line from its kept figures (SchoolStats, which the
+    services that change a figure refresh): the same numbers review_counts
+    reads from the sources, without counting (the school's home)."""
+    return ReviewCounts(
+        total=stats.teachers,
+        complete=stats.review_complete,
+        passed=stats.review_passed,
+        failed=stats.review_failed,
+        waiting=stats.review_waiting,
+    )
+
+
 def review_counts(*, school_id: int, cycle: Cycle) -> ReviewCounts:
     """The count line over every active teacher of the school. One query."""
     teachers = with_progress(staff_of_school(school_id).filter(is_teacher=True), cycle=cycle)

@@ -63,6 +63,8 @@ def plan_upload(*, teacher: User, school: School, cycle: Cycle, upload) -> Impro
         else:
             _replace(plan, fields)
         review_reopen(teacher=teacher, cycle=cycle)
+        # The school's kept review and lacking counts read the plan.
+        school_stats_refresh(school_ids=[school.pk], cycle_id=cycle.pk)
     return plan
 
 
@@ -149,7 +151,8 @@ def point_choices_save(
         )
         if added or dropped:
             review_reopen(teacher=teacher, cycle=cycle)
-            # The gate counts a teacher whose every chosen point is 合格.
+            # The gate counts a teacher whose every chosen point is 合格; the
+            # review and lacking counts read the points.
             school_stats_refresh(school_ids=[school.pk], cycle_id=cycle.pk)
     return ChoiceChange(
         added=added, dropped=[c.point for c in dropped], removed_summaries=len(summaries)
@@ -182,4 +185,6 @@ def summary_upload(
         else:
             _replace(summary, fields)
         review_reopen(teacher=teacher, cycle=cycle)
+        # The school's kept review and lacking counts read the summaries.
+        school_stats_refresh(school_ids=[school.pk], cycle_id=cycle.pk)
     return summary

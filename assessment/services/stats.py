@@ -28,7 +28,7 @@ from django.utils import timezone
 from accounts.compiled import CompiledModels
 from accounts.figures import HoursMove, SchoolFigures
 from accounts.selectors import cycle_current
-from hours.selectors import Totals, hours_bucket
+from hours.selectors import HOURS_CAP, Totals, hours_bucket
 
 from ..models import HOURS_FIELDS, STATS_FIELDS, SchoolStats
 from ..selectors.district import school_stats_missing, stage_summary
@@ -83,9 +83,15 @@ def school_stats_changed(*, school_ids: list[int], cycle_ids: list[int]) -> None
 def school_stats_hours_move(*, moves: list[HoursMove]) -> None:
     """accounts.figures.school_hours_moved: each teacher leaves the bucket of
     `before` for the bucket of `after`, and the counted sum follows. One UPDATE
-    per school and cycle (usually one in all)."""
+    per school and cycle (usually one in all); a refresh instead where a
+    teacher crossed 25 hours (once a cycle for most)."""
     changes: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    recount = set()
     for m in moves:
+        if (m.before >= HOURS_CAP) != (m.after >= HOURS_CAP):
+            # Across 25 hours a teacher may become complete (待考核) or lack
+            # hours again: the review and lacking counts need the sources.
+            recount.add((m.school_id, m.cycle_id))
         change = changes[(m.school_id, m.cycle_id)]
         change[HOURS_FIELDS[hours_bucket(m.before)]] -= 1
         change[HOURS_FIELDS[hours_bucket(m.after)]] += 1
@@ -93,6 +99,9 @@ def school_stats_hours_move(*, moves: list[HoursMove]) -> None:
             Totals(recorded=m.after).counted - Totals(recorded=m.before).counted
         )
     for (school_id, cycle_id), change in sorted(changes.items()):
+        if (school_id, cycle_id) in recount:
+            school_stats_refresh(school_ids=[school_id], cycle_id=cycle_id)
+            continue
         fields = {name: F(name) + n for name, n in change.items() if n}
         if not fields:
             continue
