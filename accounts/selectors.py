@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .access import schools_visible_to, staff_of_school
+from .compiled import CompiledModels
 from .models import Cycle, IdNumberRefusal, Region, School, SchoolMembership
 from .params import whole_number
 from .roles import Grant, Role
@@ -44,6 +45,15 @@ def schools_with_counts(schools_qs):
 def districts_of(schools_qs):
     """The districts the given schools sit in, for a filter (one query)."""
     return Region.objects.filter(pk__in=schools_qs.values("region_id")).order_by("code")
+
+
+def school_of(school_id: int) -> School:
+    """The school a school role's pages are about (their grant's), as the ORM
+    would read it; one compiled query (accounts.compiled): every school home."""
+    return _SCHOOL.get(school=school_id)
+
+
+_SCHOOL = CompiledModels(lambda school: School.objects.filter(pk=school), "school")
 
 
 def school_counts(school: School) -> dict:

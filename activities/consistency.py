@@ -403,12 +403,15 @@ def group_consistency(*, group: ResearchGroup, cycle) -> GroupReport:
 _LOOK_UP = object()
 
 
-def school_consistency(*, school_id: int, cycle, plan=_LOOK_UP, groups=None) -> SchoolReport:
+def school_consistency(
+    *, school_id: int, cycle, plan=_LOOK_UP, groups=None, key_points=None
+) -> SchoolReport:
     """The school's 两案 against what its live groups published, then each
     group's plan against its own: seven queries for any size (plan, its
     points, the theme's key points, groups, the groups' plan points, topics
     with their points, activities); five when the caller has the cycle's `plan` (or
-    None) and the live `groups` in name order already (the school's home)."""
+    None) and the live `groups` in name order already, four with the theme's
+    `key_points` too (the school's home)."""
     today = timezone.localdate()
     if plan is _LOOK_UP:
         plan = SchoolPlan.objects.filter(school_id=school_id, cycle=cycle).first()
@@ -428,7 +431,13 @@ def school_consistency(*, school_id: int, cycle, plan=_LOOK_UP, groups=None) -> 
         )
     else:
         _school_plan(
-            report, plan=plan, groups=groups, published=published, cycle=cycle, today=today
+            report,
+            plan=plan,
+            groups=groups,
+            published=published,
+            cycle=cycle,
+            today=today,
+            key_points=key_points,
         )
     for kind, label in Activity.Kind.choices:
         if kind not in published.kinds:
@@ -467,7 +476,9 @@ def school_consistency(*, school_id: int, cycle, plan=_LOOK_UP, groups=None) -> 
     )
 
 
-def _school_plan(report: Report, *, plan, groups, published: _Published, cycle, today) -> None:
+def _school_plan(
+    report: Report, *, plan, groups, published: _Published, cycle, today, key_points=None
+) -> None:
     points = [row.point for row in _PLAN_POINTS.all(plan=plan.pk)]
     by_pk = {g.pk: g for g in groups}
     topics = [t for g in groups for t in published.topics.get(g.pk, [])]
@@ -482,7 +493,11 @@ def _school_plan(report: Report, *, plan, groups, published: _Published, cycle, 
     else:
         aimed = {p.pk for t in topics for p in t.points}
         # Topics may only aim at the theme's key points (activities.services).
-        key = {row["point"] for row in _THEME_KEYS.rows(school=plan.school_id, cycle=cycle.pk)}
+        if key_points is None:
+            key_points = _THEME_KEYS.rows(school=plan.school_id, cycle=cycle.pk)
+            key = {row["point"] for row in key_points}
+        else:
+            key = {p.pk for p in key_points}
         for point in points:
             if point.pk not in aimed and point.pk not in key:
                 report.findings.append(

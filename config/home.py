@@ -5,7 +5,7 @@ from accounts.access import schools_visible_to
 from accounts.context_processors import unread_for
 from accounts.models import School
 from accounts.roles import Grant, Role
-from accounts.selectors import cycle_current, school_counts
+from accounts.selectors import cycle_current, school_counts, school_of
 from activities.consistency import school_consistency_count
 from activities.selectors import coverage_for_groups, offline_waiting_evidence, teacher_board
 from assessment.charts import stages_chart
@@ -32,7 +32,7 @@ from hours.selectors import groups_hours_stats, hours_claims_waiting_count
 
 
 def _school_admin(request, grant: Grant) -> dict:
-    school = School.objects.get(pk=grant.school_id)
+    school = school_of(grant.school_id)
     cycle = cycle_current()
     stats = _kept_figures(school, cycle)
     counts = _counts(school, stats)
@@ -60,8 +60,6 @@ def _school_admin(request, grant: Grant) -> dict:
         acceptance = school_acceptance_step(school=school, cycle=cycle)
         if acceptance:
             steps.append(acceptance)
-    # The plan and the live groups are loaded already: the check reuses them.
-    known = {"plan": setup.plan, "groups": setup.progress.groups}
     return {
         "school": school,
         "counts": counts,
@@ -70,12 +68,14 @@ def _school_admin(request, grant: Grant) -> dict:
         "claims_count": claims,
         "review": review,
         **_school_progress(school, cycle, stats),
-        "consistency_count": school_consistency_count(school_id=school.pk, cycle=cycle, **known),
+        "consistency_count": school_consistency_count(
+            school_id=school.pk, cycle=cycle, **_known(setup)
+        ),
     }
 
 
 def _info_team(request, grant: Grant) -> dict:
-    school = School.objects.get(pk=grant.school_id)
+    school = school_of(grant.school_id)
     cycle = cycle_current()
     stats = _kept_figures(school, cycle)
     setup = school_setup(school=school, with_lists=False, cycle=cycle)
@@ -93,10 +93,16 @@ def _info_team(request, grant: Grant) -> dict:
         "setup": setup,
         "gate": gate,
         "consistency_count": school_consistency_count(
-            school_id=school.pk, cycle=cycle, plan=setup.plan, groups=setup.progress.groups
+            school_id=school.pk, cycle=cycle, **_known(setup)
         ),
         **_school_progress(school, cycle, stats),
     }
+
+
+def _known(setup) -> dict:
+    """The plan, the live groups and the theme's key points are loaded for the
+    page already: the consistency check reuses them."""
+    return {"plan": setup.plan, "groups": setup.progress.groups, "key_points": setup.theme_points}
 
 
 def _kept_figures(school, cycle):

@@ -556,3 +556,11 @@ def test_the_plan_checks_reads_of_a_school_are_what_the_orm_reads(cast):
         assert _group_plan_points(school_id=school.pk) == _group_plan_points([g.pk for g in live])
     mine = _group_plan_points(school_id=cast.school.pk)
     assert set(mine) == {s.group.pk, s.other_group.pk} and len(mine[s.group.pk]) == 2
+
+
+def test_a_school_read_by_id_is_what_the_orm_reads(cast):
+    from accounts.selectors import school_of
+
+    for school in (cast.school, cast.other_school):
+        assert _attributes(school_of(school.pk)) == _attributes(School.objects.get(pk=school.pk))
+    assert school_of(-1) is None

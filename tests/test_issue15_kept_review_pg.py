@@ -13,7 +13,7 @@ pytestmark = postgres_only("concurrent refreshes cannot overlap there")
 
 
 def test_teachers_crossing_25_at_once_leave_the_counts_right(cast):
-    """Ten teachers of one school complete their last hours at the same
+    """Five teachers of one school complete their last hours at the same
     instant, each refreshing the school's figures in their own transaction:
     the kept counts end as the sources say (each refresh waits for the row,
     then reads what committed before it)."""
