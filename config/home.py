@@ -15,7 +15,7 @@ from assessment.selectors import (
     evaluations_to_assess,
     groups_without_case_count,
     leader_evaluation_count,
-    members_lacking,
+    members_lacking_count,
     review_counts_kept,
     teacher_lacks,
 )
@@ -161,7 +161,7 @@ def _leader(request, grant: Grant) -> dict:
         )
         if to_check:
             steps.append((f"查看 {to_check} 份组员能力点测评材料", "assessment:leader_evaluations"))
-        behind = members_lacking(user=request.user, school_id=grant.school_id, cycle=cycle).count()
+        behind = members_lacking_count(user=request.user, school_id=grant.school_id, cycle=cycle)
         if behind:
             steps.append((f"{behind} 位组员还有未完成项：查看并提醒", "assessment:leader_members"))
         cases = cases_of_groups(groups=groups, cycle=cycle)

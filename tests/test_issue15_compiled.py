@@ -564,3 +564,31 @@ def test_a_school_read_by_id_is_what_the_orm_reads(cast):
     for school in (cast.school, cast.other_school):
         assert _attributes(school_of(school.pk)) == _attributes(School.objects.get(pk=school.pk))
     assert school_of(-1) is None
+
+
+def test_a_leaders_count_of_members_lacking_is_what_their_list_holds(cast):
+    """The leader's home counts members lacking something (compiled, counted
+    as a FILTER): the same as the list the leader opens, for each leader, one
+    who leads nothing, and after a member completes everything."""
+    from assessment.selectors import members_lacking, members_lacking_count
+    from assessment.services import evaluation_assess
+
+    from . import factories_assessment as fm
+
+    mats = fm.mats_setup(cast)
+    fm.complete(cast, cast.teacher, mats.keys[:3])
+    fm.give_hours(cast, cast.teacher2, 10)
+
+    def both(user):
+        listed = members_lacking(user=user, school_id=cast.school.pk, cycle=cast.cycle).count()
+        counted = members_lacking_count(user=user, school_id=cast.school.pk, cycle=cast.cycle)
+        assert counted == listed
+        return counted
+
+    assert both(mats.leader) == 2  # complete, but no evaluation yet: still lacking
+    assert both(mats.maths_leader) == 1
+    assert both(cast.teacher) == 0
+    for point in mats.keys[:3]:
+        evaluation = fm.submit_evaluation(cast, cast.teacher, point)
+        evaluation_assess(evaluation=evaluation, by=cast.info_team, result="passed")
+    assert both(mats.leader) == 1

@@ -237,26 +237,51 @@ def review_and_lacking_counts(*, school_id: int, cycle: Cycle) -> tuple[ReviewCo
     return review_counts_of(row, "review_"), _lack_counts_of(row)
 
 
+def _members_led(*, user, school_id: int, cycle):
+    """Members of the live groups `user` leads in the school (the leader not
+    among them, teachers of the school only), with what they lack."""
+    return with_lacks(
+        GroupMember.objects.filter(
+            group__leader=user, group__school_id=school_id, group__archived_at__isnull=True
+        )
+        .exclude(user=user)
+        .filter(user_id__in=staff_of_school(school_id).filter(is_teacher=True).values("user_id")),
+        cycle=cycle,
+    )
+
+
 def members_lacking(*, user, school_id: int, cycle: Cycle, group_id=None, behind_only=True):
     """Members of the live groups `user` leads in the school (the leader not
     among them), each with what they lack and how many of the group's open
     activities they have not completed (`open_not_done`): group, then name.
     One query."""
-    qs = with_lacks(
-        GroupMember.objects.filter(
-            group__leader=user, group__school_id=school_id, group__archived_at__isnull=True
-        )
-        .exclude(user=user)
-        .filter(user_id__in=staff_of_school(school_id).filter(is_teacher=True).values("user_id"))
-        .select_related("user", "group"),
-        cycle=cycle,
-    )
+    qs = _members_led(user=user, school_id=school_id, cycle=cycle).select_related("user", "group")
     qs = with_open_not_done(qs).order_by("group__name", "group_id", "user__real_name", "pk")
     if group_id:
         qs = qs.filter(group_id=group_id)
     if behind_only:
         qs = qs.filter(ANY)
     return qs
+
+
+def members_lacking_count(*, user, school_id: int, cycle: Cycle) -> int:
+    """How many members_lacking there are (the leader's home). One query."""
+    (row,) = _MEMBERS_LACKING.rows(user=user.pk, school=school_id, cycle=cycle.pk)
+    return row["n"]
+
+
+# The leader's home counts them on every visit. Counted as a FILTER over the
+# fenced rows (accounts.compiled): filtered in WHERE, PostgreSQL ran each
+# subquery once for every condition that names its column.
+_MEMBERS_LACKING = CompiledAggregate(
+    lambda user, school, cycle: (
+        _members_led(user=user, school_id=school, cycle=cycle),
+        {"n": Count("pk", filter=ANY)},
+    ),
+    "user",
+    "school",
+    "cycle",
+)
 
 
 LACKING_HEADER = [
