@@ -64,6 +64,18 @@ class UserAdmin(ChinesePermissionsMixin, BaseUserAdmin):
     def masked_id_number(self, obj):
         return obj.masked_id_number
 
+    # Deleting a person deletes their places (CASCADE): their schools' figures
+    # follow, as when the operator deletes a place (outside test 7).
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, User.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            places = SchoolMembership.objects.filter(user__in=queryset)
+            schools = list(places.values_list("school_id", flat=True))
+            super().delete_queryset(request, queryset)
+            school_figures_changed(school_ids=schools)
+
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
@@ -115,6 +127,13 @@ class SchoolMembershipAdmin(admin.ModelAdmin):
         with transaction.atomic():
             super().delete_model(request, obj)
             school_figures_changed(school_ids=[obj.school_id])
+
+    def delete_queryset(self, request, queryset):
+        """删除所选 (the bulk action): the schools of every place deleted."""
+        with transaction.atomic():
+            schools = list(queryset.values_list("school_id", flat=True))
+            super().delete_queryset(request, queryset)
+            school_figures_changed(school_ids=schools)
 
 
 @admin.register(RegionRole)

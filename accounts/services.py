@@ -4,6 +4,7 @@ A school's forms and imports act only on people whose every role is in that
 school (accounts.access.people_beyond_school): they never attach, change or
 reset anyone else, and never overwrite an existing person's name or phone."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -307,3 +308,36 @@ def user_email_set(*, user: User, email: str) -> User:
     user.email = (email or "").strip()
     user.save(update_fields=["email"])
     return user
+
+
+# The place lock ----------------------------------------------------------------
+
+
+def teacher_place_lock(*, teacher_id: int, school_id: int) -> bool:
+    """Lock the teacher's active place in the school FOR UPDATE; False if they hold
+    none (removed, never placed there, not a teacher). Call inside atomic().
+
+    Why the lock: 调岗移除 locks the same row before it clears and reverses, so a
+    credit and a removal of the same teacher run one after the other. A credit
+    that started first commits first and is then reversed by the removal; one
+    that comes second finds the place removed and credits nothing. Completion
+    paths call this before touching any other row, in the order removal takes
+    its locks (place first), so the two never deadlock."""
+    return bool(teacher_places_lock(teacher_ids=[teacher_id], school_id=school_id))
+
+
+def teacher_places_lock(*, teacher_ids: Iterable[int], school_id: int) -> set[int]:
+    """teacher_place_lock for many teachers in one query: locks the active
+    teacher places of `teacher_ids` in the school FOR UPDATE, in user order (so
+    two callers locking overlapping sets queue instead of deadlocking), and
+    returns the ids that hold one. Call inside atomic()."""
+    ids = sorted(set(teacher_ids))
+    if not ids:
+        return set()
+    return set(
+        SchoolMembership.objects.teachers()
+        .select_for_update()
+        .filter(user_id__in=ids, school_id=school_id)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )

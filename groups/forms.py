@@ -1,4 +1,7 @@
 from django import forms
+from django.core.validators import MaxLengthValidator
+
+from accounts.texts import DOCUMENT_CHARS, NOTE_CHARS, TOO_LONG
 
 from .models import Framework, SchoolPlan
 from .selectors import ability_points_for, group_member_candidates, school_teachers
@@ -53,9 +56,10 @@ class MemberAddForm(forms.Form):
 class GroupPlanForm(forms.Form):
     plan = forms.CharField(
         label="教研组研修计划",
+        max_length=DOCUMENT_CHARS,
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text="写明研修专题、研修活动安排（时间、类型、学时）及对应的关键能力点。",
-        error_messages={"required": "研修计划不能为空。"},
+        error_messages={"required": "研修计划不能为空。", **TOO_LONG},
     )
     points = forms.ModelMultipleChoiceField(
         label="本组针对的能力点",
@@ -82,7 +86,11 @@ class PointMultipleChoiceField(forms.ModelMultipleChoiceField):
 class ThemeForm(forms.Form):
     title = forms.CharField(label="校本主题", max_length=200)
     description = forms.CharField(
-        label="主题说明", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label="主题说明",
+        required=False,
+        max_length=NOTE_CHARS,
+        error_messages=TOO_LONG,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     key_points = PointMultipleChoiceField(
         label="关键能力点",
@@ -140,6 +148,16 @@ class SchoolPlanForm(forms.ModelForm):
             ),
             "mechanisms": "为使整校推进顺利开展，学校采用的机制。",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model's text columns have no length: each section is capped here.
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                field.max_length = NOTE_CHARS
+                field.validators.append(MaxLengthValidator(NOTE_CHARS))
+                field.error_messages.update(TOO_LONG)
+                field.widget.attrs["maxlength"] = str(NOTE_CHARS)
 
 
 class RowForm(forms.Form):
@@ -216,7 +234,11 @@ class BasePointFormSet(forms.BaseFormSet):
 class ScheduleRowForm(RowForm):
     when = forms.CharField(label="时间", max_length=60, required=False)
     content = forms.CharField(
-        label="内容", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="内容",
+        required=False,
+        max_length=NOTE_CHARS,
+        error_messages=TOO_LONG,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     owner = forms.CharField(label="负责人", max_length=60, required=False)
 

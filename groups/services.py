@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.figures import school_figures_changed
 from accounts.models import Cycle, School, SchoolMembership, User
 from accounts.notices import notify
+from accounts.services import teacher_place_lock, teacher_places_lock
 
 from .models import (
     AbilityPoint,
@@ -27,12 +28,13 @@ from .removal import REMOVAL_CLEARERS, Clearing
 from .selectors import school_settings_for, teacher_removal_preview
 
 
-def _is_school_teacher(user: User, school_id: int) -> bool:
-    return SchoolMembership.objects.teachers().filter(user=user, school_id=school_id).exists()
-
-
 def _check_leader(leader: User | None, school_id: int) -> None:
-    if leader is not None and not _is_school_teacher(leader, school_id):
+    """The leader holds an active teacher place in the school, locked here
+    (accounts.services.teacher_place_lock, the row 调岗移除 locks first): a
+    removal that committed first is seen and refused; one that comes second
+    waits, then finds the group led by them and clears it (outside test 7:
+    a removed teacher ended up leading a group)."""
+    if leader is not None and not teacher_place_lock(teacher_id=leader.pk, school_id=school_id):
         raise ValidationError("教研组长须是本校在职教师。")
 
 
@@ -109,11 +111,9 @@ def group_member_add(*, group: ResearchGroup, users: Iterable[User], by: User) -
         raise ValidationError("该教研组已归档，不能添加组员。")
     users = list(users)
     ids = {u.pk for u in users}
-    ours = set(
-        SchoolMembership.objects.teachers()
-        .filter(school_id=group.school_id, user_id__in=ids)
-        .values_list("user_id", flat=True)
-    )
+    # Their places locked, as for a leader (_check_leader): a removal racing
+    # this either went first (refused here) or waits and deletes the rows.
+    ours = teacher_places_lock(teacher_ids=ids, school_id=group.school_id)
     strangers = [u.display_name for u in users if u.pk not in ours]
     if strangers:
         raise ValidationError(f"只能添加本校在职教师：{'、'.join(strangers)} 不是本校教师。")
@@ -364,7 +364,7 @@ def teacher_remove(*, membership: SchoolMembership, by: User, reason: str) -> Te
     if membership.user_id == by.pk:
         raise ValidationError("不能移除自己。")
     # Lock the place: two admins confirming at once must not write two audit rows,
-    # and a credit racing the removal waits for it (hours.services.teacher_place_lock).
+    # and a credit racing the removal waits for it (accounts.services.teacher_place_lock).
     locked = (
         SchoolMembership.objects.select_for_update(of=("self",))  # the place row only
         .select_related("user", "school")

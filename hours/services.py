@@ -25,6 +25,7 @@ from django.utils import timezone
 from accounts.figures import HoursMove, school_hours_moved
 from accounts.models import EXTENSION_DAYS_AFTER_CYCLE, Cycle, School, SchoolMembership, User
 from accounts.notices import notify, notify_each
+from accounts.services import teacher_place_lock, teacher_places_lock
 from groups.models import AbilityPoint
 from groups.removal import Clearer, Clearing
 
@@ -42,36 +43,6 @@ class CreditRefused(ValidationError):
 
 class RegistrationRefused(ValidationError):
     """学时登记 before the school's whole-school acceptance has passed (DESIGN §2)."""
-
-
-def teacher_place_lock(*, teacher_id: int, school_id: int) -> bool:
-    """Lock the teacher's active place in the school FOR UPDATE; False if they hold
-    none (removed, never placed there, not a teacher). Call inside atomic().
-
-    Why the lock: 调岗移除 locks the same row before it clears and reverses, so a
-    credit and a removal of the same teacher run one after the other. A credit
-    that started first commits first and is then reversed by the removal; one
-    that comes second finds the place removed and credits nothing. Completion
-    paths call this before touching any other row, in the order removal takes
-    its locks (place first), so the two never deadlock."""
-    return bool(teacher_places_lock(teacher_ids=[teacher_id], school_id=school_id))
-
-
-def teacher_places_lock(*, teacher_ids: Iterable[int], school_id: int) -> set[int]:
-    """teacher_place_lock for many teachers in one query: locks the active
-    teacher places of `teacher_ids` in the school FOR UPDATE, in user order (so
-    two callers locking overlapping sets queue instead of deadlocking), and
-    returns the ids that hold one. Call inside atomic()."""
-    ids = sorted(set(teacher_ids))
-    if not ids:
-        return set()
-    return set(
-        SchoolMembership.objects.teachers()
-        .select_for_update()
-        .filter(user_id__in=ids, school_id=school_id)
-        .order_by("user_id")
-        .values_list("user_id", flat=True)
-    )
 
 
 def _lock_summaries(

@@ -168,7 +168,7 @@ def test_twenty_confirms_of_a_leaders_claim_credit_once(cast):
 def test_a_credit_racing_a_removal_never_leaves_the_removed_teacher_credited(cast):
     """Evidence that credits 李老师 uploaded at the instant she is removed: either
     the credit commits first and the removal reverses it, or the removal does
-    and the credit finds her place gone (hours.services.teacher_place_lock)."""
+    and the credit finds her place gone (accounts.services.teacher_place_lock)."""
     from groups.services import teacher_remove
 
     s = fa.group_setup(cast)

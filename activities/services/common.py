@@ -1,7 +1,7 @@
 from django.db import IntegrityError, transaction
 
+from accounts.services import teacher_place_lock
 from groups.models import GroupMember
-from hours.services import teacher_place_lock
 
 from ..models import Activity
 from ..window import window_refusal
@@ -21,7 +21,7 @@ def require_window(activity: Activity, teacher, *, by_leader: bool = False) -> N
 
 def lock_member(activity: Activity, user) -> None:
     """Inside atomic(), before writing anything of `user`'s: lock their place in
-    the school (the lock 调岗移除 takes first, hours.services.teacher_place_lock)
+    the school (the lock 调岗移除 takes first, accounts.services.teacher_place_lock)
     and check they are still a teacher there and a member of the group. A row
     written after this cannot outlive a removal racing it: the removal either
     finished before (refused here) or waits and then clears the row."""

@@ -22,8 +22,8 @@ from accounts.models import (
     SchoolMembership,
 )
 from accounts.notices import notify
+from accounts.services import teacher_place_lock
 from groups.models import GroupMember
-from hours.services import teacher_place_lock
 
 from ..models import Activity, Extension
 from ..window import activity_last_day

@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.selectors import places_joined_on
+from accounts.services import teacher_places_lock
 from groups.models import GroupMember
-from hours.services import hours_reverse, teacher_places_lock
+from hours.services import hours_reverse
 
 from ..files import EVIDENCE, UploadRefused, check_upload
 from ..models import Activity, Evidence, Participation

@@ -94,7 +94,10 @@ def case_rate(*, case: TypicalCase, by: User, rating: str) -> TypicalCase:
     """评优: 一等 / 二等 / 三等, or back to 未评."""
     if rating not in Rating.values:
         raise ValidationError("请选择评定等级。")
-    case = TypicalCase.objects.select_for_update().select_related("group").get(pk=case.pk)
+    # Only the case's row (a joined group row would be locked too).
+    case = (
+        TypicalCase.objects.select_for_update(of=("self",)).select_related("group").get(pk=case.pk)
+    )
     # Nobody rates their own work (DESIGN §2): an admin who uploaded the case,
     # leads the group or is one of its members leaves it to another admin.
     own = by.pk in (case.uploaded_by_id, case.group.leader_id) or (

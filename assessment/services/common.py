@@ -6,8 +6,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from accounts.models import Cycle, School, User
+from accounts.services import teacher_place_lock
 from activities.files import UploadPolicy, UploadRefused, check_upload
-from hours.services import teacher_place_lock
 
 from ..models import TeacherReview, generated_name
 from ..selectors import materials_closed_message_for, materials_open

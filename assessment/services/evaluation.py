@@ -50,9 +50,13 @@ def evaluation_check_transition(*, current: str, to: str, actor: str) -> None:
 
 def _locked(evaluation: AbilityEvaluation) -> AbilityEvaluation:
     """Re-read under a row lock: a leader and the info team (or two clicks)
-    acting at once queue here, and the second sees the first's change."""
+    acting at once queue here, and the second sees the first's change. Only
+    the evaluation's row: joined, PostgreSQL would lock the ability point and
+    the teacher too, and a teacher's point choices (whose new rows need a key
+    share of that point at commit) deadlocked with the school figures' lock
+    (outside test 7)."""
     return (
-        AbilityEvaluation.objects.select_for_update()
+        AbilityEvaluation.objects.select_for_update(of=("self",))
         .select_related("point", "teacher")
         .get(pk=evaluation.pk)
     )

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import Cycle, SchoolMembership
+from accounts.services import teacher_place_lock
 from activities.models import Extension
 from activities.services import ActivityError, extension_grant
-from hours.services import teacher_place_lock
 
 from ..selectors.rules import materials_last_day
 
