@@ -114,6 +114,10 @@ class SchoolMembershipAdmin(admin.ModelAdmin):
     search_fields = ("user__real_name", "user__phone", "school__name")
     list_select_related = ("user", "school", "added_by")
     raw_id_fields = ("user", "school", "added_by")
+    # A place is removed by 调岗移除 (the school's roster), which clears the
+    # teacher's groups, leaderships and credits there; set here, it left them
+    # all standing (outside test 7).
+    readonly_fields = ("removed_at",)
 
     # The operator's edits change the school's figures like the school's own
     # forms do (accounts.figures); the old school too when a place moves.

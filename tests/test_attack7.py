@@ -90,3 +90,28 @@ def test_a_section_of_the_schools_plan_beyond_its_length_is_refused():
     form = SchoolPlanForm(data={"mechanisms": "机" * (NOTE_CHARS + 1)})
     assert not form.is_valid() and "最多 5000 个字" in str(form.errors["mechanisms"])
     assert form.fields["assessment"].widget.attrs["maxlength"] == str(NOTE_CHARS)
+
+
+def test_the_operator_cannot_remove_a_place_around_the_removal(cast):
+    """调岗移除 clears groups, leaderships and credits; the admin's form would
+    have set the date alone. The field is shown, not editable."""
+    place = SchoolMembership.objects.get(user=cast.teacher, removed_at__isnull=True)
+    change = reverse("admin:accounts_schoolmembership_change", args=[place.pk])
+    operator = login(cast.operator)
+    assert "removed_at" not in operator.get(change).context["adminform"].form.fields
+    joined = place.joined_at.astimezone()
+    response = operator.post(
+        change,
+        {
+            "user": cast.teacher.pk,
+            "school": cast.school.pk,
+            "is_teacher": "on",
+            "joined_at_0": joined.strftime("%Y-%m-%d"),
+            "joined_at_1": joined.strftime("%H:%M:%S"),
+            "removed_at_0": "2026-01-01",
+            "removed_at_1": "08:00:00",
+        },
+    )
+    assert response.status_code == 302
+    place.refresh_from_db()
+    assert place.removed_at is None
