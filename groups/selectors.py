@@ -314,16 +314,14 @@ def school_teachers(*, school_id: int):
 
 
 def groups_of_user(*, user, school_id: int):
-    """Live groups the user leads or belongs to, with member counts (one query).
-
-    Membership is matched through a subquery: filtering through the `members`
-    join would make Count("members") count only the user's own row."""
+    """Live groups the user leads or belongs to, with member counts (one
+    query; counted as groups_of_school counts them)."""
     theirs = GroupMember.objects.filter(user=user).values("group_id")
     return (
         ResearchGroup.objects.filter(school_id=school_id, archived_at__isnull=True)
         .filter(Q(leader=user) | Q(pk__in=theirs))
         .select_related("leader")
-        .annotate(member_count=Count("members"))
+        .annotate(member_count=_member_count())
         .order_by("name", "pk")
     )
 

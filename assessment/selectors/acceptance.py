@@ -92,13 +92,18 @@ def scheme_of_region(*, region_id: int, cycle: Cycle | None) -> AcceptanceScheme
     return AcceptanceScheme.objects.filter(region_id=region_id, cycle=cycle).first()
 
 
+def _published_scheme(*, region_id, cycle):
+    """The district's scheme for the cycle, once published (the one rule)."""
+    return AcceptanceScheme.objects.filter(
+        region_id=region_id, cycle=cycle, published_at__isnull=False
+    ).order_by("pk")
+
+
 def scheme_of_school(*, school: School, cycle: Cycle | None) -> AcceptanceScheme | None:
     """The published scheme of the school's district for the cycle, or None."""
     if cycle is None:
         return None
-    return AcceptanceScheme.objects.filter(
-        region_id=school.region_id, cycle=cycle, published_at__isnull=False
-    ).first()
+    return _published_scheme(region_id=school.region_id, cycle=cycle).first()
 
 
 @dataclass
@@ -730,22 +735,15 @@ def school_acceptance_step(*, school: School, cycle: Cycle | None) -> tuple[str,
     return None
 
 
-# The school's home reads it on every visit: the published scheme
-# (scheme_of_school's rule) with the school's acceptance status, compiled once
-# per process (accounts.compiled).
+# The school's home reads it on every visit: the published scheme with the
+# school's acceptance status, compiled once per process (accounts.compiled).
 _STEP = CompiledRead(
-    lambda region, school, cycle: (
-        AcceptanceScheme.objects.filter(
-            region_id=region, cycle_id=cycle, published_at__isnull=False
-        )
-        .order_by("pk")
-        .values(
-            "deadline",
-            status=Subquery(
-                Acceptance.objects.filter(school_id=school, cycle_id=cycle).values("status")[:1]
-            ),
-        )[:1]
-    ),
+    lambda region, school, cycle: _published_scheme(region_id=region, cycle=cycle).values(
+        "deadline",
+        status=Subquery(
+            Acceptance.objects.filter(school_id=school, cycle_id=cycle).values("status")[:1]
+        ),
+    )[:1],
     "region",
     "school",
     "cycle",
