@@ -2,7 +2,7 @@ import uuid
 
 from django import forms
 
-from accounts.texts import DOCUMENT_CHARS, NOTE_CHARS, TOO_LONG
+from accounts.texts import DOCUMENT_CHARS, NOTE_CHARS, capped
 
 from .files import EVIDENCE, HOMEWORK, LESSON_VIDEO
 from .models import Activity, Evidence, ObservationQuestion
@@ -45,12 +45,9 @@ class OnceForm(forms.Form):
 
 class TopicForm(OnceForm):
     title = forms.CharField(label="专题名称", max_length=120)
-    description = forms.CharField(
-        label="专题说明",
-        max_length=NOTE_CHARS,
-        error_messages=TOO_LONG,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
+    description = capped(
+        forms.CharField(label="专题说明", widget=forms.Textarea(attrs={"rows": 3}), required=False),
+        NOTE_CHARS,
     )
     key_points = forms.ModelMultipleChoiceField(
         label="针对的关键能力点",
@@ -78,12 +75,9 @@ HOURS_LOCKED = "已有教师完成此活动，学时不能再修改。"
 class ActivityForm(OnceForm):
     kind = forms.ChoiceField(label="活动类型", choices=Activity.Kind.choices)
     title = forms.CharField(label="小主题", max_length=120)
-    description = forms.CharField(
-        label="活动说明",
-        max_length=NOTE_CHARS,
-        error_messages=TOO_LONG,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
+    description = capped(
+        forms.CharField(label="活动说明", widget=forms.Textarea(attrs={"rows": 4}), required=False),
+        NOTE_CHARS,
     )
     held_on = forms.DateField(label="活动日期", widget=DATE)
     opens_on = forms.DateField(label="开放开始", widget=DATE)
@@ -169,12 +163,9 @@ class MultipleFileField(forms.FileField):
 
 
 class HomeworkForm(forms.Form):
-    text = forms.CharField(
-        label="作业内容",
-        max_length=DOCUMENT_CHARS,
-        error_messages=TOO_LONG,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        required=False,
+    text = capped(
+        forms.CharField(label="作业内容", widget=forms.Textarea(attrs={"rows": 6}), required=False),
+        DOCUMENT_CHARS,
     )
     files = MultipleFileField(label="作业文件", required=False, help_text=HOMEWORK.help_text)
 

@@ -1,7 +1,6 @@
 from django import forms
-from django.core.validators import MaxLengthValidator
 
-from accounts.texts import DOCUMENT_CHARS, NOTE_CHARS, TOO_LONG
+from accounts.texts import DOCUMENT_CHARS, NOTE_CHARS, capped
 
 from .models import Framework, SchoolPlan
 from .selectors import ability_points_for, group_member_candidates, school_teachers
@@ -54,12 +53,14 @@ class MemberAddForm(forms.Form):
 
 
 class GroupPlanForm(forms.Form):
-    plan = forms.CharField(
-        label="教研组研修计划",
-        max_length=DOCUMENT_CHARS,
-        widget=forms.Textarea(attrs={"rows": 12}),
-        help_text="写明研修专题、研修活动安排（时间、类型、学时）及对应的关键能力点。",
-        error_messages={"required": "研修计划不能为空。", **TOO_LONG},
+    plan = capped(
+        forms.CharField(
+            label="教研组研修计划",
+            widget=forms.Textarea(attrs={"rows": 12}),
+            help_text="写明研修专题、研修活动安排（时间、类型、学时）及对应的关键能力点。",
+            error_messages={"required": "研修计划不能为空。"},
+        ),
+        DOCUMENT_CHARS,
     )
     points = forms.ModelMultipleChoiceField(
         label="本组针对的能力点",
@@ -85,12 +86,9 @@ class PointMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 class ThemeForm(forms.Form):
     title = forms.CharField(label="校本主题", max_length=200)
-    description = forms.CharField(
-        label="主题说明",
-        required=False,
-        max_length=NOTE_CHARS,
-        error_messages=TOO_LONG,
-        widget=forms.Textarea(attrs={"rows": 4}),
+    description = capped(
+        forms.CharField(label="主题说明", required=False, widget=forms.Textarea(attrs={"rows": 4})),
+        NOTE_CHARS,
     )
     key_points = PointMultipleChoiceField(
         label="关键能力点",
@@ -154,10 +152,7 @@ class SchoolPlanForm(forms.ModelForm):
         # The model's text columns have no length: each section is capped here.
         for field in self.fields.values():
             if isinstance(field.widget, forms.Textarea):
-                field.max_length = NOTE_CHARS
-                field.validators.append(MaxLengthValidator(NOTE_CHARS))
-                field.error_messages.update(TOO_LONG)
-                field.widget.attrs["maxlength"] = str(NOTE_CHARS)
+                capped(field, NOTE_CHARS)
 
 
 class RowForm(forms.Form):
@@ -233,12 +228,9 @@ class BasePointFormSet(forms.BaseFormSet):
 
 class ScheduleRowForm(RowForm):
     when = forms.CharField(label="时间", max_length=60, required=False)
-    content = forms.CharField(
-        label="内容",
-        required=False,
-        max_length=NOTE_CHARS,
-        error_messages=TOO_LONG,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    content = capped(
+        forms.CharField(label="内容", required=False, widget=forms.Textarea(attrs={"rows": 3})),
+        NOTE_CHARS,
     )
     owner = forms.CharField(label="负责人", max_length=60, required=False)
 
