@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -97,11 +97,14 @@ def _add_to_summaries(entries: list[HoursEntry], *, before: dict[tuple[int, int]
     by_delta: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for pair, delta in deltas.items():
         by_delta[delta].append(pair)
-    change = Case(
-        *(When(_pairs_q(pairs), then=Value(delta)) for delta, pairs in sorted(by_delta.items())),
-        default=Value(0),
-        output_field=models.IntegerField(),
-    )
+    if len(by_delta) == 1:  # a credit, or one source's: the same hours for everyone
+        (change,) = by_delta
+    else:
+        change = Case(
+            *(When(_pairs_q(pairs), then=Value(d)) for d, pairs in sorted(by_delta.items())),
+            default=Value(0),
+            output_field=models.IntegerField(),
+        )
     HoursSummary.objects.filter(_pairs_q(list(deltas))).update(
         recorded=F("recorded") + change, updated_at=timezone.now()
     )
@@ -274,18 +277,20 @@ def hours_credit_many(
 
 
 def _source_state(*, teacher_ids: list[int], source: models.Model) -> dict[int, tuple[int, int]]:
-    """{teacher_id: (standing credits, reversals)} for one source. One query."""
+    """{teacher_id: (standing credits, reversals)} for one source. One query.
+
+    Every reversal reverses one credit of the same teacher and source
+    (_reverse_all copies them; `reverses` is one-to-one), so the standing
+    credits are the credits less the reversals: counted from the rows' kinds,
+    without joining each credit to its reversal (issue 15: this read is on
+    every completion)."""
     ct = ContentType.objects.get_for_model(source)
-    rows = (
-        HoursEntry.objects.filter(content_type=ct, object_id=source.pk, teacher_id__in=teacher_ids)
-        .values("teacher_id")
-        .annotate(
-            standing=Count("pk", filter=Q(kind=Kind.CREDIT, reversed_by__isnull=True)),
-            reversals=Count("pk", filter=Q(kind=Kind.REVERSAL)),
-        )
-        .order_by()
-    )
-    return {r["teacher_id"]: (r["standing"], r["reversals"]) for r in rows}
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for teacher_id, kind in HoursEntry.objects.filter(
+        content_type_id=ct.pk, object_id=source.pk, teacher_id__in=teacher_ids
+    ).values_list("teacher_id", "kind"):
+        counts[teacher_id][kind == Kind.REVERSAL] += 1
+    return {t: (credits - reversals, reversals) for t, (credits, reversals) in counts.items()}
 
 
 def _credit_placed(

@@ -43,15 +43,15 @@ REQUEST = 4
 DESIGNATE = REQUEST + 10
 # + the waiting members and the days their places began (nobody credited for
 # a day before they were at the school, attack report 1 §2), the confirmation
-# (evidence yet? how many waiting), savepoint, the form's token already used?
-# (the token is required, attack report 1 §9), savepoint + INSERT of the
-# Evidence + release; completion (savepoint): the waiting members, their places
+# (evidence yet? how many waiting), savepoint, savepoint + INSERT of the
+# Evidence + release (its form's token is required, attack report 1 §9, and
+# looked up only when the INSERT finds it used); completion (savepoint): the waiting members, their places
 # locked, the waiting rows locked and re-read, one UPDATE, the key points; the ledger (savepoint): places locked, summaries (INSERT ... ON
 # CONFLICT, lock), standing credits, savepoint + one INSERT of credits +
 # release, one INSERT of their points, one UPDATE of summaries, one UPDATE of
 # the school's figures (assessment's SchoolStats follow the ledger's moves),
 # one INSERT of notices; three releases
-EVIDENCE = REQUEST + 30
+EVIDENCE = REQUEST + 29
 # + the UPDATE of the evidence (savepoint), evidence left?, savepoint and one
 # UPDATE of completions, the ledger (savepoint): waiting claims, standing
 # credits, summaries locked, re-read under the lock, savepoint + one INSERT of

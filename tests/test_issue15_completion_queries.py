@@ -30,8 +30,9 @@ pytestmark = pytest.mark.django_db
 # INSERT, release) and its points, the notice, the summary's UPDATE and the
 # school's figures (SchoolStats) last; the release. 22 in all, and:
 POSTS = {
-    # the post's token looked up, the post (savepoint, INSERT, release)
-    "discussion": 26,
+    # the post (savepoint, INSERT, release: its token is looked up only when
+    # the INSERT finds the same form sent before)
+    "discussion": 25,
     # the membership checked and the submission looked for before the
     # transaction (its files must be refused before they are stored); the
     # submission (get, then INSERT under get_or_create's savepoint and release)

@@ -51,9 +51,8 @@ def create_once(model, *, token, owner: dict, fields: dict):
     Returns (row, created)."""
     if token is None:
         return model.objects.create(**owner, **fields), True
-    existing = model.objects.filter(**owner, request_token=token).first()
-    if existing is not None:
-        return existing, False
+    # Insert first: a repeated form is the rare case, and the constraint finds
+    # it without a lookup before every first submit (issue 15).
     try:
         with transaction.atomic():
             return model.objects.create(**owner, **fields, request_token=token), True
