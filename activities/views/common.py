@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.shortcuts import render
 
 from accounts.roles import Role
+from accounts.texts import DOCUMENT_CHARS
 
 from ..services import ActivityError
 
@@ -29,6 +30,24 @@ def run_service(request, call, *, success: str) -> bool:
         return False
     messages.success(request, success)
     return True
+
+
+def draft_keep(request, activity, text: str) -> None:
+    """What a member typed in a form that was refused (a file of the wrong
+    kind beside their homework text, a view too short): the activity page
+    they are sent back to shows it again, once, instead of an empty box."""
+    if text and text.strip():
+        request.session[_draft_key(activity.pk)] = text[:DOCUMENT_CHARS]
+
+
+def draft_take(request, activity_id: int) -> str | None:
+    """The text draft_keep kept for this activity, forgotten once shown."""
+    key = _draft_key(activity_id)
+    return request.session.pop(key) if key in request.session else None
+
+
+def _draft_key(activity_id: int) -> str:
+    return f"activity_draft:{activity_id}"
 
 
 def form_errors(form) -> str:

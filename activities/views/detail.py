@@ -26,7 +26,7 @@ from ..window import (
     offline_held_refusal,
     window_refusal,
 )
-from .common import VIEWER_ROLES
+from .common import VIEWER_ROLES, draft_take
 
 K = Activity.Kind
 
@@ -59,7 +59,12 @@ def activity_detail(request, activity_id):
     }
     ctx.update(
         KIND_CONTEXT[activity.kind](
-            activity, user, member=member, leader=leader, open_for_me=refusal is None
+            activity,
+            user,
+            member=member,
+            leader=leader,
+            open_for_me=refusal is None,
+            draft=draft_take(request, activity.pk) if member else None,
         )
     )
     ctx["start_at"] = _start_at(request)
@@ -72,20 +77,22 @@ def _school_admin_here(request, activity) -> bool:
     return grant is not None and grant.school_id == activity.group.school_id
 
 
-def _discussion(activity, user, *, member, leader, open_for_me) -> dict:
+def _discussion(activity, user, *, member, leader, open_for_me, draft) -> dict:
     return {
         "posts": selectors.discussion_posts(activity=activity, user=user),
-        "post_form": PostForm(),
+        "post_form": PostForm(initial={"body": draft or ""}),
         "can_like": member and open_for_me,
     }
 
 
-def _homework(activity, user, *, member, leader, **_) -> dict:
+def _homework(activity, user, *, member, leader, draft, **_) -> dict:
     ctx = {}
     if member:
         submission = selectors.submission_of(activity=activity, user=user)
         ctx["submission"] = submission
-        ctx["homework_form"] = HomeworkForm(initial={"text": submission.text if submission else ""})
+        # What they typed and was refused (views.common.draft_keep) before what was accepted.
+        text = draft if draft is not None else (submission.text if submission else "")
+        ctx["homework_form"] = HomeworkForm(initial={"text": text})
     if leader:
         ctx["submissions"] = selectors.homework_submissions(activity=activity)
     return ctx

@@ -19,7 +19,7 @@ from ..services import (
     participation_join,
     post_create,
 )
-from .common import MEMBER_ROLES, form_errors, run_service
+from .common import MEMBER_ROLES, draft_keep, form_errors, run_service
 
 
 @role_required(*MEMBER_ROLES)
@@ -72,8 +72,9 @@ def post_new(request, activity_id):
     form = PostForm(request.POST)
     if not form.is_valid():
         messages.error(request, form_errors(form))
+        draft_keep(request, activity, request.POST.get("body", ""))
         return redirect("activities:detail", activity.pk)
-    run_service(
+    done = run_service(
         request,
         lambda: post_create(
             activity=activity,
@@ -83,6 +84,8 @@ def post_new(request, activity_id):
         ),
         success="观点已发表。",
     )
+    if not done:
+        draft_keep(request, activity, form.cleaned_data["body"])
     return redirect(f"{activity.get_absolute_url()}#posts")
 
 
@@ -115,8 +118,9 @@ def homework_new(request, activity_id):
     form = HomeworkForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, form_errors(form))
+        draft_keep(request, activity, request.POST.get("text", ""))
         return redirect("activities:detail", activity.pk)
-    run_service(
+    done = run_service(
         request,
         lambda: homework_submit(
             activity=activity,
@@ -126,6 +130,8 @@ def homework_new(request, activity_id):
         ),
         success="作业已提交。活动开放期内可以重新提交替换。",
     )
+    if not done:
+        draft_keep(request, activity, form.cleaned_data["text"])
     return redirect(f"{activity.get_absolute_url()}#work")
 
 
