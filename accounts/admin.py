@@ -173,9 +173,10 @@ class PasswordResetAdmin(ReadOnlyAdmin):
 
 @admin.register(IdNumberRefusal)
 class IdNumberRefusalAdmin(ReadOnlyAdmin):
-    """The audit of ID numbers schools were refused (attack report 1 §1): read-only."""
+    """The audit of numbers schools were refused (attack report 1 §1, outside
+    test 8): read-only."""
 
-    list_display = ("at", "school", "by", "masked_id_number", "via")
+    list_display = ("at", "school", "by", "masked_id_number", "masked_phone", "via")
     list_filter = ("via",)
     list_select_related = ("school", "by")
     search_fields = ("school__name", "by__real_name")

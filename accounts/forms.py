@@ -7,7 +7,7 @@ from .idnumbers import is_valid_id_number, is_valid_phone, normalize_id_number
 from .models import STAGES, IdNumberRefusal, SchoolMembership, User
 from .params import whole_numbers
 from .roster import MAX_BYTES
-from .services import ID_CHECKS_SPENT, TeacherData, id_numbers_screen
+from .services import ID_CHECKS_SPENT, TeacherData, numbers_screen
 
 
 class LoginForm(AuthenticationForm):
@@ -33,10 +33,11 @@ class TeacherForm(forms.Form):
     works only for a person with no place and no role anywhere else, and the
     person's own name, phone and password stay as they are (see `existing`).
 
-    A number typed here is screened first (accounts.services.id_numbers_screen,
+    A number typed here is screened first (accounts.services.numbers_screen,
     with `by`, the admin): a refusal because it belongs to someone the school
-    may not touch is counted and audited, and once the school's daily budget is
-    used up the form checks no number at all that day."""
+    may not touch, or a phone held by someone outside it, is counted and
+    audited, and once the school's daily budget is used up the form checks no
+    number at all that day."""
 
     real_name = forms.CharField(label="姓名", max_length=50)
     phone = forms.CharField(label="手机号", max_length=11)
@@ -93,10 +94,15 @@ class TeacherForm(forms.Form):
         if not phone or not id_number:
             return cleaned
         me = self.membership.user if self.membership is not None else None
-        if me is None or id_number != me.id_number:
-            via = IdNumberRefusal.Via.FORM if me is None else IdNumberRefusal.Via.EDIT
-            screen = id_numbers_screen(
-                school=self.school, by=self.by, id_numbers=[id_number], via=via
+        new_id = me is None or id_number != me.id_number
+        new_phone = me is None or phone != me.phone
+        if new_id or new_phone:
+            screen = numbers_screen(
+                school=self.school,
+                by=self.by,
+                id_numbers=[id_number] if new_id else [],
+                phones=[(phone, id_number)] if new_phone else [],
+                via=IdNumberRefusal.Via.FORM if me is None else IdNumberRefusal.Via.EDIT,
             )
             if screen.spent:
                 raise forms.ValidationError(ID_CHECKS_SPENT)

@@ -41,6 +41,12 @@ def mask_id_number(value: str) -> str:
     return f"{value[:6]}{MASK}"
 
 
+def mask_phone(value: str) -> str:
+    """13812345678 -> 138****5678, as the audit of refused numbers keeps it."""
+    value = value or ""
+    return f"{value[:3]}****{value[-4:]}" if len(value) == 11 else "*" * len(value)
+
+
 def is_masked_id_number(value: str) -> bool:
     """A number as the platform's own exports write it ("440402*******"); also
     the older form that kept the last four ("440402*******1234")."""

@@ -263,11 +263,14 @@ class PasswordReset(models.Model):
 class IdNumberRefusal(models.Model):
     """One row a school's roster form or import was refused because its ID
     number belongs to someone the school may not touch (a district admin, an
-    expert, the operator, a teacher placed in another school). The audit of
-    that refusal, and the count behind the school's daily budget of such
-    answers (accounts.services.id_numbers_screen): the refusal itself tells
-    that the number exists, so it must not be an unlimited oracle. The number
-    is kept masked only. Written only by id_numbers_screen; never changed."""
+    expert, the operator, a teacher placed in another school), or because its
+    phone number is someone's outside the school (phones are login names: the
+    answer "已被其他人使用" tells that the number is on the platform). The audit
+    of that refusal, and the count behind the school's daily budget of such
+    answers (accounts.services.numbers_screen): the refusal itself tells that
+    the number exists, so it must not be an unlimited oracle. Each number is
+    kept masked only; a row holds one of them. Written only by numbers_screen;
+    never changed."""
 
     class Via(models.TextChoices):
         FORM = "form", "添加教师"
@@ -283,12 +286,13 @@ class IdNumberRefusal(models.Model):
         on_delete=models.SET_NULL,
         related_name="id_number_refusals",
     )
-    masked_id_number = models.CharField("身份证号", max_length=18)
+    masked_id_number = models.CharField("身份证号", max_length=18, blank=True)
+    masked_phone = models.CharField("手机号", max_length=11, blank=True)
     via = models.CharField("途径", max_length=10, choices=Via.choices)
     at = models.DateTimeField("时间", default=timezone.now)
 
     class Meta:
-        verbose_name = verbose_name_plural = "身份证号拒绝记录"
+        verbose_name = verbose_name_plural = "号码拒绝记录"
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["school", "at"])]
 

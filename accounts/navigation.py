@@ -24,7 +24,7 @@ NAVIGATION: dict[str, list[Entry]] = {
             "记录",
             [
                 ("调岗移除记录", "groups:district_removals"),
-                ("身份证号拒绝记录", "accounts:district_id_refusals"),
+                ("号码拒绝记录", "accounts:district_id_refusals"),
             ],
         ),
     ],

@@ -26,7 +26,7 @@ from .services import (
     ID_CHECKS_SPENT,
     IssuedPassword,
     TeacherData,
-    id_numbers_screen,
+    numbers_screen,
     teacher_update,
     teachers_add,
 )
@@ -270,14 +270,20 @@ def roster_import(*, school: School, uploaded, by: User | None = None) -> Import
     the second waits on the unique ID numbers and fails; it is then run again
     and finds every row already imported, so each person is stored once.
 
-    Before any row is reported, the file's ID numbers are screened as a whole
-    (accounts.services.id_numbers_screen): rows of people the school may not
-    touch are counted and audited, and a file that would take the school past
-    its daily budget of such answers (or comes after it) is refused whole,
-    saying nothing about any row."""
+    Before any row is reported, the file's ID numbers and phones are screened
+    as a whole (accounts.services.numbers_screen): rows of people the school
+    may not touch, and phones of people outside it, are counted and audited,
+    and a file that would take the school past its daily budget of such
+    answers (or comes after it) is refused whole, saying nothing about any
+    row."""
     parsed = _read_rows(uploaded)
-    screen = id_numbers_screen(
-        school=school, by=by, id_numbers=_full_id_numbers(parsed), via=IdNumberRefusal.Via.IMPORT
+    pairs = _full_numbers(parsed)
+    screen = numbers_screen(
+        school=school,
+        by=by,
+        id_numbers=[n for _, n in pairs],
+        phones=pairs,
+        via=IdNumberRefusal.Via.IMPORT,
     )
     if screen.spent:
         raise RosterFileError(ID_CHECKS_SPENT)
@@ -293,14 +299,14 @@ def roster_import(*, school: School, uploaded, by: User | None = None) -> Import
     raise AssertionError("unreachable")
 
 
-def _full_id_numbers(parsed: list[tuple[int, dict]]) -> list[str]:
-    """The complete ID numbers the rows name (masked ones name the school's own
-    teachers by phone, and broken ones name nobody)."""
+def _full_numbers(parsed: list[tuple[int, dict]]) -> list[tuple[str, str]]:
+    """(phone, ID number) of the rows that name a complete ID number (masked
+    ones name the school's own teachers by phone, and broken ones name nobody)."""
     numbers = []
     for number, cells in parsed:
         row, _ = _parse_row(number, cells)
-        if row is not None and row.data.id_number:
-            numbers.append(row.data.id_number)
+        if row is not None and row.data.id_number and not row.masked:
+            numbers.append((row.data.phone, row.data.id_number))
     return numbers
 
 

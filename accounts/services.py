@@ -8,11 +8,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .access import BEYOND_SCHOOL_MESSAGE, people_beyond_school, person_within_school
 from .figures import school_figures_changed
-from .idnumbers import mask_id_number
+from .idnumbers import mask_id_number, mask_phone
 from .models import IdNumberRefusal, PasswordReset, School, SchoolMembership, User
 from .notices import notify
 from .passwords import password_generate, password_hash_initial
@@ -25,16 +26,17 @@ class PersonBeyondSchool(Exception):
         super().__init__(message)
 
 
-# ---- the ID-number oracle (attack report 1 §1) ---------------------------------------
+# ---- the number oracle (attack report 1 §1, outside test 8 F1) -----------------------
 #
 # "This number belongs to someone the school may not touch" cannot go unsaid:
-# ID numbers are unique and an outsider may not be attached. But each such
-# answer tells that the number exists on the platform, so a school gets a small
-# number of them a day; beyond it nothing is checked at all that day.
+# ID numbers are unique and an outsider may not be attached; a phone is a login
+# name and belongs to one person. But each such answer tells that the number
+# exists on the platform, so a school gets a small number of them a day;
+# beyond it nothing is checked at all that day.
 
 ID_REFUSALS_PER_DAY = 10
 ID_CHECKS_SPENT = (
-    "今天本校已多次填写不由本校管理的人员的身份证号，为保护个人信息，今天不能再按身份证号"
+    "今天本校已多次填写不由本校管理的人员的身份证号或手机号，为保护个人信息，今天不能再"
     "添加、修改或导入教师。请明天再试；如确需办理，请联系区县教育局管理员（教育局）。"
 )
 
@@ -44,9 +46,12 @@ class IdScreen:
     # Nothing may be said about any of the numbers today (the budget is used up,
     # or these numbers would exceed it): the caller refuses as a whole.
     spent: bool = False
-    # The numbers that belong to people the school may not touch; each refusal
+    # The ID numbers that belong to people the school may not touch; each refusal
     # is recorded. Within the budget the caller may say so, row by row.
     beyond: frozenset[str] = frozenset()
+    # The phones held by someone outside the school (not the person the row
+    # names): recorded too, and within the budget said row by row.
+    phones_taken: frozenset[str] = frozenset()
 
 
 def _day_start():
@@ -54,12 +59,22 @@ def _day_start():
 
 
 @transaction.atomic
-def id_numbers_screen(*, school: School, by: User | None, id_numbers, via: str) -> IdScreen:
-    """Before a roster form or import says anything about ID numbers: count
-    and record the ones it would refuse because they belong to someone the
-    school may not touch (people_beyond_school, not its own teachers). The
-    whole set is judged before anything is reported, so the answer never
-    depends on the order of the rows.
+def numbers_screen(
+    *,
+    school: School,
+    by: User | None,
+    id_numbers: Iterable[str] = (),
+    phones: Iterable[tuple[str, str]] = (),
+    via: str,
+) -> IdScreen:
+    """Before a roster form or import says anything about numbers: count and
+    record the ones it would refuse because they tell of people outside the
+    school. An ID number of someone the school may not touch
+    (people_beyond_school, not its own teachers); a phone, given as (phone, the
+    ID number beside it), held as phone or login name by someone who is not
+    the school's and not the person that ID number names. The whole set is
+    judged before anything is reported, so the answer never depends on the
+    order of the rows.
 
     Why the lock: the school row is locked while counting and recording, so
     twenty requests at once cannot each find budget left."""
@@ -67,23 +82,58 @@ def id_numbers_screen(*, school: School, by: User | None, id_numbers, via: str) 
     used = IdNumberRefusal.objects.filter(school=school, at__gte=_day_start()).count()
     if used >= ID_REFUSALS_PER_DAY:
         return IdScreen(spent=True)
-    holders = dict(
-        User.objects.filter(id_number__in=set(id_numbers)).values_list("pk", "id_number")
-    )
-    own = set(
-        SchoolMembership.objects.active()
-        .filter(school=school, user_id__in=holders)
-        .values_list("user_id", flat=True)
-    )
-    beyond = people_beyond_school(school_id=school.pk, user_ids=holders) - own
-    refused = frozenset(holders[pk] for pk in beyond)
+    refused = _id_numbers_beyond(school, set(id_numbers))
+    taken = _phones_outside(school, list(phones))
     IdNumberRefusal.objects.bulk_create(
         [
             IdNumberRefusal(school=school, by=by, masked_id_number=mask_id_number(n), via=via)
             for n in sorted(refused)
         ]
+        + [
+            IdNumberRefusal(school=school, by=by, masked_phone=mask_phone(p), via=via)
+            for p in sorted(taken)
+        ]
     )
-    return IdScreen(spent=used + len(refused) > ID_REFUSALS_PER_DAY, beyond=refused)
+    spent = used + len(refused) + len(taken) > ID_REFUSALS_PER_DAY
+    return IdScreen(spent=spent, beyond=refused, phones_taken=taken)
+
+
+def _id_numbers_beyond(school: School, id_numbers: set[str]) -> frozenset[str]:
+    if not id_numbers:
+        return frozenset()
+    holders = dict(User.objects.filter(id_number__in=id_numbers).values_list("pk", "id_number"))
+    beyond = people_beyond_school(school_id=school.pk, user_ids=holders) - _own(school, holders)
+    return frozenset(holders[pk] for pk in beyond)
+
+
+def _phones_outside(school: School, phones: list[tuple[str, str]]) -> frozenset[str]:
+    wanted = {phone for phone, _ in phones if phone}
+    if not wanted:
+        return frozenset()
+    holders = {}
+    for pk, phone, username, id_number in User.objects.filter(
+        Q(phone__in=wanted) | Q(username__in=wanted)
+    ).values_list("pk", "phone", "username", "id_number"):
+        # A phone is taken by whoever has it as phone or as login name.
+        for number in {phone, username} & wanted:
+            holders[number] = (pk, id_number)
+    own = _own(school, [pk for pk, _ in holders.values()])
+    return frozenset(
+        phone
+        for phone, beside in phones
+        if phone in holders
+        and holders[phone][0] not in own
+        # The row's own person (the phone beside their ID number) is judged by the number.
+        and not (beside and holders[phone][1] == beside)
+    )
+
+
+def _own(school: School, user_ids) -> set[int]:
+    return set(
+        SchoolMembership.objects.active()
+        .filter(school=school, user_id__in=list(user_ids))
+        .values_list("user_id", flat=True)
+    )
 
 
 @dataclass

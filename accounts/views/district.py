@@ -37,7 +37,7 @@ def district_schools(request):
 
 @role_required(Role.DISTRICT_ADMIN, Role.OPERATOR)
 def district_id_refusals(request):
-    """身份证号拒绝记录: when a school's roster form or import named someone it
+    """号码拒绝记录: when a school's roster form or import named someone it
     may not touch. Many in a day from one school mean someone is probing."""
     page = Paginator(id_refusals_visible_to(request.grant), 50).get_page(request.GET.get("page"))
     return render(request, "accounts/district_id_refusals.html", {"page": page})
