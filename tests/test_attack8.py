@@ -17,6 +17,7 @@ from django.urls import reverse
 from accounts.demo_ids import make_id_number
 from accounts.models import IdNumberRefusal, User
 from activities.models import Participation, Post, Submission
+from hours.models import HoursClaim, HoursEntry
 
 from . import factories as f
 from . import factories_activities as fa
@@ -176,3 +177,33 @@ def test_a_draft_is_the_members_own(cast):
     leader = login(s.leader)
     assert REFLECTION not in leader.get(reverse("activities:detail", args=[a.pk])).content.decode()
     assert REFLECTION in member.get(reverse("activities:detail", args=[a.pk])).content.decode()
+
+
+# ---- F4: the confirmation names whose hours wait -------------------------------------------
+
+
+def test_a_leader_designating_themselves_after_evidence_is_told_their_hours_wait(cast, as_user):
+    """DESIGN §2: the leader's own hours wait for the school admin. The page
+    that asks to confirm the credit said it would credit them like any member."""
+    s = fa.group_setup(cast)
+    a = fa.activity(s, "offline", hours=8)
+    leader = as_user(s.leader)
+    leader.post(reverse("activities:designate", args=[a.pk]), {"users": [s.member.pk]})
+    leader.post(
+        reverse("activities:evidence_add", args=[a.pk]),
+        {
+            **fa.once(),
+            "kind": "sign_in",
+            "file": fa.upload("签到表.pdf", fa.PDF),
+            "confirm_credit": "1",
+        },
+    )
+    page = leader.post(reverse("activities:designate", args=[a.pk]), {"users": [s.leader.pk]})
+    body = page.content.decode()
+    assert "组长本人：学时提交学校管理员确认后计入" in body
+    leader.post(
+        reverse("activities:designate", args=[a.pk]),
+        {"users": [s.leader.pk], "confirm_credit": "1"},
+    )
+    assert HoursClaim.objects.filter(teacher=s.leader, object_id=a.pk, status="pending").exists()
+    assert not HoursEntry.objects.filter(teacher=s.leader, object_id=a.pk).exists()
