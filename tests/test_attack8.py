@@ -16,7 +16,13 @@ from django.urls import reverse
 
 from accounts.demo_ids import make_id_number
 from accounts.models import IdNumberRefusal, User
-from activities.models import Participation, Post, Submission
+from activities.models import (
+    ObservationQuestion,
+    ObservationResponse,
+    Participation,
+    Post,
+    Submission,
+)
 from hours.models import HoursClaim, HoursEntry
 
 from . import factories as f
@@ -177,6 +183,25 @@ def test_a_draft_is_the_members_own(cast):
     leader = login(s.leader)
     assert REFLECTION not in leader.get(reverse("activities:detail", args=[a.pk])).content.decode()
     assert REFLECTION in member.get(reverse("activities:detail", args=[a.pk])).content.decode()
+
+
+def test_an_evaluation_form_refused_comes_back_with_its_answers(cast):
+    """A score out of range (sent by an older browser, or typed past the
+    field's bounds): the refusal names it, and every answer is still there."""
+    s = fa.group_setup(cast)
+    a, member = joined(s, "observation")
+    answers = fa.answers_for(a)
+    questions = {q.kind: q for q in ObservationQuestion.objects.filter(form__activity=a)}
+    answers[f"q{questions['score'].pk}"] = "999"
+    answers[f"q{questions['text'].pk}"] = "板书清晰，互动充分，小组合作有实效。"
+    member.post(reverse("activities:observation_submit", args=[a.pk]), answers)
+    assert not ObservationResponse.objects.filter(activity=a).exists()
+
+    page = member.get(reverse("activities:detail", args=[a.pk])).content.decode()
+    assert "板书清晰，互动充分，小组合作有实效。</textarea>" in page
+    assert 'value="999"' in page
+    choice = questions["choice"]
+    assert f'value="{choice.choices[0]}" required checked>' in page
 
 
 # ---- F4: the confirmation names whose hours wait -------------------------------------------

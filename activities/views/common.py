@@ -32,16 +32,26 @@ def run_service(request, call, *, success: str) -> bool:
     return True
 
 
-def draft_keep(request, activity, text: str) -> None:
+def draft_keep(request, activity, typed: str | dict[str, str]) -> None:
     """What a member typed in a form that was refused (a file of the wrong
-    kind beside their homework text, a view too short): the activity page
-    they are sent back to shows it again, once, instead of an empty box."""
-    if text and text.strip():
-        request.session[_draft_key(activity.pk)] = text[:DOCUMENT_CHARS]
+    kind beside their homework text, a view too short, a score out of range
+    in the 听课评课表: its answers by field name): the activity page they are
+    sent back to shows it again, once, instead of an empty form."""
+    if isinstance(typed, dict):
+        kept = {k: v[:DOCUMENT_CHARS] for k, v in list(typed.items())[:DRAFT_FIELDS] if v.strip()}
+        if kept:
+            request.session[_draft_key(activity.pk)] = kept
+    elif typed and typed.strip():
+        request.session[_draft_key(activity.pk)] = typed[:DOCUMENT_CHARS]
 
 
-def draft_take(request, activity_id: int) -> str | None:
-    """The text draft_keep kept for this activity, forgotten once shown."""
+# An evaluation form's questions, as many as a leader would write (the session
+# row stays small whatever a request sends).
+DRAFT_FIELDS = 100
+
+
+def draft_take(request, activity_id: int) -> str | dict[str, str] | None:
+    """What draft_keep kept for this activity, forgotten once shown."""
     key = _draft_key(activity_id)
     return request.session.pop(key) if key in request.session else None
 

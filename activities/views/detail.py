@@ -80,7 +80,7 @@ def _school_admin_here(request, activity) -> bool:
 def _discussion(activity, user, *, member, leader, open_for_me, draft) -> dict:
     return {
         "posts": selectors.discussion_posts(activity=activity, user=user),
-        "post_form": PostForm(initial={"body": draft or ""}),
+        "post_form": PostForm(initial={"body": draft if isinstance(draft, str) else ""}),
         "can_like": member and open_for_me,
     }
 
@@ -91,15 +91,19 @@ def _homework(activity, user, *, member, leader, draft, **_) -> dict:
         submission = selectors.submission_of(activity=activity, user=user)
         ctx["submission"] = submission
         # What they typed and was refused (views.common.draft_keep) before what was accepted.
-        text = draft if draft is not None else (submission.text if submission else "")
-        ctx["homework_form"] = HomeworkForm(initial={"text": text})
+        if not isinstance(draft, str):
+            draft = submission.text if submission else ""
+        ctx["homework_form"] = HomeworkForm(initial={"text": draft})
     if leader:
         ctx["submissions"] = selectors.homework_submissions(activity=activity)
     return ctx
 
 
-def _observation(activity, user, *, member, leader, **_) -> dict:
+def _observation(activity, user, *, member, leader, draft, **_) -> dict:
     questions = selectors.observation_questions(activity=activity)
+    if isinstance(draft, dict):  # the answers of a form refused (views.common.draft_keep)
+        for q in questions:
+            q.draft = draft.get(f"q{q.pk}", "")
     # The header comes with the questions; read alone only for a form without any.
     header = questions[0].form if questions else getattr(activity, "observation_form", None)
     ctx = {"questions": questions, "form_header": header}

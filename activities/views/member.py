@@ -139,9 +139,12 @@ def homework_new(request, activity_id):
 @role_required(*MEMBER_ROLES)
 def observation_new(request, activity_id):
     activity = get_activity_for_member(request.user, activity_id)
-    run_service(
+    done = run_service(
         request,
         lambda: observation_submit(activity=activity, user=request.user, raw_answers=request.POST),
         success="听课评课表已提交。",
     )
+    if not done:
+        answers = {k: v for k, v in request.POST.items() if k.startswith("q")}
+        draft_keep(request, activity, answers)
     return redirect(f"{activity.get_absolute_url()}#work")
