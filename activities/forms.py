@@ -6,7 +6,7 @@ from accounts.texts import DOCUMENT_CHARS, NOTE_CHARS, capped
 
 from .files import EVIDENCE, HOMEWORK, LESSON_VIDEO
 from .models import Activity, Evidence, ObservationQuestion
-from .services.discussion import MAX_POST_CHARS
+from .services.discussion import MAX_POST_CHARS, MIN_POST_CHARS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -139,7 +139,9 @@ class PostForm(OnceForm):
             attrs={
                 "rows": 3,
                 "placeholder": "写下你的观点（至少 10 个字）",
-                # The browser stops at the limit the service enforces.
+                # The browser stops at the limits the service enforces (it
+                # counts letters and digits only: "。。。" still reaches it).
+                "minlength": MIN_POST_CHARS,
                 "maxlength": MAX_POST_CHARS,
             }
         ),

@@ -170,6 +170,7 @@ def test_a_view_too_short_comes_back_to_be_finished(cast):
     page = member.get(reverse("activities:detail", args=[a.pk])).content.decode()
     assert "至少写 10 个字" in page
     assert "很好的课！</textarea>" in page
+    assert 'minlength="10"' in page  # the browser says so first, where it can
 
 
 def test_a_draft_is_the_members_own(cast):
