@@ -116,16 +116,20 @@ class SchoolMembershipAdmin(admin.ModelAdmin):
     raw_id_fields = ("user", "school", "added_by")
     # A place is removed by 调岗移除 (the school's roster), which clears the
     # teacher's groups, leaderships and credits there; set here, it left them
-    # all standing (outside test 7).
+    # all standing (outside test 7). Moving a place to another school (or to
+    # another person) would do the same without a removal: a move is a removal
+    # and a new place, so an existing place keeps its school and person.
     readonly_fields = ("removed_at",)
 
+    def get_readonly_fields(self, request, obj=None):
+        return ("removed_at", "user", "school") if obj is not None else self.readonly_fields
+
     # The operator's edits change the school's figures like the school's own
-    # forms do (accounts.figures); the old school too when a place moves.
+    # forms do (accounts.figures).
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
-            moved_from = form.initial.get("school") if "school" in form.changed_data else None
-            school_figures_changed(school_ids=[obj.school_id, moved_from])
+            school_figures_changed(school_ids=[obj.school_id])
 
     def delete_model(self, request, obj):
         with transaction.atomic():

@@ -115,3 +115,34 @@ def test_the_operator_cannot_remove_a_place_around_the_removal(cast):
     assert response.status_code == 302
     place.refresh_from_db()
     assert place.removed_at is None
+
+
+def test_the_operator_cannot_move_a_place_to_another_school(cast):
+    """A move would leave the teacher's groups, leaderships and credits standing
+    in the old school (no 调岗移除): an existing place keeps its school and person."""
+    place = SchoolMembership.objects.get(user=cast.teacher, removed_at__isnull=True)
+    change = reverse("admin:accounts_schoolmembership_change", args=[place.pk])
+    operator = login(cast.operator)
+    fields = operator.get(change).context["adminform"].form.fields
+    assert "school" not in fields and "user" not in fields
+    joined = place.joined_at.astimezone()
+    response = operator.post(
+        change,
+        {
+            "user": cast.teacher2.pk,
+            "school": cast.other_school.pk,
+            "is_teacher": "on",
+            "joined_at_0": joined.strftime("%Y-%m-%d"),
+            "joined_at_1": joined.strftime("%H:%M:%S"),
+        },
+    )
+    assert response.status_code == 302
+    place.refresh_from_db()
+    assert (place.school_id, place.user_id) == (cast.school.pk, cast.teacher.pk)
+    # A new place is still made here, with its school and person.
+    assert (
+        "school"
+        in operator.get(reverse("admin:accounts_schoolmembership_add"))
+        .context["adminform"]
+        .form.fields
+    )
