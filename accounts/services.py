@@ -49,9 +49,6 @@ class IdScreen:
     # The ID numbers that belong to people the school may not touch; each refusal
     # is recorded. Within the budget the caller may say so, row by row.
     beyond: frozenset[str] = frozenset()
-    # The phones held by someone outside the school (not the person the row
-    # names): recorded too, and within the budget said row by row.
-    phones_taken: frozenset[str] = frozenset()
 
 
 def _day_start():
@@ -95,7 +92,9 @@ def numbers_screen(
         ]
     )
     spent = used + len(refused) + len(taken) > ID_REFUSALS_PER_DAY
-    return IdScreen(spent=spent, beyond=refused, phones_taken=taken)
+    # Within the budget the callers say which phones are taken, row by row, as
+    # they find them (accounts.roster, accounts.forms).
+    return IdScreen(spent=spent, beyond=refused)
 
 
 def _id_numbers_beyond(school: School, id_numbers: set[str]) -> frozenset[str]:
