@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .access import BEYOND_SCHOOL_MESSAGE, people_beyond_school, person_within_school
+from .compiled import CompiledRead
 from .figures import school_figures_changed
 from .idnumbers import mask_id_number, mask_phone
 from .models import IdNumberRefusal, PasswordReset, School, SchoolMembership, User
@@ -372,7 +373,7 @@ def teacher_place_lock(*, teacher_id: int, school_id: int) -> bool:
     that comes second finds the place removed and credits nothing. Completion
     paths call this before touching any other row, in the order removal takes
     its locks (place first), so the two never deadlock."""
-    return bool(teacher_places_lock(teacher_ids=[teacher_id], school_id=school_id))
+    return bool(_PLACE_LOCK.rows(teacher=teacher_id, school=school_id))
 
 
 def teacher_places_lock(*, teacher_ids: Iterable[int], school_id: int) -> set[int]:
@@ -384,9 +385,21 @@ def teacher_places_lock(*, teacher_ids: Iterable[int], school_id: int) -> set[in
     if not ids:
         return set()
     return set(
-        SchoolMembership.objects.teachers()
-        .select_for_update()
-        .filter(user_id__in=ids, school_id=school_id)
+        _places_locked(school_id)
+        .filter(user_id__in=ids)
         .order_by("user_id")
         .values_list("user_id", flat=True)
     )
+
+
+def _places_locked(school_id: int):
+    return SchoolMembership.objects.teachers().select_for_update().filter(school_id=school_id)
+
+
+# Every member action and every credit takes it: compiled once per process
+# (accounts.compiled), on its first call, which is inside a transaction.
+_PLACE_LOCK = CompiledRead(
+    lambda teacher, school: _places_locked(school).filter(user_id=teacher).values("user_id"),
+    "teacher",
+    "school",
+)

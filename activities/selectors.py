@@ -171,7 +171,15 @@ def discussion_posts(*, activity: Activity, user) -> list[Post]:
 
 
 def participation_of(*, activity: Activity, user) -> Participation | None:
-    return Participation.objects.filter(activity=activity, user=user).first()
+    return _PARTICIPATION.get(activity=activity.pk, user=user.pk)
+
+
+# Every member action reads it: compiled once per process (accounts.compiled).
+_PARTICIPATION = CompiledModels(
+    lambda activity, user: Participation.objects.filter(activity_id=activity, user_id=user),
+    "activity",
+    "user",
+)
 
 
 def activity_participants(*, activity: Activity | int):

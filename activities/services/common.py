@@ -1,5 +1,6 @@
 from django.db import IntegrityError, transaction
 
+from accounts.compiled import CompiledRead
 from accounts.services import teacher_place_lock
 from groups.models import GroupMember
 
@@ -27,8 +28,16 @@ def lock_member(activity: Activity, user) -> None:
     finished before (refused here) or waits and then clears the row."""
     if not teacher_place_lock(teacher_id=user.pk, school_id=activity.group.school_id):
         raise ActivityError("你已不是本校在职教师，不能参与此活动。")
-    if not GroupMember.objects.filter(group_id=activity.group_id, user=user).exists():
+    if not _MEMBER.rows(group=activity.group_id, user=user.pk):
         raise ActivityError("只有本教研组的组员可以参与此活动。")
+
+
+# Every member action checks it under the lock: compiled once per process (accounts.compiled).
+_MEMBER = CompiledRead(
+    lambda group, user: GroupMember.objects.filter(group_id=group, user_id=user).values("pk")[:1],
+    "group",
+    "user",
+)
 
 
 def require_live_group(group) -> None:

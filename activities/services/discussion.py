@@ -5,7 +5,8 @@ import unicodedata
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from ..models import Activity, Like, Participation, Post
+from ..models import Activity, Like, Post
+from ..selectors import participation_of
 from .common import ActivityError, create_once, lock_member, require_kind, require_window
 from .completion import participation_complete, participation_enter
 
@@ -36,7 +37,7 @@ def post_create(*, activity: Activity, user, body: str, token=None) -> Post:
             f"观点最多 {MAX_POST_CHARS} 字（现在 {len(body)} 字），请精简后再发表；"
             "较长的材料可以作为研修作业提交。"
         )
-    participation = Participation.objects.filter(activity=activity, user=user).first()
+    participation = participation_of(activity=activity, user=user)
     if participation is None:
         raise ActivityError("请先点击“参与活动”，再发表观点。")
     with transaction.atomic():

@@ -6,7 +6,8 @@ from django.utils import timezone
 from groups.models import GroupMember
 
 from ..files import HOMEWORK, UploadRefused, check_upload
-from ..models import Activity, Participation, Submission, SubmissionFile
+from ..models import Activity, Submission, SubmissionFile
+from ..selectors import participation_of
 from .common import ActivityError, lock_member, require_kind, require_window
 from .completion import participation_complete, participation_enter
 
@@ -31,7 +32,7 @@ def homework_submit(*, activity: Activity, user, text: str = "", files=()) -> Su
             checked.append((upload, check_upload(upload, HOMEWORK)))
         except UploadRefused as refusal:
             raise ActivityError(str(refusal)) from None
-    participation = Participation.objects.filter(activity=activity, user=user).first()
+    participation = participation_of(activity=activity, user=user)
     if participation is None:
         raise ActivityError("请先点击“参与活动”，再提交作业。")
     submission = Submission.objects.filter(activity=activity, user=user).first()

@@ -7,8 +7,9 @@ like every member action). Who sees whose comments is the selectors' business
 
 from django.db import transaction
 
-from ..models import Activity, Participation, VideoComment
+from ..models import Activity, VideoComment
 from ..moments import moment_label
+from ..selectors import participation_of
 from .common import ActivityError, create_once, lock_member, require_kind, require_window
 
 BODY_MAX = 1000
@@ -30,7 +31,7 @@ def video_comment_add(
         raise ActivityError(
             f"视频时间点须在 00:00 到 {moment_label(VideoComment.MAX_SECOND)} 之间。"
         )
-    participation = Participation.objects.filter(activity=activity, user=user).first()
+    participation = participation_of(activity=activity, user=user)
     if participation is None or participation.entered_at is None:
         raise ActivityError("请先点击“参与活动”并“进入研修”，再发表评论。")
     with transaction.atomic():

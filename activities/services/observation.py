@@ -8,8 +8,8 @@ from ..models import (
     ObservationForm,
     ObservationQuestion,
     ObservationResponse,
-    Participation,
 )
+from ..selectors import participation_of
 from .common import (
     ActivityError,
     lock_member,
@@ -163,7 +163,7 @@ def observation_submit(*, activity: Activity, user, raw_answers: dict) -> Observ
     response (unique (activity, user) in the database) and completes once."""
     require_kind(activity, Activity.Kind.OBSERVATION)
     require_window(activity, user)
-    participation = Participation.objects.filter(activity=activity, user=user).first()
+    participation = participation_of(activity=activity, user=user)
     if participation is None:
         raise ActivityError("请先点击“参与活动”，再提交听课评课表。")
     existing = ObservationResponse.objects.filter(activity=activity, user=user).first()
