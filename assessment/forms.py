@@ -1,5 +1,7 @@
 from django import forms
 
+from accounts.texts import capped
+
 from .files import CASE_DESIGN, CASE_RECORDING, EVALUATION_EVIDENCE, PLAN, SUMMARY
 from .models import AbilityEvaluation, TypicalCase
 
@@ -72,11 +74,13 @@ class EvidenceForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label="原因（教师会看到）",
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "请填写原因（教师会看到）。"},
+    reason = capped(
+        forms.CharField(
+            label="原因（教师会看到）",
+            widget=forms.Textarea(attrs={"rows": 2}),
+            error_messages={"required": "请填写原因（教师会看到）。"},
+        ),
+        300,
     )
 
     def __init__(self, *args, label: str = "", **kwargs):
@@ -93,9 +97,12 @@ class AssessForm(forms.Form):
             (AbilityEvaluation.Status.FAILED, "不合格"),
         ],
         widget=forms.RadioSelect,
-        error_messages={"required": "请选择测评结果：合格或不合格。"},
+        error_messages={
+            "required": "请选择测评结果：合格或不合格。",
+            "invalid_choice": "请选择测评结果：合格或不合格。",
+        },
     )
-    remarks = forms.CharField(label="备注", max_length=300, required=False)
+    remarks = capped(forms.CharField(label="备注", required=False), 300)
 
 
 class CaseForm(forms.Form):
@@ -129,4 +136,8 @@ class CaseForm(forms.Form):
 
 
 class RateForm(forms.Form):
-    rating = forms.ChoiceField(label="评定", choices=TypicalCase.Rating.choices)
+    rating = forms.ChoiceField(
+        label="评定",
+        choices=TypicalCase.Rating.choices,
+        error_messages={"invalid_choice": "请从列表中选择评定结果。"},
+    )

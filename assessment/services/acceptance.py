@@ -48,6 +48,8 @@ from ..selectors.acceptance import (
     score_table,
     self_scores_of,
 )
+from ..selectors.evaluation import evaluation_gate
+from ..selectors.rules import GATE_PERCENT
 from .common import checked, discard_on_commit, store, stored_or_discarded
 
 Status = Acceptance.Status
@@ -497,6 +499,15 @@ def acceptance_pass(*, acceptance: Acceptance, by: User) -> Acceptance:
         if average is None or average < pass_mark:
             raise ValidationError(
                 f"专家平均分 {average} 分，低于合格分 {pass_mark} 分，不能确认通过。"
+            )
+        # The 95% gate, again as of now: the school's teachers can change
+        # after submitting (new full-time teachers, points chosen later).
+        gate = evaluation_gate(school=acceptance.school, cycle=acceptance.cycle)
+        if not gate.reached:
+            raise ValidationError(
+                f"该校专任教师能力点测评合格率现为 {gate.rate}%（{gate.passed}/"
+                f"{gate.full_time_total}），未达到 {GATE_PERCENT}%，不能确认通过；"
+                "可退回学校补充。"
             )
         _move(acceptance=acceptance, to=Status.PASSED, by=by, actor=DISTRICT, **_decided(by, ""))
         hours_register_school_later(school=acceptance.school, cycle=acceptance.cycle, by=by)

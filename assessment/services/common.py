@@ -1,5 +1,6 @@
 """What every write of teacher materials shares: the place lock, the time rule,
-the review lock, and storing files outside the transaction."""
+the review lock, the acceptance's hold on the school's results, and storing
+files outside the transaction."""
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -9,8 +10,9 @@ from accounts.models import Cycle, School, User
 from accounts.services import teacher_place_lock
 from activities.files import UploadPolicy, UploadRefused, check_upload
 
-from ..models import TeacherReview, generated_name
+from ..models import Acceptance, TeacherReview, generated_name
 from ..selectors import materials_closed_message_for, materials_open
+from ..selectors.acceptance import results_hold
 
 LOCKED = "研修考核已通过，个人提升计划、能力点和提升总结已锁定；如需修改，请联系学校管理员。"
 
@@ -25,6 +27,27 @@ def lock_place(*, teacher: User, school: School) -> None:
     run, never interleaves with a write to the records it archives."""
     if not teacher_place_lock(teacher_id=teacher.pk, school_id=school.pk):
         raise ValidationError("你已不是本校在职教师，不能提交材料。")
+
+
+def results_held(*, school_id: int, cycle: Cycle | int) -> str | None:
+    """selectors.acceptance.results_hold for a write: why the school's review
+    and evaluation results may not change now, or None.
+
+    Locks the acceptance's row (call inside atomic()): a submit racing a change
+    either commits first, and the change is refused, or waits for it."""
+    status = (
+        Acceptance.objects.select_for_update()
+        .filter(school_id=school_id, cycle=cycle)
+        .values_list("status", flat=True)
+        .first()
+    )
+    return results_hold(status)
+
+
+def require_results_open(*, school_id: int, cycle: Cycle | int) -> None:
+    """results_held, as a refusal."""
+    if held := results_held(school_id=school_id, cycle=cycle):
+        raise ValidationError(held)
 
 
 def require_open(*, teacher: User, cycle: Cycle) -> None:

@@ -15,7 +15,15 @@ from groups.models import AbilityPoint
 from ..files import EVALUATION_EVIDENCE
 from ..models import AbilityEvaluation, EvaluationEvidence, PointChoice
 from ..selectors import evidence_requirement
-from .common import checked, discard_on_commit, lock_place, require_open, store, stored_or_discarded
+from .common import (
+    checked,
+    discard_on_commit,
+    lock_place,
+    require_open,
+    require_results_open,
+    store,
+    stored_or_discarded,
+)
 from .stats import school_stats_refresh
 
 Status = AbilityEvaluation.Status
@@ -224,6 +232,7 @@ def evaluation_return(*, evaluation: AbilityEvaluation, by: User, reason: str) -
     reason = reason.strip()
     if not reason:
         raise ValidationError("请填写退回原因（教师会看到）。")
+    require_results_open(school_id=evaluation.school_id, cycle=evaluation.cycle_id)
     evaluation = _locked(evaluation)
     if _move(
         evaluation=evaluation,
@@ -245,6 +254,7 @@ def evaluation_assess(
     """合格 / 不合格, recorded by the info team."""
     if result not in (Status.PASSED, Status.FAILED):
         raise ValidationError("请选择测评结果：合格或不合格。")
+    require_results_open(school_id=evaluation.school_id, cycle=evaluation.cycle_id)
     evaluation = _locked(evaluation)
     if evaluation.teacher_id == by.pk:
         raise ValidationError("不能测评自己的材料，请由信息化管理团队的其他成员测评。")

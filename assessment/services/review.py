@@ -13,6 +13,7 @@ from accounts.notices import notify
 
 from ..models import ReviewDecision, TeacherReview
 from ..selectors import review_teachers, teacher_progress, teacher_progress_for
+from .common import require_results_open, results_held
 from .stats import school_stats_refresh
 
 Result = TeacherReview.Result
@@ -85,6 +86,7 @@ def _link() -> str:
 def review_pass(*, membership: SchoolMembership, cycle: Cycle, by: User) -> TeacherReview:
     """通过: only a complete teacher (plan, 25 hours, a summary per point, ≥ 3)."""
     teacher = _teacher_of(membership, by=by)
+    require_results_open(school_id=membership.school_id, cycle=cycle)
     review = _locked_review(teacher_id=teacher.pk, school_id=membership.school_id, cycle=cycle)
     if review.result == Result.PASSED:
         return review
@@ -114,6 +116,7 @@ def review_fail(
     reason = reason.strip()
     if not reason:
         raise ValidationError("请填写不通过的原因（教师会看到）。")
+    require_results_open(school_id=membership.school_id, cycle=cycle)
     review = _locked_review(teacher_id=teacher.pk, school_id=membership.school_id, cycle=cycle)
     if _move(review=review, to=Result.FAILED, by=by, reason=reason[:300], actor=SCHOOL):
         notify(
@@ -131,6 +134,7 @@ def review_pass_complete(*, school: School, cycle: Cycle, by: User) -> int:
     passing them (nobody decides their own case); how many. A 不通过 stays as
     decided: the school passes those one by one. Fixed queries."""
     review_check_transition(current=Result.PENDING, to=Result.PASSED, actor=SCHOOL)
+    require_results_open(school_id=school.pk, cycle=cycle)
     ids = list(
         review_teachers(
             school_id=school.pk, cycle=cycle, completion="complete", result=Result.PENDING
@@ -172,11 +176,16 @@ def review_pass_complete(*, school: School, cycle: Cycle, by: User) -> int:
 
 def review_reopen(*, teacher: User, cycle: Cycle) -> None:
     """After a 不通过 the teacher changed their materials: back to 待考核 so the
-    school looks again. Call inside the material write's transaction."""
-    review = (
-        TeacherReview.objects.select_for_update()
-        .filter(teacher=teacher, cycle=cycle, result=Result.FAILED)
-        .first()
-    )
+    school looks again. Call inside the material write's transaction.
+
+    Not while the school's acceptance holds its results (common.results_held):
+    the material is stored, the 不通过 stands as submitted. The hold is asked
+    (its row locked) before the review's row, in the order the school's own
+    decisions take them."""
+    failed = TeacherReview.objects.filter(teacher=teacher, cycle=cycle, result=Result.FAILED)
+    school_id = failed.values_list("school_id", flat=True).first()
+    if school_id is None or results_held(school_id=school_id, cycle=cycle):
+        return
+    review = failed.select_for_update().first()
     if review is not None:
         _move(review=review, to=Result.PENDING, by=teacher, reason="教师已更新材料", actor=TEACHER)

@@ -25,6 +25,7 @@ from ..selectors import (
     evaluations_for,
     register_choices,
 )
+from ..selectors.acceptance import results_held_now
 from ..services import evaluation_assess
 from .common import current_cycle, form_errors, group_filter, refuse
 
@@ -91,6 +92,7 @@ def evaluation_detail(request, evaluation_id: int):
     initial = {}
     if evaluation.status in (AbilityEvaluation.Status.PASSED, AbilityEvaluation.Status.FAILED):
         initial = {"result": evaluation.status, "remarks": evaluation.remarks}
+    held = results_held_now(school_id=evaluation.school_id, cycle=evaluation.cycle_id)
     return render(
         request,
         "assessment/evaluation_detail.html",
@@ -102,7 +104,9 @@ def evaluation_detail(request, evaluation_id: int):
             "can_assess": request.grant.role == Role.INFO_TEAM
             and evaluation.status != AbilityEvaluation.Status.DRAFT
             and evaluation.status != AbilityEvaluation.Status.RETURNED
-            and evaluation.teacher_id != request.user.pk,
+            and evaluation.teacher_id != request.user.pk
+            and not held,
+            "held": held,
         },
     )
 

@@ -28,6 +28,7 @@ from ..selectors import (
     teacher_materials,
     teacher_progress,
 )
+from ..selectors.acceptance import results_held_now
 from ..services import case_rate, review_fail, review_pass, review_pass_complete
 from .common import back_to, current_cycle, form_errors, group_filter, refuse, safe_next
 
@@ -83,6 +84,7 @@ def review(request):
         lines=lines,
         counts=review_counts(school_id=school.pk, cycle=cycle),
         query=request.GET.urlencode(),
+        held=results_held_now(school_id=school.pk, cycle=cycle),
     )
     return render(request, "assessment/review.html", context)
 
@@ -111,6 +113,7 @@ def review_teacher(request, membership_id: int):
         ).get(membership.user_id, ""),
         "fail_form": ReasonForm(label="不通过原因"),
         "next": safe_next(request),
+        "held": results_held_now(school_id=membership.school_id, cycle=cycle),
     }
     template = "assessment/_review_panel.html" if request.htmx else "assessment/review_teacher.html"
     return render(request, template, context)
@@ -158,8 +161,13 @@ def review_fail_post(request, membership_id: int):
 def review_pass_all(request):
     school = get_school_for(request.grant, request.grant.school_id)
     cycle = current_cycle(request)
-    if cycle is not None:
+    if cycle is None:
+        return back_to(request, "assessment:review")
+    try:
         passed = review_pass_complete(school=school, cycle=cycle, by=request.user)
+    except ValidationError as exc:  # the acceptance holds the results
+        refuse(request, exc)
+    else:
         if passed:
             messages.success(request, f"已通过 {passed} 位材料齐全的教师。")
         else:
