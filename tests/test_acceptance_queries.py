@@ -169,11 +169,11 @@ def test_the_districts_page_of_one_school(cast, fixed):
     #   scheme, the checklist, the platform's records, the files, the rubric,
     #   the self-scores, the assignments, their scores, the history, the
     #   district's experts (the form), which experts hold a place in the school
-    #   (回避), the registration batch
+    #   (回避), the registration batch, the 95% gate as of now
     fixed(
         login(cast.district_admin),
         reverse("assessment:district_acceptance", args=[cast.school.pk]),
-        REQUEST + UNREAD + 16,
+        REQUEST + UNREAD + 17,
         lambda: _grow_rubric_and_files(a, 20, 0),
         lambda p: p.count("新增指标") + p.count("新增材料"),
     )

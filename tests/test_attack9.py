@@ -118,6 +118,10 @@ def test_the_district_confirms_a_pass_only_at_95_percent_as_of_now(cast):
     a = fx.scored(cast)
     f.teacher(cast.school, "新来的专任教师", is_full_time=True)
     district = login(cast.district_admin)
+    page = district.get(reverse("assessment:district_acceptance", args=[cast.school.pk]))
+    body = page.content.decode()
+    assert 'id="gate-now"' in body and "未达到，不能确认通过" in body
+    assert reverse("assessment:acceptance_pass", args=[cast.school.pk]) not in body
     url = reverse("assessment:acceptance_pass", args=[cast.school.pk])
     response = district.post(url, follow=True)
     assert "合格率现为" in response.content.decode() and "未达到 95%" in response.content.decode()

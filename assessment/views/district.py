@@ -31,6 +31,8 @@ from ..selectors.acceptance import (
     experts_recused,
     scheme_of_region,
 )
+from ..selectors.evaluation import evaluation_gate
+from ..selectors.rules import GATE_PERCENT
 from ..services.acceptance import (
     acceptance_fail,
     acceptance_pass,
@@ -133,6 +135,9 @@ def district_acceptance(request, school_id: int):
             candidates=[(e, e.pk in recused) for e in experts],
             reason_form=DistrictReasonForm(),
             batch=registration_batch(school_id=school.pk, cycle=cycle),
+            # As of now (the confirm checks it again): teachers change after submitting.
+            gate=evaluation_gate(school=school, cycle=cycle),
+            gate_percent=GATE_PERCENT,
         )
     return render(request, "assessment/district_acceptance.html", context)
 
