@@ -28,6 +28,24 @@ class AssessmentConfig(AppConfig):
             )
         )
 
+        # The school's 两案 stands as submitted while the acceptance holds it
+        # (groups may not import assessment: groups.holds).
+        from groups.holds import PlanHold, plan_hold_register
+
+        from .selectors.acceptance import PLAN, results_held_now
+        from .services.common import results_held
+
+        plan_hold_register(
+            PlanHold(
+                write=lambda school_id, cycle: results_held(
+                    school_id=school_id, cycle=cycle, what=PLAN
+                ),
+                page=lambda school_id, cycle: results_held_now(
+                    school_id=school_id, cycle=cycle, what=PLAN
+                ),
+            )
+        )
+
         # The district's per-school figures follow every change of a school's
         # teachers and hours, reported by the apps to the left (accounts.figures).
         from accounts.figures import school_figures_keeper_register

@@ -12,6 +12,7 @@ from accounts.models import Cycle, School, SchoolMembership, User
 from accounts.notices import notify
 from accounts.services import teacher_place_lock, teacher_places_lock
 
+from .holds import plan_held
 from .models import (
     AbilityPoint,
     ClearedRecord,
@@ -327,7 +328,10 @@ def school_plan_save(
     by: User,
 ) -> SchoolPlan:
     """Saves the school's 两案 whole: its fields and its three tables of rows.
-    `points` rows are {"point": AbilityPoint | None, "reason": str}."""
+    `points` rows are {"point": AbilityPoint | None, "reason": str}. Refused
+    while the school's acceptance holds it (groups.holds)."""
+    if held := plan_held(school_id=school.pk, cycle=cycle):
+        raise ValidationError(held)
     existing = SchoolPlan.objects.filter(school=school, cycle=cycle).first()
     point_rows = _plan_point_rows(school=school, plan=existing, rows=points)
     defaults = {name: str(fields.get(name) or "").strip() for name in PLAN_FIELDS}

@@ -21,6 +21,7 @@ from .forms import (
     ThemeForm,
     formset_rows,
 )
+from .holds import plan_held
 from .plan_docx import plan_docx
 from .selectors import (
     ability_points_for,
@@ -172,6 +173,7 @@ def plan_edit(request):
             "points": points,
             "schedule": schedule,
             "has_choices": bool(choices),
+            "held": plan_held(school_id=school.pk, cycle=cycle, for_page=True),
         },
     )
 

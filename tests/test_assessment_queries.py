@@ -68,8 +68,9 @@ def test_the_schools_cases_page_is_constant(cast, as_user, mats, django_assert_n
     url = reverse("assessment:school_cases")
     cases(cast, 2)
     client.get(url)
-    # school, cycle, the cases (group, uploader, rater), the groups without one
-    expected = request_cost(cast.school_admin) + 4
+    # school, cycle, the cases (group, uploader, rater), the groups without one,
+    # whether the acceptance holds the cases
+    expected = request_cost(cast.school_admin) + 5
     with django_assert_num_queries(expected):
         client.get(url)
     cases(cast, 12, start=2)

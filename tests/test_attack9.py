@@ -11,6 +11,7 @@ F2: a 不通过 reason over 300 characters got Django's "确保该变量…"; F3
 forged choice echoed Django's "选择一个有效的选项。 zzz 不在可用的选项中。"."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
@@ -20,6 +21,7 @@ from assessment.models import AbilityEvaluation, Acceptance, TeacherReview
 from assessment.selectors.acceptance import RESULTS_DECIDED, RESULTS_SUBMITTED
 from assessment.services import acceptance as acc
 from assessment.services.review import review_reopen
+from groups.services import school_plan_save
 
 from . import factories as f
 from . import factories_acceptance as fx
@@ -154,3 +156,92 @@ def test_the_pages_say_the_results_are_held_and_offer_no_change(cast):
     )
     assert RESULTS_SUBMITTED in detail.content.decode()
     assert 'id="assess-form"' not in detail.content.decode()
+
+
+def test_submitted_cases_stand_as_submitted(cast):
+    """The experts read the school's 典型案例 with its results: no new upload,
+    deletion or rating until the district returns the acceptance."""
+    from assessment.models import TypicalCase
+    from groups.models import ResearchGroup
+
+    from . import factories_assessment as fm
+
+    group = ResearchGroup.objects.create(school=cast.school, name="语文组", leader=cast.teacher)
+    case = TypicalCase.objects.create(
+        group=group,
+        cycle=cast.cycle,
+        title="已有案例",
+        file="cases/设计.pdf",
+        original_name="设计.pdf",
+        size=1000,
+        content_type="application/pdf",
+        recording="offline",
+        uploaded_by=cast.teacher,
+    )
+    fx.submitted(cast)
+    held = RESULTS_SUBMITTED.replace("研修考核和能力点测评结果", "典型案例")
+
+    leader = login(cast.teacher)
+    page = leader.get(reverse("assessment:cases")).content.decode()
+    assert held in page and 'id="case-form"' not in page
+    upload = leader.post(
+        reverse("assessment:cases"),
+        {
+            "group": group.pk,
+            "title": "新案例",
+            "recording": "offline",
+            "design": fm.upload("设计.pdf"),
+        },
+    )
+    assert held in upload.content.decode()
+    assert not TypicalCase.objects.filter(title="新案例").exists()
+    gone = leader.post(reverse("assessment:case_delete", args=[case.pk]))
+    assert held in leader.get(gone["Location"]).content.decode()
+    assert TypicalCase.objects.filter(pk=case.pk).exists()
+
+    admin = login(cast.school_admin)
+    page = admin.get(reverse("assessment:school_cases")).content.decode()
+    assert held in page and reverse("assessment:case_rate", args=[case.pk]) not in page
+    rated = admin.post(reverse("assessment:case_rate", args=[case.pk]), {"rating": "first"})
+    assert held in admin.get(rated["Location"]).content.decode()
+    case.refresh_from_db()
+    assert case.rating == "unrated"
+
+
+def test_a_submitted_plan_stands_as_submitted(cast):
+    """The school's 两案 is what the experts read as item 4 of the checklist:
+    saving it after 提交验收 is refused, with what was typed kept in the form."""
+    from groups.models import SchoolPlan
+
+    fx.submitted(cast)
+    held = RESULTS_SUBMITTED.replace("研修考核和能力点测评结果", "校本研修方案（两案）")
+    admin = login(cast.school_admin)
+    url = reverse("groups:plan_edit")
+    assert held in admin.get(url).content.decode()
+    before = SchoolPlan.objects.filter(school=cast.school).values_list("goal_basic", flat=True)
+    before = list(before)
+    data = {
+        "goal_basic": "提交验收后改写的目标",
+        "team-TOTAL_FORMS": "0",
+        "team-INITIAL_FORMS": "0",
+        "points-TOTAL_FORMS": "0",
+        "points-INITIAL_FORMS": "0",
+        "schedule-TOTAL_FORMS": "0",
+        "schedule-INITIAL_FORMS": "0",
+    }
+    page = admin.post(url, data).content.decode()
+    assert held in page and "提交验收后改写的目标" in page
+    after = list(SchoolPlan.objects.filter(school=cast.school).values_list("goal_basic", flat=True))
+    assert after == before
+    # The save itself refuses, whatever sent it.
+    refused = pytest.raises(ValidationError, match="校本研修方案（两案）随验收材料一起评审")
+    with refused, transaction.atomic():
+        school_plan_save(
+            school=cast.school,
+            cycle=cast.cycle,
+            fields={"goal_basic": "绕过页面"},
+            team=[],
+            points=[],
+            schedule=[],
+            by=cast.school_admin,
+        )

@@ -208,12 +208,15 @@ def test_every_page_of_an_archived_group_reads_or_refuses(archived_world):
 def test_a_typical_case_cannot_be_uploaded_for_an_archived_group(archived_world):
     """assessment:cases names no group in its URL: the group is a choice of
     its form, which no longer offers the archived one and refuses it."""
-    from assessment.models import TypicalCase
+    from assessment.models import Acceptance, TypicalCase
 
     from . import factories_assessment as fm
 
     world = archived_world
     s = world.s
+    # The world's acceptance is submitted, which holds every case of the
+    # school: back to 准备中, so that the archive's own refusal is what shows.
+    Acceptance.objects.filter(school=world.cast.school).update(status="draft")
     before = TypicalCase.objects.count()
     client = login(s.leader)
     page = client.get(reverse("assessment:cases")).content.decode()

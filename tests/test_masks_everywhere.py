@@ -133,8 +133,8 @@ def _plan(cast):
 
 
 def test_no_page_or_export_shows_an_id_number(cast):
+    _plan(cast)  # before the world submits its acceptance, which holds the plan
     world = w.build(cast)
-    _plan(cast)
     numbers = w.all_id_numbers()
     assert len(numbers) > 15
     failures, seen, masks_seen = [], 0, 0

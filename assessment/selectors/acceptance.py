@@ -184,25 +184,34 @@ def acceptance_editable(acceptance: Acceptance | None) -> bool:
     return acceptance is None or acceptance.status in EDITABLE
 
 
-RESULTS_SUBMITTED = (
-    "本校整校推进验收已提交，研修考核和能力点测评结果随验收材料一起评审，暂不能修改；"
-    "如需修改，请联系区县教育局退回验收。"
-)
-RESULTS_DECIDED = "本校整校推进验收结果已确认，研修考核和能力点测评结果已存档，不能再修改。"
+# What a school's acceptance holds once submitted, besides its proof files.
+RESULTS = "研修考核和能力点测评结果"
+CASES = "典型案例"
+PLAN = "校本研修方案（两案）"
 
 
-def results_hold(status: str | None) -> str | None:
+def results_hold(status: str | None, what: str = RESULTS) -> str | None:
     """Why a school whose acceptance is at `status` (None: none yet) may not
-    change its 研修考核 and 能力点测评 results, or None. They are part of what
-    it submitted (the experts read them in the review and register exports;
-    the 95% gate counts them): from 提交验收 until the district returns it, and
-    for good once decided, they stand as submitted."""
+    change `what` now, or None. Its 研修考核 and 能力点测评 results and its
+    典型案例 are part of what it submitted (the experts read them in the
+    review and register exports and the cases page; the 95% gate counts the
+    results): from 提交验收 until the district returns it, and for good once
+    decided, they stand as submitted."""
     if status is None or status in EDITABLE:
         return None
-    return RESULTS_DECIDED if status in DECIDED else RESULTS_SUBMITTED
+    if status in DECIDED:
+        return f"本校整校推进验收结果已确认，{what}已存档，不能再修改。"
+    return (
+        f"本校整校推进验收已提交，{what}随验收材料一起评审，暂不能修改；"
+        "如需修改，请联系区县教育局退回验收。"
+    )
 
 
-def results_held_now(*, school_id: int, cycle: Cycle | int) -> str | None:
+RESULTS_SUBMITTED = results_hold(Status.SUBMITTED)
+RESULTS_DECIDED = results_hold(Status.PASSED)
+
+
+def results_held_now(*, school_id: int, cycle: Cycle | int, what: str = RESULTS) -> str | None:
     """results_hold for a page (what it offers); the writes ask
     services.common.results_held, under the acceptance's lock. One query."""
     status = (
@@ -210,7 +219,7 @@ def results_held_now(*, school_id: int, cycle: Cycle | int) -> str | None:
         .values_list("status", flat=True)
         .first()
     )
-    return results_hold(status)
+    return results_hold(status, what)
 
 
 def platform_evidence(*, school: School, cycle: Cycle) -> dict[str, bool]:

@@ -13,7 +13,15 @@ from groups.models import GroupMember, ResearchGroup
 
 from ..files import CASE_DESIGN, CASE_RECORDING
 from ..models import TypicalCase
-from .common import checked, discard, discard_on_commit, require_open, store
+from ..selectors.acceptance import CASES
+from .common import (
+    checked,
+    discard,
+    discard_on_commit,
+    require_open,
+    require_results_open,
+    store,
+)
 
 Recording = TypicalCase.Recording
 Rating = TypicalCase.Rating
@@ -52,6 +60,7 @@ def case_create(
     video_name = store(video, "cases") if video else ""
     try:
         with transaction.atomic():
+            require_results_open(school_id=group.school_id, cycle=cycle, what=CASES)
             return TypicalCase.objects.create(
                 group=group,
                 cycle=cycle,
@@ -82,6 +91,7 @@ def case_create(
 
 @transaction.atomic
 def case_delete(*, case: TypicalCase, by: User) -> None:
+    require_results_open(school_id=case.group.school_id, cycle=case.cycle_id, what=CASES)
     case = TypicalCase.objects.select_for_update().get(pk=case.pk)
     if case.rating != Rating.UNRATED:
         raise ValidationError("学校已评定的典型案例不能删除。")
@@ -94,6 +104,7 @@ def case_rate(*, case: TypicalCase, by: User, rating: str) -> TypicalCase:
     """评优: 一等 / 二等 / 三等, or back to 未评."""
     if rating not in Rating.values:
         raise ValidationError("请选择评定等级。")
+    require_results_open(school_id=case.group.school_id, cycle=case.cycle_id, what=CASES)
     # Only the case's row (a joined group row would be locked too).
     case = (
         TypicalCase.objects.select_for_update(of=("self",)).select_related("group").get(pk=case.pk)

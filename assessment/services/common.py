@@ -12,7 +12,7 @@ from activities.files import UploadPolicy, UploadRefused, check_upload
 
 from ..models import Acceptance, TeacherReview, generated_name
 from ..selectors import materials_closed_message_for, materials_open
-from ..selectors.acceptance import results_hold
+from ..selectors.acceptance import RESULTS, results_hold
 
 LOCKED = "研修考核已通过，个人提升计划、能力点和提升总结已锁定；如需修改，请联系学校管理员。"
 
@@ -29,7 +29,7 @@ def lock_place(*, teacher: User, school: School) -> None:
         raise ValidationError("你已不是本校在职教师，不能提交材料。")
 
 
-def results_held(*, school_id: int, cycle: Cycle | int) -> str | None:
+def results_held(*, school_id: int, cycle: Cycle | int, what: str = RESULTS) -> str | None:
     """selectors.acceptance.results_hold for a write: why the school's review
     and evaluation results may not change now, or None.
 
@@ -41,12 +41,12 @@ def results_held(*, school_id: int, cycle: Cycle | int) -> str | None:
         .values_list("status", flat=True)
         .first()
     )
-    return results_hold(status)
+    return results_hold(status, what)
 
 
-def require_results_open(*, school_id: int, cycle: Cycle | int) -> None:
+def require_results_open(*, school_id: int, cycle: Cycle | int, what: str = RESULTS) -> None:
     """results_held, as a refusal."""
-    if held := results_held(school_id=school_id, cycle=cycle):
+    if held := results_held(school_id=school_id, cycle=cycle, what=what):
         raise ValidationError(held)
 
 

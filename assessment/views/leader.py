@@ -22,6 +22,7 @@ from ..selectors import (
     leader_evaluations,
     materials_open,
 )
+from ..selectors.acceptance import CASES, results_held_now
 from ..services import case_create, case_delete, evaluation_return, evaluation_view
 from .common import current_cycle, form_errors, refuse
 
@@ -123,6 +124,8 @@ def cases(request):
             "form": form,
             "sections": [(g, by_group.get(g.pk, [])) for g in listed],
             "is_open": cycle is not None and materials_open(teacher=request.user, cycle=cycle),
+            "held": cycle
+            and results_held_now(school_id=request.grant.school_id, cycle=cycle, what=CASES),
             "rules": CASE_DESIGN.help_text,
         },
     )

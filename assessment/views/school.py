@@ -28,7 +28,7 @@ from ..selectors import (
     teacher_materials,
     teacher_progress,
 )
-from ..selectors.acceptance import results_held_now
+from ..selectors.acceptance import CASES, results_held_now
 from ..services import case_rate, review_fail, review_pass, review_pass_complete
 from .common import back_to, current_cycle, form_errors, group_filter, refuse, safe_next
 
@@ -185,9 +185,10 @@ def school_cases(request):
         context.update(
             cases=list(cases_of_school(school_id=school.pk, cycle=cycle)),
             missing=list(groups_without_case(school_id=school.pk, cycle=cycle)),
-            can_rate=request.grant.role == Role.SCHOOL_ADMIN,
+            held=results_held_now(school_id=school.pk, cycle=cycle, what=CASES),
             ratings=RateForm.base_fields["rating"].choices,
         )
+        context["can_rate"] = request.grant.role == Role.SCHOOL_ADMIN and not context["held"]
     return render(request, "assessment/school_cases.html", context)
 
 
