@@ -192,11 +192,11 @@ PLAN = "校本研修方案（两案）"
 
 def results_hold(status: str | None, what: str = RESULTS) -> str | None:
     """Why a school whose acceptance is at `status` (None: none yet) may not
-    change `what` now, or None. Its 研修考核 and 能力点测评 results and its
-    典型案例 are part of what it submitted (the experts read them in the
-    review and register exports and the cases page; the 95% gate counts the
-    results): from 提交验收 until the district returns it, and for good once
-    decided, they stand as submitted."""
+    change `what` now, or None. Its 研修考核 and 能力点测评 results, its
+    典型案例 and its 两案 are part of what it submitted (the experts read them
+    in the review and register exports, the cases page and checklist item 4;
+    the 95% gate counts the results): from 提交验收 until the district returns
+    it, and for good once decided, they stand as submitted."""
     if status is None or status in EDITABLE:
         return None
     if status in DECIDED:
