@@ -28,23 +28,15 @@ class AssessmentConfig(AppConfig):
             )
         )
 
-        # The school's 两案 stands as submitted while the acceptance holds it
-        # (groups may not import assessment: groups.holds).
-        from groups.holds import PlanHold, plan_hold_register
+        # The school's records in groups (两案, theme, group plans and groups)
+        # stand as submitted while the acceptance holds them (groups may not
+        # import assessment: groups.holds).
+        from groups.holds import AcceptanceHold, acceptance_hold_register
 
-        from .selectors.acceptance import PLAN, results_held_now
+        from .selectors.acceptance import results_held_now
         from .services.common import results_held
 
-        plan_hold_register(
-            PlanHold(
-                write=lambda school_id, cycle: results_held(
-                    school_id=school_id, cycle=cycle, what=PLAN
-                ),
-                page=lambda school_id, cycle: results_held_now(
-                    school_id=school_id, cycle=cycle, what=PLAN
-                ),
-            )
-        )
+        acceptance_hold_register(AcceptanceHold(write=results_held, page=results_held_now))
 
         # The district's per-school figures follow every change of a school's
         # teachers and hours, reported by the apps to the left (accounts.figures).

@@ -12,7 +12,7 @@ from accounts.models import Cycle, School, SchoolMembership, User
 from accounts.notices import notify
 from accounts.services import teacher_place_lock, teacher_places_lock
 
-from .holds import plan_held
+from .holds import GROUP_PLAN, GROUPS, PLAN, THEME, require_not_held
 from .models import (
     AbilityPoint,
     ClearedRecord,
@@ -100,6 +100,8 @@ def group_archive(*, group: ResearchGroup, by: User) -> None:
     """Archives a group: it leaves lists and counts; its records stay."""
     if group.archived_at is not None:
         raise ValidationError("该教研组已归档。")
+    # Archived, its 典型案例 would leave the experts' pages.
+    require_not_held(school_id=group.school_id, cycle=_current(), what=GROUPS)
     group.archived_at = timezone.now()
     group.save(update_fields=["archived_at"])
     school_figures_changed(school_ids=[group.school_id])
@@ -154,6 +156,7 @@ def group_plan_save(
     which activities.consistency checks against what the group publishes.
     `points`/`schedule` None: left as they are."""
     _require_live(group)
+    require_not_held(school_id=group.school_id, cycle=_current(), what=GROUP_PLAN)
     group.plan = plan.strip()
     group.plan_updated_at = timezone.now()
     fields = ["plan", "plan_updated_at"]
@@ -239,6 +242,7 @@ def theme_save(
     by: User,
 ) -> SchoolTheme:
     """Sets the school's 校本主题 for the cycle, with its key ability points."""
+    require_not_held(school_id=school.pk, cycle=cycle, what=THEME)
     key_points = list(key_points)
     framework = school_settings_for(school=school).framework
     if not key_points:
@@ -330,8 +334,7 @@ def school_plan_save(
     """Saves the school's 两案 whole: its fields and its three tables of rows.
     `points` rows are {"point": AbilityPoint | None, "reason": str}. Refused
     while the school's acceptance holds it (groups.holds)."""
-    if held := plan_held(school_id=school.pk, cycle=cycle):
-        raise ValidationError(held)
+    require_not_held(school_id=school.pk, cycle=cycle, what=PLAN)
     existing = SchoolPlan.objects.filter(school=school, cycle=cycle).first()
     point_rows = _plan_point_rows(school=school, plan=existing, rows=points)
     defaults = {name: str(fields.get(name) or "").strip() for name in PLAN_FIELDS}
@@ -413,3 +416,9 @@ def teacher_remove(*, membership: SchoolMembership, by: User, reason: str) -> Te
         kind="teacher_removed",
     )
     return removal
+
+
+def _current():
+    from accounts.selectors import cycle_current
+
+    return cycle_current()

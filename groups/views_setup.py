@@ -21,7 +21,7 @@ from .forms import (
     ThemeForm,
     formset_rows,
 )
-from .holds import plan_held
+from .holds import PLAN, held
 from .plan_docx import plan_docx
 from .selectors import (
     ability_points_for,
@@ -126,6 +126,7 @@ def plan_detail(request):
             "plan": plan,
             "point_rows": school_plan_points(plan=plan),
             "can_edit": request.grant.role in (Role.SCHOOL_ADMIN, Role.INFO_TEAM),
+            "held": held(school_id=school.pk, cycle=cycle, what=PLAN, for_page=True),
         },
     )
 
@@ -173,7 +174,7 @@ def plan_edit(request):
             "points": points,
             "schedule": schedule,
             "has_choices": bool(choices),
-            "held": plan_held(school_id=school.pk, cycle=cycle, for_page=True),
+            "held": held(school_id=school.pk, cycle=cycle, what=PLAN, for_page=True),
         },
     )
 

@@ -216,8 +216,11 @@ def test_a_submitted_plan_stands_as_submitted(cast):
     fx.submitted(cast)
     held = RESULTS_SUBMITTED.replace("研修考核和能力点测评结果", "校本研修方案（两案）")
     admin = login(cast.school_admin)
+    detail = admin.get(reverse("groups:plan")).content.decode()
+    assert held in detail and reverse("groups:plan_edit") not in detail
     url = reverse("groups:plan_edit")
-    assert held in admin.get(url).content.decode()
+    form = admin.get(url).content.decode()
+    assert held in form and "保存方案" not in form
     before = SchoolPlan.objects.filter(school=cast.school).values_list("goal_basic", flat=True)
     before = list(before)
     data = {

@@ -12,6 +12,7 @@ from django.urls import resolve, reverse
 from accounts.roles import Role
 from activities import services
 from activities.models import Activity, Evidence, Participation, Post, Topic
+from assessment.models import Acceptance
 from groups.models import GroupMember
 from groups.services import group_archive, group_plan_save
 from hours.models import HoursEntry
@@ -98,6 +99,10 @@ def _group_urls(world):
 @pytest.fixture
 def archived_world(cast):
     world = w.build(cast)
+    # The world's acceptance is submitted, which holds the school's groups
+    # (archiving one would take its 典型案例 off the experts' pages): back to
+    # 准备中, so that the archive's own rules are what these tests see.
+    Acceptance.objects.filter(school=cast.school).update(status="draft")
     s = world.s
     # The leader leads a second, live group: every 403 below is the archive's,
     # not the role gate's.
@@ -208,15 +213,12 @@ def test_every_page_of_an_archived_group_reads_or_refuses(archived_world):
 def test_a_typical_case_cannot_be_uploaded_for_an_archived_group(archived_world):
     """assessment:cases names no group in its URL: the group is a choice of
     its form, which no longer offers the archived one and refuses it."""
-    from assessment.models import Acceptance, TypicalCase
+    from assessment.models import TypicalCase
 
     from . import factories_assessment as fm
 
     world = archived_world
     s = world.s
-    # The world's acceptance is submitted, which holds every case of the
-    # school: back to 准备中, so that the archive's own refusal is what shows.
-    Acceptance.objects.filter(school=world.cast.school).update(status="draft")
     before = TypicalCase.objects.count()
     client = login(s.leader)
     page = client.get(reverse("assessment:cases")).content.decode()

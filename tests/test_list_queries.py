@@ -22,9 +22,9 @@ from accounts.models import SchoolMembership
 from accounts.notices import notify
 from activities import services
 from activities.models import ObservationQuestion
-from groups.models import GroupMember, ResearchGroup
+from groups.models import GroupMember, ResearchGroup, SchoolTheme
 from groups.selectors import ability_points_for
-from groups.services import school_plan_save, teacher_remove, theme_save
+from groups.services import school_plan_save, teacher_remove
 
 from . import factories as f
 from . import factories_activities as fa
@@ -181,14 +181,11 @@ def test_theme_and_its_key_points(world, fixed):
     cast = world.cast
 
     def grow():
-        theme_save(
-            school=cast.school,
-            cycle=cast.cycle,
-            title="信息技术支持的精准教学",
-            description="",
-            key_points=list(ability_points_for(school=cast.school)[:12]),
-            by=cast.school_admin,
+        # Written directly: the world's acceptance is submitted, which holds the theme.
+        theme, _ = SchoolTheme.objects.update_or_create(
+            school=cast.school, cycle=cast.cycle, defaults={"title": "信息技术支持的精准教学"}
         )
+        theme.key_points.set(list(ability_points_for(school=cast.school)[:12]))
 
     # + the school, the cycle, the theme, its key points, the school's settings
     #   and its framework
@@ -217,11 +214,11 @@ def test_school_plan_and_its_point_rows(cast, fixed):
 
     plan(1)
     # + the school, the cycle, the plan, its point rows with their points, the
-    #   person who last saved it
+    #   person who last saved it, whether the acceptance holds it
     fixed(
         login(cast.school_admin),
         reverse("groups:plan"),
-        REQUEST + UNREAD + 5,
+        REQUEST + UNREAD + 6,
         lambda: plan(12),
         lambda p: p.count("成员"),
     )

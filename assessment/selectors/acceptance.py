@@ -187,7 +187,6 @@ def acceptance_editable(acceptance: Acceptance | None) -> bool:
 # What a school's acceptance holds once submitted, besides its proof files.
 RESULTS = "研修考核和能力点测评结果"
 CASES = "典型案例"
-PLAN = "校本研修方案（两案）"
 
 
 def results_hold(status: str | None, what: str = RESULTS) -> str | None:

@@ -142,6 +142,9 @@ def evidence_save(
     with stored_or_discarded(name), transaction.atomic():
         lock_place(teacher=teacher, school=school)
         require_open(teacher=teacher, cycle=cycle)
+        # The evidence behind a 测评 result is part of it (a 不合格 replaced and
+        # submitted again would leave the submitted register).
+        require_results_open(school_id=school.pk, cycle=cycle)
         _require_chosen(teacher=teacher, cycle=cycle, point=point)
         evaluation = _evaluation_for(teacher=teacher, school=school, cycle=cycle, point=point)
         if evaluation.status not in TEACHER_EDITABLE:
@@ -193,6 +196,7 @@ def evaluation_submit(
     with transaction.atomic():
         lock_place(teacher=teacher, school=school)
         require_open(teacher=teacher, cycle=cycle)
+        require_results_open(school_id=school.pk, cycle=cycle)
         _require_chosen(teacher=teacher, cycle=cycle, point=point)
         evaluation = _evaluation_for(teacher=teacher, school=school, cycle=cycle, point=point)
         if evaluation.status == Status.SUBMITTED:

@@ -19,6 +19,7 @@ from .common import (
     discard_on_commit,
     lock_place,
     require_editable,
+    require_results_open,
     store,
     stored_or_discarded,
 )
@@ -104,6 +105,9 @@ def point_choices_save(
     with transaction.atomic():
         lock_place(teacher=teacher, school=school)
         require_editable(teacher=teacher, cycle=cycle)
+        # The points chosen are what the 95% gate counts (a 不合格 point dropped
+        # would raise the submitted 合格率).
+        require_results_open(school_id=school.pk, cycle=cycle)
         current = {
             c.point_id: c
             for c in PointChoice.objects.filter(teacher=teacher, cycle=cycle).select_related(
