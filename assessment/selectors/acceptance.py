@@ -213,12 +213,15 @@ RESULTS_DECIDED = results_hold(Status.PASSED)
 def results_held_now(*, school_id: int, cycle: Cycle | int, what: str = RESULTS) -> str | None:
     """results_hold for a page (what it offers); the writes ask
     services.common.results_held, under the acceptance's lock. One query."""
-    status = (
-        Acceptance.objects.filter(school_id=school_id, cycle=cycle)
-        .values_list("status", flat=True)
-        .first()
+    return results_hold(acceptance_status(school_id=school_id, cycle=cycle).first(), what)
+
+
+def acceptance_status(*, school_id: int, cycle: Cycle | int):
+    """The school's acceptance status for the cycle (at most one row), as a
+    queryset: a page reads it, a write locks it first (services.common)."""
+    return Acceptance.objects.filter(school_id=school_id, cycle=cycle).values_list(
+        "status", flat=True
     )
-    return results_hold(status, what)
 
 
 def platform_evidence(*, school: School, cycle: Cycle) -> dict[str, bool]:

@@ -10,9 +10,9 @@ from accounts.models import Cycle, School, User
 from accounts.services import teacher_place_lock
 from activities.files import UploadPolicy, UploadRefused, check_upload
 
-from ..models import Acceptance, TeacherReview, generated_name
+from ..models import TeacherReview, generated_name
 from ..selectors import materials_closed_message_for, materials_open
-from ..selectors.acceptance import RESULTS, results_hold
+from ..selectors.acceptance import RESULTS, acceptance_status, results_hold
 
 LOCKED = "研修考核已通过，个人提升计划、能力点和提升总结已锁定；如需修改，请联系学校管理员。"
 
@@ -35,12 +35,7 @@ def results_held(*, school_id: int, cycle: Cycle | int, what: str = RESULTS) -> 
 
     Locks the acceptance's row (call inside atomic()): a submit racing a change
     either commits first, and the change is refused, or waits for it."""
-    status = (
-        Acceptance.objects.select_for_update()
-        .filter(school_id=school_id, cycle=cycle)
-        .values_list("status", flat=True)
-        .first()
-    )
+    status = acceptance_status(school_id=school_id, cycle=cycle).select_for_update().first()
     return results_hold(status, what)
 
 
