@@ -49,7 +49,13 @@ class TeacherForm(forms.Form):
     is_full_time = forms.BooleanField(label="专任教师", required=False, initial=True)
 
     def __init__(
-        self, *args, school, by=None, membership: SchoolMembership | None = None, **kwargs
+        self,
+        *args,
+        school,
+        by=None,
+        membership: SchoolMembership | None = None,
+        full_time_held: str | None = None,
+        **kwargs,
     ):
         self.school = school
         self.by = by
@@ -73,6 +79,11 @@ class TeacherForm(forms.Form):
             field.required = False
             field.label = "更正身份证号"
             field.help_text = f"当前：{membership.user.masked_id_number}。留空则不修改。"
+            if full_time_held:
+                # The school's acceptance holds the flag (accounts.holds): the
+                # box shows it and a forged post keeps the saved value.
+                self.fields["is_full_time"].disabled = True
+                self.fields["is_full_time"].help_text = full_time_held
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()

@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from .access import BEYOND_SCHOOL_MESSAGE, people_beyond_school
 from .exports import Sheet, xlsx_book
+from .holds import FULL_TIME, held
 from .idnumbers import (
     is_masked_id_number,
     is_valid_id_number,
@@ -22,6 +23,7 @@ from .idnumbers import (
     normalize_id_number,
 )
 from .models import STAGES, IdNumberRefusal, School, SchoolMembership, User
+from .selectors import cycle_current
 from .services import (
     ID_CHECKS_SPENT,
     IssuedPassword,
@@ -178,6 +180,18 @@ class _Plan:
     new: list[TeacherData] = field(default_factory=list)  # new people and transfers
     own: list[tuple[SchoolMembership, TeacherData]] = field(default_factory=list)
     notes: list[RowError] = field(default_factory=list)
+    # Why the school's 专任 flags may not change now ("" none), read once when
+    # a row would change one (_full_time_held).
+    full_time_held: str | None = None
+
+
+def _full_time_held(school: School, plan: _Plan) -> str:
+    """accounts.holds for the 专任 flag, read (and the acceptance locked) once
+    per import: teacher_update would refuse the row inside the transaction."""
+    if plan.full_time_held is None:
+        refusal = held(school_id=school.pk, cycle=cycle_current(), what=FULL_TIME)
+        plan.full_time_held = refusal or ""
+    return plan.full_time_held
 
 
 def _check(school: School, rows: list[_Row], errors: list[RowError]) -> _Plan:
@@ -245,6 +259,11 @@ def _check(school: School, rows: list[_Row], errors: list[RowError]) -> _Plan:
                         "请改回平台登记的信息，或联系区县教育局管理员更正",
                     )
                 )
+                continue
+            if own[person.pk].is_full_time != data.is_full_time and (
+                refusal := _full_time_held(school, plan)
+            ):
+                errors.append(RowError(number, f"“是否专任教师”与名单中不同，不能修改：{refusal}"))
                 continue
             plan.own.append((own[person.pk], data))
         elif person.pk in beyond:

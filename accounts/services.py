@@ -14,10 +14,12 @@ from django.utils import timezone
 from .access import BEYOND_SCHOOL_MESSAGE, people_beyond_school, person_within_school
 from .compiled import CompiledRead
 from .figures import school_figures_changed
+from .holds import FULL_TIME, require_not_held
 from .idnumbers import mask_id_number, mask_phone
 from .models import IdNumberRefusal, PasswordReset, School, SchoolMembership, User
 from .notices import notify
 from .passwords import password_generate, password_hash_initial
+from .selectors import cycle_current
 
 
 class PersonBeyondSchool(Exception):
@@ -287,7 +289,8 @@ def teacher_update(*, membership: SchoolMembership, data: TeacherData) -> bool:
     """Updates a teacher's details; returns whether anything changed. The
     person's own name, phone and ID number change only for people whose every
     role is in this school (PersonBeyondSchool otherwise); the place's subject,
-    stage and 专任 flag are the school's to set."""
+    stage and 专任 flag are the school's to set, the 专任 flag not while the
+    school's acceptance holds it (ValidationError)."""
     user = membership.user
     user_fields = {"real_name": data.real_name, "phone": data.phone, "id_number": data.id_number}
     place_fields = {"subject": data.subject, "stage": data.stage, "is_full_time": data.is_full_time}
@@ -308,11 +311,15 @@ def teacher_update(*, membership: SchoolMembership, data: TeacherData) -> bool:
     for f in changed_place:
         setattr(membership, f, place_fields[f])
     with transaction.atomic():
+        if "is_full_time" in changed_place:
+            # The 95% gate counts 专任教师: held with the school's results
+            # from 提交验收 on (accounts.holds), checked before any write.
+            require_not_held(school_id=membership.school_id, cycle=cycle_current(), what=FULL_TIME)
         if changed_user:
             user.save(update_fields=changed_user)
         if changed_place:
             membership.save(update_fields=changed_place)
-        if "is_full_time" in changed_place:  # the 95% gate counts 专任教师
+        if "is_full_time" in changed_place:
             school_figures_changed(school_ids=[membership.school_id])
     return True
 

@@ -28,10 +28,11 @@ class AssessmentConfig(AppConfig):
             )
         )
 
-        # The school's records in groups (两案, theme, group plans and groups)
-        # stand as submitted while the acceptance holds them (groups may not
-        # import assessment: groups.holds).
-        from groups.holds import AcceptanceHold, acceptance_hold_register
+        # The school's records to the left (the 专任 flag in accounts; the
+        # 两案, theme, group plans and groups in groups) stand as submitted
+        # while the acceptance holds them (they may not import assessment:
+        # accounts.holds).
+        from accounts.holds import AcceptanceHold, acceptance_hold_register
 
         from .selectors.acceptance import results_held_now
         from .services.common import results_held

@@ -8,11 +8,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.figures import school_figures_changed
+from accounts.holds import require_not_held
 from accounts.models import Cycle, School, SchoolMembership, User
 from accounts.notices import notify
 from accounts.services import teacher_place_lock, teacher_places_lock
 
-from .holds import GROUP_PLAN, GROUPS, PLAN, THEME, require_not_held
+from .holds import GROUP_PLAN, GROUPS, PLAN, THEME
 from .models import (
     AbilityPoint,
     ClearedRecord,
@@ -333,7 +334,7 @@ def school_plan_save(
 ) -> SchoolPlan:
     """Saves the school's 两案 whole: its fields and its three tables of rows.
     `points` rows are {"point": AbilityPoint | None, "reason": str}. Refused
-    while the school's acceptance holds it (groups.holds)."""
+    while the school's acceptance holds it (accounts.holds)."""
     require_not_held(school_id=school.pk, cycle=cycle, what=PLAN)
     existing = SchoolPlan.objects.filter(school=school, cycle=cycle).first()
     point_rows = _plan_point_rows(school=school, plan=existing, rows=points)

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 
 from accounts.access import get_school_for, role_required
 from accounts.exports import sandbox
+from accounts.holds import held
 from accounts.roles import Role
 from accounts.selectors import cycle_current
 
@@ -21,7 +22,7 @@ from .forms import (
     ThemeForm,
     formset_rows,
 )
-from .holds import PLAN, held
+from .holds import PLAN
 from .plan_docx import plan_docx
 from .selectors import (
     ability_points_for,

@@ -663,11 +663,12 @@ def test_the_teachers_points(cast, fixed):
 
     # + the school, the cycle, the teacher's materials (plan, choices,
     #   summaries, evaluations, review), the school's settings and framework,
-    #   the theme, its key points, the points offered
+    #   the theme, its key points, the points offered, whether the acceptance
+    #   holds the choices
     fixed(
         login(cast.teacher),
         reverse("assessment:points"),
-        REQUEST + UNREAD + 12,
+        REQUEST + UNREAD + 13,
         grow,
         lambda p: p.count('name="points"'),
     )

@@ -7,6 +7,7 @@ only copy, sent with Cache-Control: no-store."""
 import base64
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -15,9 +16,10 @@ from django.views.decorators.http import require_POST
 from ..access import get_school_for, get_staff_member, person_within_school, role_required
 from ..exports import XLSX, passwords_xlsx, roster_xlsx, xlsx_response
 from ..forms import RosterImportForm, TeacherForm
+from ..holds import FULL_TIME, held
 from ..roles import Role
 from ..roster import RosterFileError, roster_import, roster_template
-from ..selectors import roster
+from ..selectors import cycle_current, roster
 from ..services import (
     IssuedPassword,
     PersonBeyondSchool,
@@ -91,14 +93,25 @@ def teacher_create(request):
 def teacher_edit(request, membership_id: int):
     membership = get_staff_member(request.grant, membership_id)
     form = TeacherForm(
-        request.POST or None, school=membership.school, by=request.user, membership=membership
+        request.POST or None,
+        school=membership.school,
+        by=request.user,
+        membership=membership,
+        full_time_held=held(
+            school_id=membership.school_id, cycle=cycle_current(), what=FULL_TIME, for_page=True
+        ),
     )
     if request.method == "POST" and form.is_valid():
-        if teacher_update(membership=membership, data=form.teacher_data()):
-            messages.success(request, f"已保存 {membership.user.real_name} 的信息。")
+        try:
+            changed = teacher_update(membership=membership, data=form.teacher_data())
+        except ValidationError as exc:  # held since the page was shown
+            form.add_error(None, exc)
         else:
-            messages.info(request, "没有需要保存的修改。")
-        return redirect("accounts:roster")
+            if changed:
+                messages.success(request, f"已保存 {membership.user.real_name} 的信息。")
+            else:
+                messages.info(request, "没有需要保存的修改。")
+            return redirect("accounts:roster")
     return render(
         request,
         "accounts/teacher_form.html",

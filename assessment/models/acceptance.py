@@ -249,7 +249,9 @@ class Acceptance(models.Model):
 
 class AcceptanceEvent(models.Model):
     """One move of an Acceptance: append-only, never edited. `by` is empty for
-    the move the platform makes itself (已评分 when the last expert submits)."""
+    the move the platform makes itself (已评分 when the last expert submits).
+    A line whose status does not move (from = to) records a change the hold
+    let through: a teacher's 调岗移除 (services.removal)."""
 
     acceptance = models.ForeignKey(Acceptance, on_delete=models.PROTECT, related_name="events")
     from_status = models.CharField(max_length=10, choices=Acceptance.Status.choices)

@@ -14,11 +14,14 @@ every write of these materials takes (services.common.lock_place).
 """
 
 from accounts.models import SchoolMembership
+from accounts.selectors import cycle_current
 from groups.removal import Clearer, Clearing
 
 from ..models import (
     AbilityEvaluation,
     AbilitySummary,
+    Acceptance,
+    AcceptanceEvent,
     EvaluationEvidence,
     ImprovementPlan,
     PointChoice,
@@ -26,6 +29,7 @@ from ..models import (
     TeacherReview,
 )
 from ..selectors import teacher_materials_preview
+from ..selectors.acceptance import results_held_now, results_hold
 
 
 def _rows(place: SchoolMembership) -> dict:
@@ -51,9 +55,37 @@ def _files(row) -> list[str]:
 WITH_FILES = {"evidence", "summaries", "plans"}
 
 
+def removal_during_hold(clearing: Clearing) -> None:
+    """A teacher may leave while the school's acceptance holds its records (a
+    transfer can't wait for the district), but leaving takes them out of the
+    95% gate's count and their results out of the register the experts read.
+    Such a removal is kept in the acceptance's history (a line whose status
+    does not move), so the district sees who left after 提交验收.
+
+    Locks the acceptance's row before any of the teacher's results is deleted:
+    the order every write of those results takes (place, acceptance, results)."""
+    place = clearing.place
+    acceptance = (
+        Acceptance.objects.select_for_update()
+        .filter(school_id=place.school_id, cycle=cycle_current())
+        .first()
+    )
+    if acceptance is None or results_hold(acceptance.status) is None:
+        return
+    kind = "专任教师" if place.is_teacher and place.is_full_time else "非专任"
+    AcceptanceEvent.objects.create(
+        acceptance=acceptance,
+        from_status=acceptance.status,
+        to_status=acceptance.status,
+        reason=f"调岗移除 {place.user.display_name}（{kind}）：{clearing.reason}"[:500],
+        by=clearing.by,
+    )
+
+
 def teacher_materials_clear(clearing: Clearing) -> dict:
     """Archive and delete the teacher's materials made in this school; the
     counts go into the audit row under "assessment"."""
+    removal_during_hold(clearing)
     counts = {}
     for key, qs in _rows(clearing.place).items():
         rows = list(qs.order_by("pk"))
@@ -66,12 +98,16 @@ def teacher_materials_lines(place: SchoolMembership) -> list[str]:
     """The confirmation page's line about what this app clears."""
     n = teacher_materials_preview(membership=place)
     if not any(n.values()):
-        return ["研修材料：暂无个人提升计划、能力点、提升总结或测评材料"]
-    return [
-        f"研修材料：个人提升计划 {n['plans']} 份、所选能力点 {n['point_choices']} 个、"
-        f"提升总结 {n['summaries']} 份、能力点测评 {n['evaluations']} 项"
-        "将归档到移除记录，不再显示、不再计入"
-    ]
+        lines = ["研修材料：暂无个人提升计划、能力点、提升总结或测评材料"]
+    else:
+        lines = [
+            f"研修材料：个人提升计划 {n['plans']} 份、所选能力点 {n['point_choices']} 个、"
+            f"提升总结 {n['summaries']} 份、能力点测评 {n['evaluations']} 项"
+            "将归档到移除记录，不再显示、不再计入"
+        ]
+    if results_held_now(school_id=place.school_id, cycle=cycle_current()):
+        lines.append("整校推进验收：本校验收已提交，此次移除将记入验收记录，区县教育局可见")
+    return lines
 
 
 REMOVAL_CLEARER = Clearer(

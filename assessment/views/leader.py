@@ -51,6 +51,8 @@ def evaluation_check(request, evaluation_id: int):
         "assessment/leader_evaluation.html",
         {
             "evaluation": evaluation,
+            # 已查看 changes no result; 退回 would reopen a held one.
+            "held": results_held_now(school_id=evaluation.school_id, cycle=evaluation.cycle_id),
             "slots": slots,
             "default_requirement": default,
             "return_form": ReasonForm(label="退回原因"),

@@ -31,6 +31,7 @@ from ..selectors import (
     teacher_materials,
     teacher_progress,
 )
+from ..selectors.acceptance import results_held_now
 from ..services import (
     DropNeedsConfirmation,
     evaluation_submit,
@@ -189,6 +190,7 @@ def points_edit(request):
         "assessment/points.html",
         {
             "cycle": cycle,
+            "held": results_held_now(school_id=school.pk, cycle=cycle),
             "form": form,
             "options": options,
             "ask": ask,
@@ -259,6 +261,7 @@ def evaluation_page(request, point_id: int):
     slots, default = evaluation_slots(evaluation, choice.point)
     is_open = materials_open(teacher=request.user, cycle=cycle)
     status = evaluation.status if evaluation else AbilityEvaluation.Status.DRAFT
+    held = results_held_now(school_id=request.grant.school_id, cycle=cycle)
     return render(
         request,
         "assessment/evaluation.html",
@@ -270,7 +273,8 @@ def evaluation_page(request, point_id: int):
             "default_requirement": default,
             "is_open": is_open,
             "closed_message": _closed(request, cycle, is_open),
-            "can_edit": is_open and status in TEACHER_EDITABLE,
+            "can_edit": is_open and status in TEACHER_EDITABLE and not held,
+            "held": held,
             "complete": all(item for *_, item in slots),
             "rules": EVALUATION_EVIDENCE.help_text,
             "form": EvidenceForm(),
