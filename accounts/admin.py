@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from .figures import school_figures_changed
+from .holds import held_record, person_line
 from .models import (
     Cycle,
     IdNumberRefusal,
@@ -16,6 +17,7 @@ from .models import (
     SchoolMembership,
     User,
 )
+from .selectors import cycle_current
 
 # Django stores a model's four permissions with English names made at migrate
 # time ("Can change 研修周期"); the operator reads them in Chinese.
@@ -125,23 +127,40 @@ class SchoolMembershipAdmin(admin.ModelAdmin):
         return ("removed_at", "user", "school") if obj is not None else self.readonly_fields
 
     # The operator's edits change the school's figures like the school's own
-    # forms do (accounts.figures).
+    # forms do (accounts.figures); those that move the 95% gate's count while
+    # the school's acceptance holds its records are kept in its history, as
+    # the school's own removals and additions are (accounts.holds).
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             school_figures_changed(school_ids=[obj.school_id])
+            if not change or {"is_teacher", "is_full_time"} & set(form.changed_data):
+                yes = {True: "是", False: "否"}
+                _held_line(
+                    request,
+                    obj,
+                    f"运营人员{'修改' if change else '添加'}任职 {person_line(obj.user)}："
+                    f"教师 {yes[obj.is_teacher]}，专任教师 {yes[obj.is_full_time]}",
+                )
 
     def delete_model(self, request, obj):
         with transaction.atomic():
+            _held_line(request, obj, f"运营人员删除任职 {person_line(obj.user)}")
             super().delete_model(request, obj)
             school_figures_changed(school_ids=[obj.school_id])
 
     def delete_queryset(self, request, queryset):
         """删除所选 (the bulk action): the schools of every place deleted."""
         with transaction.atomic():
-            schools = list(queryset.values_list("school_id", flat=True))
+            places = list(queryset.select_related("user"))
+            for place in places:
+                _held_line(request, place, f"运营人员删除任职 {person_line(place.user)}")
             super().delete_queryset(request, queryset)
-            school_figures_changed(school_ids=schools)
+            school_figures_changed(school_ids=[p.school_id for p in places])
+
+
+def _held_line(request, place: SchoolMembership, line: str) -> None:
+    held_record(school_id=place.school_id, cycle=cycle_current(), line=line, by=request.user)
 
 
 @admin.register(RegionRole)

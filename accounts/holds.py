@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
+from .idnumbers import mask_phone
+
 # What accounts holds, as the refusal names it.
 FULL_TIME = "教师的“专任教师”标记"
 
@@ -29,6 +31,10 @@ class AcceptanceHold:
     write: Callable[..., str | None]
     # The same, read for a page (what it offers).
     page: Callable[..., str | None]
+    # Keeps `line` in the acceptance's history (验收记录, which the district
+    # reads) when the acceptance holds the school's records; nothing otherwise.
+    # For the changes the hold lets through: a teacher leaving or joining.
+    record: Callable[..., None]
 
 
 _HOLD: list[AcceptanceHold] = []
@@ -50,3 +56,16 @@ def require_not_held(*, school_id: int, cycle, what: str) -> None:
     """held, as a refusal. Call inside atomic()."""
     if refusal := held(school_id=school_id, cycle=cycle, what=what):
         raise ValidationError(refusal)
+
+
+def held_record(*, school_id: int, cycle, line: str, by=None) -> None:
+    """Keep `line` in the school's acceptance history if the acceptance holds
+    its records now (locks the acceptance's row: call inside atomic())."""
+    if _HOLD and cycle is not None:
+        _HOLD[0].record(school_id=school_id, cycle=cycle, line=line, by=by)
+
+
+def person_line(user) -> str:
+    """A person as the history names them: the name and phone the school
+    typed may change, the account's number says who it was."""
+    return f"{user.display_name}（{mask_phone(user.phone or '')}，账号编号 {user.pk}）"

@@ -10,6 +10,7 @@ anyone holding a role outside the school, and no message names another school.
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
@@ -310,6 +311,8 @@ def roster_import(*, school: School, uploaded, by: User | None = None) -> Import
         try:
             with transaction.atomic():
                 return _import(school, parsed, by)
+        except ValidationError as exc:  # accounts.services._rejoins_checked
+            raise RosterFileError(exc.messages[0]) from exc
         except IntegrityError as exc:
             if attempt == 2:
                 raise RosterFileError(

@@ -7,6 +7,7 @@ reset anyone else, and never overwrite an existing person's name or phone."""
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -14,7 +15,7 @@ from django.utils import timezone
 from .access import BEYOND_SCHOOL_MESSAGE, people_beyond_school, person_within_school
 from .compiled import CompiledRead
 from .figures import school_figures_changed
-from .holds import FULL_TIME, require_not_held
+from .holds import FULL_TIME, held, held_record, person_line, require_not_held
 from .idnumbers import mask_id_number, mask_phone
 from .models import IdNumberRefusal, PasswordReset, School, SchoolMembership, User
 from .notices import notify
@@ -193,6 +194,7 @@ def teachers_add(
     known = {u.id_number: u for u in User.objects.filter(id_number__in=[d.id_number for d in rows])}
     if people_beyond_school(school_id=school.pk, user_ids=[u.pk for u in known.values()]):
         raise PersonBeyondSchool()
+    held_now = _rejoins_checked(school=school, rows=rows, known=known)
     new = [d for d in rows if d.id_number not in known]
     passwords = {d.id_number: password_generate() for d in new}
     created = User.objects.bulk_create([_new_user(d, passwords[d.id_number]) for d in new])
@@ -212,6 +214,11 @@ def teachers_add(
         ]
     )
     school_figures_changed(school_ids=[school.pk])
+    if held_now:
+        for d in rows:
+            kind = "专任教师" if d.is_full_time else "非专任"
+            line = f"加入本校 {person_line(users[d.id_number])}，{kind}"
+            held_record(school_id=school.pk, cycle=held_now, line=line, by=by)
     _tell_transferred(
         school=school, users=[known[d.id_number] for d in rows if d.id_number in known], by=by
     )
@@ -220,6 +227,37 @@ def teachers_add(
         passwords=[IssuedPassword(d.real_name, d.phone, passwords[d.id_number]) for d in new],
         existing=[known[d.id_number] for d in rows if d.id_number in known],
     )
+
+
+def _rejoins_checked(*, school: School, rows: list[TeacherData], known: dict):
+    """While the school's acceptance holds its 专任 flags: a 专任教师 who left
+    the school this cycle comes back only as 专任 (leaving and joining again
+    as 非专任 would take them out of the 95% gate). Returns the cycle when
+    held (each joining is then kept in the acceptance's history), else None.
+    Locks the acceptance's row (inside teachers_add's transaction)."""
+    cycle = cycle_current()
+    refusal = held(school_id=school.pk, cycle=cycle, what=FULL_TIME)
+    if not refusal:
+        return None
+    part_time = {known[d.id_number].pk for d in rows if d.id_number in known and not d.is_full_time}
+    left = (
+        SchoolMembership.objects.filter(
+            school=school,
+            user_id__in=part_time,
+            removed_at__isnull=False,
+            removed_at__date__gte=cycle.starts_on,
+            is_teacher=True,
+            is_full_time=True,
+        )
+        .select_related("user")
+        .first()
+    )
+    if left is not None:
+        raise ValidationError(
+            f"{left.user.display_name} 本周期曾以专任教师身份在本校调岗移除，"
+            f"只能作为专任教师重新加入。{refusal}"
+        )
+    return cycle
 
 
 def _tell_transferred(*, school: School, users: list[User], by: User | None) -> None:

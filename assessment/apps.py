@@ -35,9 +35,11 @@ class AssessmentConfig(AppConfig):
         from accounts.holds import AcceptanceHold, acceptance_hold_register
 
         from .selectors.acceptance import results_held_now
-        from .services.common import results_held
+        from .services.common import held_record, results_held
 
-        acceptance_hold_register(AcceptanceHold(write=results_held, page=results_held_now))
+        acceptance_hold_register(
+            AcceptanceHold(write=results_held, page=results_held_now, record=held_record)
+        )
 
         # The district's per-school figures follow every change of a school's
         # teachers and hours, reported by the apps to the left (accounts.figures).

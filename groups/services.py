@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.figures import school_figures_changed
-from accounts.holds import require_not_held
+from accounts.holds import held_record, require_not_held
 from accounts.models import Cycle, School, SchoolMembership, User
 from accounts.notices import notify
 from accounts.services import teacher_place_lock, teacher_places_lock
@@ -88,12 +88,26 @@ def group_update(*, group: ResearchGroup, name: str, leader: User | None, by: Us
     if changed:
         try:
             with transaction.atomic():
+                _held_group_change(group, changed, by)
                 group.save(update_fields=changed)
         except IntegrityError as exc:
             raise ValidationError(f"本校已有名为“{name}”的教研组。") from exc
     if "leader" in changed and leader is not None:
         _ensure_member(group, leader)
     return changed
+
+
+def _held_group_change(group: ResearchGroup, changed: list[str], by: User) -> None:
+    """While the acceptance holds the school's groups, their names stand as
+    the experts read them; a new 组长 may still take over (the old one may
+    have left), kept in the acceptance's history."""
+    cycle = _current()
+    if "name" in changed:
+        require_not_held(school_id=group.school_id, cycle=cycle, what=GROUPS)
+    if "leader" in changed:
+        leader = group.leader.display_name if group.leader else "（无）"
+        line = f"教研组“{group.name}”更换组长为 {leader}"
+        held_record(school_id=group.school_id, cycle=cycle, line=line, by=by)
 
 
 @transaction.atomic

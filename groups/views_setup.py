@@ -22,7 +22,7 @@ from .forms import (
     ThemeForm,
     formset_rows,
 )
-from .holds import PLAN
+from .holds import PLAN, THEME
 from .plan_docx import plan_docx
 from .selectors import (
     ability_points_for,
@@ -68,6 +68,7 @@ def settings_edit(request):
 def theme_detail(request):
     school = get_school_for(request.grant, request.grant.school_id)
     cycle = cycle_current()
+    held_theme = held(school_id=school.pk, cycle=cycle, what=THEME, for_page=True)
     return render(
         request,
         "groups/theme_detail.html",
@@ -76,7 +77,9 @@ def theme_detail(request):
             "cycle": cycle,
             "theme": theme_for(school=school, cycle=cycle),
             "settings": school_settings_for(school=school),
-            "can_edit": request.grant.role == Role.SCHOOL_ADMIN,
+            "is_admin": request.grant.role == Role.SCHOOL_ADMIN,
+            "can_edit": request.grant.role == Role.SCHOOL_ADMIN and not held_theme,
+            "held": held_theme,
         },
     )
 
@@ -108,9 +111,9 @@ def theme_edit(request):
                     request, f"只选了 {count} 个关键能力点；教师须至少选择 3 个能力点，建议补充。"
                 )
             return redirect("groups:theme")
-    return render(
-        request, "groups/theme_form.html", {"form": form, "school": school, "cycle": cycle}
-    )
+    context = {"form": form, "school": school, "cycle": cycle}
+    context["held"] = held(school_id=school.pk, cycle=cycle, what=THEME, for_page=True)
+    return render(request, "groups/theme_form.html", context)
 
 
 @role_required(*SCHOOL_ROLES)

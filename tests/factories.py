@@ -8,7 +8,10 @@ from django.utils import timezone
 from accounts.demo_ids import make_id_number, make_phone
 from accounts.models import Cycle, Region, RegionRole, School, SchoolMembership, User
 
-_seq = itertools.count(1)
+# Far above the numbers tests write by hand (make_id_number(9001), 1371230…):
+# over a whole run the counter would reach them and a test's "new" person
+# would already exist, depending on the order the tests ran in.
+_seq = itertools.count(1_000_000)
 
 
 def region_tree(prefix: str = "44"):

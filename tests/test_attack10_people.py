@@ -14,6 +14,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from accounts.idnumbers import mask_phone
 from accounts.models import SchoolMembership
 from accounts.services import TeacherData, teacher_update
 from assessment.models import AbilityEvaluation, Acceptance, AcceptanceEvent, PointChoice
@@ -119,7 +120,8 @@ def test_a_removal_while_held_is_kept_in_the_acceptance_history(cast, held):
 
     event = AcceptanceEvent.objects.get(from_status="submitted", to_status="submitted")
     assert event.by == cast.school_admin
-    assert event.reason == f"调岗移除 {cast.teacher2.display_name}（专任教师）：调往霞山区"
+    who = f"{cast.teacher2.display_name}（{mask_phone(cast.teacher2.phone)}，账号编号 {cast.teacher2.pk}）"
+    assert event.reason == f"调岗移除 {who}，专任教师：调往霞山区"
     acceptance = Acceptance.objects.get(school=cast.school)
     assert acceptance.status == "submitted"  # a record, not a move
     district = login(cast.district_admin)

@@ -188,11 +188,11 @@ def test_theme_and_its_key_points(world, fixed):
         theme.key_points.set(list(ability_points_for(school=cast.school)[:12]))
 
     # + the school, the cycle, the theme, its key points, the school's settings
-    #   and its framework
+    #   and its framework, whether the acceptance holds the theme
     fixed(
         login(cast.school_admin),
         reverse("groups:theme"),
-        REQUEST + UNREAD + 6,
+        REQUEST + UNREAD + 7,
         grow,
         lambda p: p.split('id="key-points"')[1].split("</ul>")[0].count("<li"),
     )

@@ -63,6 +63,8 @@ def teacher_create(request):
             added = teacher_add(school=school, data=data, by=request.user)
         except PersonBeyondSchool as exc:  # became so since the form was checked
             form.add_error("id_number", str(exc))
+        except ValidationError as exc:  # a 专任教师 who left, back as 非专任 while held
+            form.add_error(None, exc)
         else:
             if added is None:
                 messages.info(request, f"{data.real_name} 已在本校名单中（重复提交只添加一次）。")

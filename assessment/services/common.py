@@ -10,7 +10,7 @@ from accounts.models import Cycle, School, User
 from accounts.services import teacher_place_lock
 from activities.files import UploadPolicy, UploadRefused, check_upload
 
-from ..models import TeacherReview, generated_name
+from ..models import Acceptance, AcceptanceEvent, TeacherReview, generated_name
 from ..selectors import materials_closed_message_for, materials_open
 from ..selectors.acceptance import RESULTS, acceptance_status, results_hold
 
@@ -37,6 +37,25 @@ def results_held(*, school_id: int, cycle: Cycle | int, what: str = RESULTS) -> 
     either commits first, and the change is refused, or waits for it."""
     status = acceptance_status(school_id=school_id, cycle=cycle).select_for_update().first()
     return results_hold(status, what)
+
+
+def held_record(*, school_id: int, cycle: Cycle | int, line: str, by: User | None) -> None:
+    """accounts.holds' record: a change the hold lets through (a teacher who
+    leaves or joins, an operator's edit) is kept in the acceptance's history
+    as a line whose status does not move, so the district sees what changed
+    after 提交验收. Locks the acceptance's row (call inside atomic())."""
+    acceptance = (
+        Acceptance.objects.select_for_update().filter(school_id=school_id, cycle=cycle).first()
+    )
+    if acceptance is None or results_hold(acceptance.status) is None:
+        return
+    AcceptanceEvent.objects.create(
+        acceptance=acceptance,
+        from_status=acceptance.status,
+        to_status=acceptance.status,
+        reason=line[:500],
+        by=by,
+    )
 
 
 def require_results_open(*, school_id: int, cycle: Cycle | int, what: str = RESULTS) -> None:

@@ -13,6 +13,7 @@ the demo) runs it, under groups' lock on the teacher's place — the same lock
 every write of these materials takes (services.common.lock_place).
 """
 
+from accounts.holds import held_record, person_line
 from accounts.models import SchoolMembership
 from accounts.selectors import cycle_current
 from groups.removal import Clearer, Clearing
@@ -20,8 +21,6 @@ from groups.removal import Clearer, Clearing
 from ..models import (
     AbilityEvaluation,
     AbilitySummary,
-    Acceptance,
-    AcceptanceEvent,
     EvaluationEvidence,
     ImprovementPlan,
     PointChoice,
@@ -29,7 +28,7 @@ from ..models import (
     TeacherReview,
 )
 from ..selectors import teacher_materials_preview
-from ..selectors.acceptance import results_held_now, results_hold
+from ..selectors.acceptance import results_held_now
 
 
 def _rows(place: SchoolMembership) -> dict:
@@ -59,25 +58,18 @@ def removal_during_hold(clearing: Clearing) -> None:
     """A teacher may leave while the school's acceptance holds its records (a
     transfer can't wait for the district), but leaving takes them out of the
     95% gate's count and their results out of the register the experts read.
-    Such a removal is kept in the acceptance's history (a line whose status
-    does not move), so the district sees who left after 提交验收.
+    Such a removal is kept in the acceptance's history (accounts.holds), so
+    the district sees who left after 提交验收.
 
-    Locks the acceptance's row before any of the teacher's results is deleted:
-    the order every write of those results takes (place, acceptance, results)."""
+    Runs before any of the teacher's results is deleted: the acceptance's row
+    is locked in the order every write of those results takes (place,
+    acceptance, results)."""
     place = clearing.place
-    acceptance = (
-        Acceptance.objects.select_for_update()
-        .filter(school_id=place.school_id, cycle=cycle_current())
-        .first()
-    )
-    if acceptance is None or results_hold(acceptance.status) is None:
-        return
     kind = "专任教师" if place.is_teacher and place.is_full_time else "非专任"
-    AcceptanceEvent.objects.create(
-        acceptance=acceptance,
-        from_status=acceptance.status,
-        to_status=acceptance.status,
-        reason=f"调岗移除 {place.user.display_name}（{kind}）：{clearing.reason}"[:500],
+    held_record(
+        school_id=place.school_id,
+        cycle=cycle_current(),
+        line=f"调岗移除 {person_line(place.user)}，{kind}：{clearing.reason}",
         by=clearing.by,
     )
 
