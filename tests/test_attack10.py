@@ -17,24 +17,15 @@ from assessment.selectors.acceptance import RESULTS_SUBMITTED
 from groups.models import ResearchGroup, SchoolTheme
 from groups.services import theme_save
 
-from . import factories_acceptance as fx
 from . import factories_assessment as fm
 from .conftest import login
 
+pytest_plugins = ["tests.fixtures_assessment"]
 pytestmark = pytest.mark.django_db
 
 
 def _held(what: str) -> str:
     return RESULTS_SUBMITTED.replace("研修考核和能力点测评结果", what)
-
-
-@pytest.fixture
-def held(cast):
-    """A school whose acceptance is submitted, every teacher with three 合格 points."""
-    fx.scheme(cast)
-    mats = fm.mats_setup(cast)
-    fx.submitted(cast)
-    return mats
 
 
 def test_a_teachers_evidence_points_and_submit_wait_for_a_return(cast, held):

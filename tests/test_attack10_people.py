@@ -25,18 +25,10 @@ from . import factories_assessment as fm
 from .conftest import login
 from .test_accounts_roster import upload, xlsx
 
+pytest_plugins = ["tests.fixtures_assessment"]
 pytestmark = pytest.mark.django_db
 
 FULL_TIME_HELD = RESULTS_SUBMITTED.replace("研修考核和能力点测评结果", "教师的“专任教师”标记")
-
-
-@pytest.fixture
-def held(cast):
-    """A school whose acceptance is submitted, every teacher with three 合格 points."""
-    fx.scheme(cast)
-    mats = fm.mats_setup(cast)
-    fx.submitted(cast)
-    return mats
 
 
 def _edit(client, user, **changes):

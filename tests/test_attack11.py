@@ -22,15 +22,8 @@ from . import factories_assessment as fm
 from .conftest import login
 from .test_accounts_roster import upload, xlsx
 
+pytest_plugins = ["tests.fixtures_assessment"]
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def held(cast):
-    fx.scheme(cast)
-    mats = fm.mats_setup(cast)
-    fx.submitted(cast)
-    return mats
 
 
 def _lines() -> list[str]:
