@@ -73,10 +73,12 @@ class UserAdmin(ChinesePermissionsMixin, BaseUserAdmin):
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
-            places = SchoolMembership.objects.filter(user__in=queryset)
-            schools = list(places.values_list("school_id", flat=True))
+            places = list(SchoolMembership.objects.filter(user__in=queryset).select_related("user"))
+            for place in places:  # as the place's own delete keeps it (below)
+                if place.removed_at is None:
+                    _held_line(request, place, f"运营人员删除任职 {person_line(place.user)}")
             super().delete_queryset(request, queryset)
-            school_figures_changed(school_ids=schools)
+            school_figures_changed(school_ids=[p.school_id for p in places])
 
 
 @admin.register(Region)

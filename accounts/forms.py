@@ -55,6 +55,7 @@ class TeacherForm(forms.Form):
         by=None,
         membership: SchoolMembership | None = None,
         full_time_held: str | None = None,
+        id_number_held: str | None = None,
         **kwargs,
     ):
         self.school = school
@@ -79,6 +80,9 @@ class TeacherForm(forms.Form):
             field.required = False
             field.label = "更正身份证号"
             field.help_text = f"当前：{membership.user.masked_id_number}。留空则不修改。"
+            if id_number_held:  # the school's acceptance holds who its teachers are
+                field.disabled = True
+                field.help_text = f"当前：{membership.user.masked_id_number}。{id_number_held}"
             if full_time_held:
                 # The school's acceptance holds the flag (accounts.holds): the
                 # box shows it and a forged post keeps the saved value.

@@ -22,6 +22,9 @@ from .idnumbers import mask_phone
 
 # What accounts holds, as the refusal names it.
 FULL_TIME = "教师的“专任教师”标记"
+# Who a teacher is: changed, a 专任教师 could leave and come back as a
+# "new" 非专任 person (outside test 12).
+ID_NUMBER = "教师的身份证号"
 
 
 @dataclass(frozen=True)

@@ -353,7 +353,7 @@ def _import(school: School, parsed: list[tuple[int, dict]], by: User | None) -> 
     result.attached = len(added.existing)
     result.notes = plan.notes
     for membership, data in plan.own:
-        if teacher_update(membership=membership, data=data):
+        if teacher_update(membership=membership, data=data, by=by):
             result.updated += 1
         else:
             result.unchanged += 1

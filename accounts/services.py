@@ -15,7 +15,7 @@ from django.utils import timezone
 from .access import BEYOND_SCHOOL_MESSAGE, people_beyond_school, person_within_school
 from .compiled import CompiledRead
 from .figures import school_figures_changed
-from .holds import FULL_TIME, held, held_record, person_line, require_not_held
+from .holds import FULL_TIME, ID_NUMBER, held, held_record, person_line, require_not_held
 from .idnumbers import mask_id_number, mask_phone
 from .models import IdNumberRefusal, PasswordReset, School, SchoolMembership, User
 from .notices import notify
@@ -323,7 +323,20 @@ def teacher_password_reset(*, membership: SchoolMembership, by: User) -> str:
     return password
 
 
-def teacher_update(*, membership: SchoolMembership, data: TeacherData) -> bool:
+def _corrected(changed: list[str], user: User, data: TeacherData) -> str:
+    """The name and phone corrections of a teacher, as the history says them
+    (read before the user's fields are set)."""
+    parts = []
+    if "real_name" in changed:
+        parts.append(f"姓名：{user.real_name} → {data.real_name}")
+    if "phone" in changed:
+        parts.append(f"手机号：{mask_phone(user.phone or '')} → {mask_phone(data.phone)}")
+    return "，".join(parts)
+
+
+def teacher_update(
+    *, membership: SchoolMembership, data: TeacherData, by: User | None = None
+) -> bool:
     """Updates a teacher's details; returns whether anything changed. The
     person's own name, phone and ID number change only for people whose every
     role is in this school (PersonBeyondSchool otherwise); the place's subject,
@@ -344,15 +357,25 @@ def teacher_update(*, membership: SchoolMembership, data: TeacherData) -> bool:
         # its real owner (attack report 1 §6).
         user_fields["username"] = data.phone
         changed_user.append("username")
+    corrected = _corrected(changed_user, user, data)
     for f in changed_user:
         setattr(user, f, user_fields[f])
     for f in changed_place:
         setattr(membership, f, place_fields[f])
     with transaction.atomic():
+        cycle = cycle_current()
+        school_id = membership.school_id
         if "is_full_time" in changed_place:
             # The 95% gate counts 专任教师: held with the school's results
             # from 提交验收 on (accounts.holds), checked before any write.
-            require_not_held(school_id=membership.school_id, cycle=cycle_current(), what=FULL_TIME)
+            require_not_held(school_id=school_id, cycle=cycle, what=FULL_TIME)
+        if "id_number" in changed_user:
+            require_not_held(school_id=school_id, cycle=cycle, what=ID_NUMBER)
+        if corrected:
+            # The history names people by account; what the school renames
+            # them to while held is kept beside it.
+            line = f"更正 {person_line(user)} 的{corrected}"
+            held_record(school_id=school_id, cycle=cycle, line=line, by=by)
         if changed_user:
             user.save(update_fields=changed_user)
         if changed_place:

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.figures import school_figures_changed
-from accounts.holds import held_record, require_not_held
+from accounts.holds import held_record, person_line, require_not_held
 from accounts.models import Cycle, School, SchoolMembership, User
 from accounts.notices import notify
 from accounts.services import teacher_place_lock, teacher_places_lock
@@ -53,13 +53,15 @@ def _ensure_member(group: ResearchGroup, user: User) -> None:
 
 @transaction.atomic
 def group_create(*, school: School, name: str, leader: User | None, by: User) -> ResearchGroup:
-    """Creates a group; its leader is also one of its members."""
+    """Creates a group; its leader is also one of its members. Not while the
+    school's acceptance holds its groups (the experts judge those submitted)."""
     name = name.strip()
     if _name_taken(school.pk, name):
         raise ValidationError(f"本校已有名为“{name}”的教研组。")
     _check_leader(leader, school.pk)
     try:
         with transaction.atomic():
+            require_not_held(school_id=school.pk, cycle=_current(), what=GROUPS)
             group = ResearchGroup.objects.create(school=school, name=name, leader=leader)
     except IntegrityError as exc:  # a second admin created the same name meanwhile
         raise ValidationError(f"本校已有名为“{name}”的教研组。") from exc
@@ -71,7 +73,11 @@ def group_create(*, school: School, name: str, leader: User | None, by: User) ->
 
 @transaction.atomic
 def group_update(*, group: ResearchGroup, name: str, leader: User | None, by: User) -> list[str]:
-    """Renames the group and/or changes its leader; returns the changed fields."""
+    """Renames the group and/or changes its leader; returns the changed fields.
+    Compared with the group as it stands under its row's lock: twenty identical
+    requests change it (and keep a held change in the history) once."""
+    list(ResearchGroup.objects.select_for_update().filter(pk=group.pk).values_list("pk"))
+    group.refresh_from_db(fields=["name", "leader", "archived_at"])
     if group.archived_at is not None:
         raise ValidationError("该教研组已归档，不能修改。")
     name = name.strip()
@@ -105,7 +111,7 @@ def _held_group_change(group: ResearchGroup, changed: list[str], by: User) -> No
     if "name" in changed:
         require_not_held(school_id=group.school_id, cycle=cycle, what=GROUPS)
     if "leader" in changed:
-        leader = group.leader.display_name if group.leader else "（无）"
+        leader = person_line(group.leader) if group.leader else "（无）"
         line = f"教研组“{group.name}”更换组长为 {leader}"
         held_record(school_id=group.school_id, cycle=cycle, line=line, by=by)
 

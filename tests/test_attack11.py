@@ -131,7 +131,7 @@ def test_a_group_keeps_its_name_while_held_and_a_new_leader_is_recorded(cast, he
 
     assert admin.post(url, {"name": "语文组", "leader": cast.teacher2.pk}).status_code == 302
     assert ResearchGroup.objects.get(pk=group.pk).leader == cast.teacher2
-    assert _lines() == [f"教研组“语文组”更换组长为 {cast.teacher2.display_name}"]
+    assert _lines() == [f"教研组“语文组”更换组长为 {person_line(cast.teacher2)}"]
 
 
 def test_the_theme_pages_say_they_are_held(cast, held):

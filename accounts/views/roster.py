@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from ..access import get_school_for, get_staff_member, person_within_school, role_required
 from ..exports import XLSX, passwords_xlsx, roster_xlsx, xlsx_response
 from ..forms import RosterImportForm, TeacherForm
-from ..holds import FULL_TIME, held
+from ..holds import FULL_TIME, ID_NUMBER, held
 from ..roles import Role
 from ..roster import RosterFileError, roster_import, roster_template
 from ..selectors import cycle_current, roster
@@ -102,10 +102,15 @@ def teacher_edit(request, membership_id: int):
         full_time_held=held(
             school_id=membership.school_id, cycle=cycle_current(), what=FULL_TIME, for_page=True
         ),
+        id_number_held=held(
+            school_id=membership.school_id, cycle=cycle_current(), what=ID_NUMBER, for_page=True
+        ),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            changed = teacher_update(membership=membership, data=form.teacher_data())
+            changed = teacher_update(
+                membership=membership, data=form.teacher_data(), by=request.user
+            )
         except ValidationError as exc:  # held since the page was shown
             form.add_error(None, exc)
         else:
