@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from .figures import school_figures_changed
-from .holds import held_record, person_line
+from .holds import OPERATOR, held_record, person_line
 from .models import (
     Cycle,
     IdNumberRefusal,
@@ -162,7 +162,13 @@ class SchoolMembershipAdmin(admin.ModelAdmin):
 
 
 def _held_line(request, place: SchoolMembership, line: str) -> None:
-    held_record(school_id=place.school_id, cycle=cycle_current(), line=line, by=request.user)
+    held_record(
+        school_id=place.school_id,
+        cycle=cycle_current(),
+        kind=OPERATOR,
+        line=line,
+        by=request.user,
+    )
 
 
 @admin.register(RegionRole)

@@ -61,11 +61,20 @@ def require_not_held(*, school_id: int, cycle, what: str) -> None:
         raise ValidationError(refusal)
 
 
-def held_record(*, school_id: int, cycle, line: str, by=None) -> None:
+# What a line of the history records (assessment's AcceptanceEvent.kind):
+# the district's page counts each kind, so a flood of one can't hide another.
+REMOVED = "removed"
+JOINED = "joined"
+LEADER = "leader"
+CORRECTED = "corrected"
+OPERATOR = "operator"
+
+
+def held_record(*, school_id: int, cycle, kind: str, line: str, by=None) -> None:
     """Keep `line` in the school's acceptance history if the acceptance holds
     its records now (locks the acceptance's row: call inside atomic())."""
     if _HOLD and cycle is not None:
-        _HOLD[0].record(school_id=school_id, cycle=cycle, line=line, by=by)
+        _HOLD[0].record(school_id=school_id, cycle=cycle, kind=kind, line=line, by=by)
 
 
 def person_line(user) -> str:

@@ -15,7 +15,16 @@ from django.utils import timezone
 from .access import BEYOND_SCHOOL_MESSAGE, people_beyond_school, person_within_school
 from .compiled import CompiledRead
 from .figures import school_figures_changed
-from .holds import FULL_TIME, ID_NUMBER, held, held_record, person_line, require_not_held
+from .holds import (
+    CORRECTED,
+    FULL_TIME,
+    ID_NUMBER,
+    JOINED,
+    held,
+    held_record,
+    person_line,
+    require_not_held,
+)
 from .idnumbers import mask_id_number, mask_phone
 from .models import IdNumberRefusal, PasswordReset, School, SchoolMembership, User
 from .notices import notify
@@ -218,7 +227,7 @@ def teachers_add(
         for d in rows:
             kind = "专任教师" if d.is_full_time else "非专任"
             line = f"加入本校 {person_line(users[d.id_number])}，{kind}"
-            held_record(school_id=school.pk, cycle=held_now, line=line, by=by)
+            held_record(school_id=school.pk, cycle=held_now, kind=JOINED, line=line, by=by)
     _tell_transferred(
         school=school, users=[known[d.id_number] for d in rows if d.id_number in known], by=by
     )
@@ -375,7 +384,7 @@ def teacher_update(
             # The history names people by account; what the school renames
             # them to while held is kept beside it.
             line = f"更正 {person_line(user)} 的{corrected}"
-            held_record(school_id=school_id, cycle=cycle, line=line, by=by)
+            held_record(school_id=school_id, cycle=cycle, kind=CORRECTED, line=line, by=by)
         if changed_user:
             user.save(update_fields=changed_user)
         if changed_place:

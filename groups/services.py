@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.figures import school_figures_changed
-from accounts.holds import held_record, person_line, require_not_held
+from accounts.holds import LEADER, held_record, person_line, require_not_held
 from accounts.models import Cycle, School, SchoolMembership, User
 from accounts.notices import notify
 from accounts.services import teacher_place_lock, teacher_places_lock
@@ -113,7 +113,7 @@ def _held_group_change(group: ResearchGroup, changed: list[str], by: User) -> No
     if "leader" in changed:
         leader = person_line(group.leader) if group.leader else "（无）"
         line = f"教研组“{group.name}”更换组长为 {leader}"
-        held_record(school_id=group.school_id, cycle=cycle, line=line, by=by)
+        held_record(school_id=group.school_id, cycle=cycle, kind=LEADER, line=line, by=by)
 
 
 @transaction.atomic

@@ -4,7 +4,9 @@
   phone corrected is kept in the history beside the account.
 - F2: a new 组长 is named by account in the history.
 - F5: no new group while held.
-- F6: the operator deleting a person keeps their held place in the history."""
+- F6: the operator deleting a person keeps their held place in the history.
+- F4: the history can be long (60 changes of 组长 in a second); its top counts
+  each kind of change, so a removal among them is not buried."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -115,3 +117,19 @@ def test_the_operator_deleting_a_person_keeps_their_place_in_the_history(cast, h
     assert login(cast.operator).post(delete, {"post": "yes"}).status_code == 302
     assert not User.objects.filter(pk=user.pk).exists()
     assert _lines() == [line]
+
+
+def test_the_history_counts_each_kind_of_change(cast, held):
+    admin = login(cast.school_admin)
+    url = reverse("groups:edit", args=[held.chinese.pk])
+    for leader in [cast.teacher2, held.leader, cast.teacher2]:
+        admin.post(url, {"name": "语文组", "leader": leader.pk})
+    remove = reverse("hours:teacher_remove", args=[fm.place(cast.teacher).pk])
+    admin.post(remove, {"reason": "调往霞山区", "confirm": "on"})
+    page = login(cast.district_admin).get(
+        reverse("assessment:district_acceptance", args=[cast.school.pk])
+    )
+    summary = page.content.decode().split('id="held-changes">')[1].split("</p>")[0]
+    assert summary == "提交验收后的变动：调岗移除 1 条 · 更换组长 3 条"
+    school = login(cast.school_admin).get(reverse("assessment:acceptance")).content.decode()
+    assert "提交验收后的变动：调岗移除 1 条 · 更换组长 3 条" in school

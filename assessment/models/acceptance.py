@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts import holds
 from accounts.models import Cycle, Region, School
 from activities.models import REQUEST_TOKEN
 
@@ -250,10 +251,20 @@ class Acceptance(models.Model):
 class AcceptanceEvent(models.Model):
     """One move of an Acceptance: append-only, never edited. `by` is empty for
     the move the platform makes itself (已评分 when the last expert submits).
-    A line whose status does not move (from = to) records a change the hold
-    let through: a teacher's 调岗移除 (services.removal)."""
+    A line of any other `kind` than MOVE (its status does not move) records a
+    change the hold let through: a teacher leaving or joining, a new 组长, a
+    corrected name, the operator's edit (services.common.held_record)."""
+
+    class Kind(models.TextChoices):
+        MOVE = "move", "状态变化"
+        REMOVED = holds.REMOVED, "调岗移除"
+        JOINED = holds.JOINED, "加入本校"
+        LEADER = holds.LEADER, "更换组长"
+        CORRECTED = holds.CORRECTED, "更正姓名或手机号"
+        OPERATOR = holds.OPERATOR, "运营人员修改"
 
     acceptance = models.ForeignKey(Acceptance, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField("类别", max_length=10, choices=Kind.choices, default=Kind.MOVE)
     from_status = models.CharField(max_length=10, choices=Acceptance.Status.choices)
     to_status = models.CharField(max_length=10, choices=Acceptance.Status.choices)
     reason = models.CharField("说明", max_length=500, blank=True)

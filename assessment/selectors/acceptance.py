@@ -10,7 +10,7 @@ The rules read here, each in one place:
 - assignment_can_score: an expert may still change their scores.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -621,6 +621,13 @@ def experts_recused(*, school_id: int, experts: list[User]) -> set[int]:
 # ---- whole pages ------------------------------------------------------------------------
 
 
+def held_changes(events: list[AcceptanceEvent]) -> list[tuple[str, int]]:
+    """What the hold let through, counted by kind ((label, n), in the kinds'
+    order): many lines of one kind (60 changes of 组长) can't bury another."""
+    counts = Counter(e.kind for e in events if e.kind != AcceptanceEvent.Kind.MOVE)
+    return [(k.label, counts[k]) for k in AcceptanceEvent.Kind if counts[k]]
+
+
 def events_of(acceptance: Acceptance | None) -> list[AcceptanceEvent]:
     """The acceptance's history, oldest first. One query."""
     if acceptance is None or not acceptance.pk:
@@ -639,6 +646,10 @@ class SchoolAcceptance:
     self_scores: dict[int, SelfScore]
     missing: Missing | None
     events: list[AcceptanceEvent]
+
+    @property
+    def changes(self) -> list[tuple[str, int]]:
+        return held_changes(self.events)
 
     @property
     def status(self) -> str:
@@ -691,6 +702,10 @@ class AcceptanceReview:
     lines: list[ChecklistLine]
     table: ScoreTable
     events: list[AcceptanceEvent]
+
+    @property
+    def changes(self) -> list[tuple[str, int]]:
+        return held_changes(self.events)
 
     @property
     def rubric(self) -> Rubric:

@@ -39,7 +39,9 @@ def results_held(*, school_id: int, cycle: Cycle | int, what: str = RESULTS) -> 
     return results_hold(status, what)
 
 
-def held_record(*, school_id: int, cycle: Cycle | int, line: str, by: User | None) -> None:
+def held_record(
+    *, school_id: int, cycle: Cycle | int, kind: str, line: str, by: User | None
+) -> None:
     """accounts.holds' record: a change the hold lets through (a teacher who
     leaves or joins, an operator's edit) is kept in the acceptance's history
     as a line whose status does not move, so the district sees what changed
@@ -53,6 +55,7 @@ def held_record(*, school_id: int, cycle: Cycle | int, line: str, by: User | Non
         acceptance=acceptance,
         from_status=acceptance.status,
         to_status=acceptance.status,
+        kind=kind,
         reason=line[:500],
         by=by,
     )

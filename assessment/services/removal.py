@@ -13,7 +13,7 @@ the demo) runs it, under groups' lock on the teacher's place — the same lock
 every write of these materials takes (services.common.lock_place).
 """
 
-from accounts.holds import held_record, person_line
+from accounts.holds import REMOVED, held_record, person_line
 from accounts.models import SchoolMembership
 from accounts.selectors import cycle_current
 from groups.removal import Clearer, Clearing
@@ -68,6 +68,7 @@ def removal_during_hold(clearing: Clearing) -> None:
     kind = "专任教师" if place.is_teacher and place.is_full_time else "非专任"
     held_record(
         school_id=place.school_id,
+        kind=REMOVED,
         cycle=cycle_current(),
         line=f"调岗移除 {person_line(place.user)}，{kind}：{clearing.reason}",
         by=clearing.by,
