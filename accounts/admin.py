@@ -166,7 +166,7 @@ def _held_line(request, place: SchoolMembership, line: str) -> None:
         school_id=place.school_id,
         cycle=cycle_current(),
         kind=OPERATOR,
-        line=line,
+        lines=[line],
         by=request.user,
     )
 

@@ -34,7 +34,7 @@ class AcceptanceHold:
     write: Callable[..., str | None]
     # The same, read for a page (what it offers).
     page: Callable[..., str | None]
-    # Keeps `line` in the acceptance's history (验收记录, which the district
+    # Keeps `lines` in the acceptance's history (验收记录, which the district
     # reads) when the acceptance holds the school's records; nothing otherwise.
     # For the changes the hold lets through: a teacher leaving or joining.
     record: Callable[..., None]
@@ -70,11 +70,11 @@ CORRECTED = "corrected"
 OPERATOR = "operator"
 
 
-def held_record(*, school_id: int, cycle, kind: str, line: str, by=None) -> None:
-    """Keep `line` in the school's acceptance history if the acceptance holds
-    its records now (locks the acceptance's row: call inside atomic())."""
-    if _HOLD and cycle is not None:
-        _HOLD[0].record(school_id=school_id, cycle=cycle, kind=kind, line=line, by=by)
+def held_record(*, school_id: int, cycle, kind: str, lines: list[str], by=None) -> None:
+    """Keep `lines` in the school's acceptance history if the acceptance holds
+    its records now (locks the acceptance's row once: call inside atomic())."""
+    if _HOLD and cycle is not None and lines:
+        _HOLD[0].record(school_id=school_id, cycle=cycle, kind=kind, lines=lines, by=by)
 
 
 def person_line(user) -> str:

@@ -224,10 +224,11 @@ def teachers_add(
     )
     school_figures_changed(school_ids=[school.pk])
     if held_now:
-        for d in rows:
-            kind = "专任教师" if d.is_full_time else "非专任"
-            line = f"加入本校 {person_line(users[d.id_number])}，{kind}"
-            held_record(school_id=school.pk, cycle=held_now, kind=JOINED, line=line, by=by)
+        counted = {True: "专任教师", False: "非专任"}
+        lines = [
+            f"加入本校 {person_line(users[d.id_number])}，{counted[d.is_full_time]}" for d in rows
+        ]
+        held_record(school_id=school.pk, cycle=held_now, kind=JOINED, lines=lines, by=by)
     _tell_transferred(
         school=school, users=[known[d.id_number] for d in rows if d.id_number in known], by=by
     )
@@ -372,7 +373,10 @@ def teacher_update(
     for f in changed_place:
         setattr(membership, f, place_fields[f])
     with transaction.atomic():
-        cycle = cycle_current()
+        # Only what the acceptance may hold asks for the cycle (an import
+        # updates up to 3,000 rows, most changing a subject or nothing held).
+        held_fields = {"is_full_time", "id_number"} & {*changed_place, *changed_user}
+        cycle = cycle_current() if corrected or held_fields else None
         school_id = membership.school_id
         if "is_full_time" in changed_place:
             # The 95% gate counts 专任教师: held with the school's results
@@ -384,7 +388,7 @@ def teacher_update(
             # The history names people by account; what the school renames
             # them to while held is kept beside it.
             line = f"更正 {person_line(user)} 的{corrected}"
-            held_record(school_id=school_id, cycle=cycle, kind=CORRECTED, line=line, by=by)
+            held_record(school_id=school_id, cycle=cycle, kind=CORRECTED, lines=[line], by=by)
         if changed_user:
             user.save(update_fields=changed_user)
         if changed_place:

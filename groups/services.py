@@ -11,6 +11,7 @@ from accounts.figures import school_figures_changed
 from accounts.holds import LEADER, held_record, person_line, require_not_held
 from accounts.models import Cycle, School, SchoolMembership, User
 from accounts.notices import notify
+from accounts.selectors import cycle_current
 from accounts.services import teacher_place_lock, teacher_places_lock
 
 from .holds import GROUP_PLAN, GROUPS, PLAN, THEME
@@ -61,7 +62,7 @@ def group_create(*, school: School, name: str, leader: User | None, by: User) ->
     _check_leader(leader, school.pk)
     try:
         with transaction.atomic():
-            require_not_held(school_id=school.pk, cycle=_current(), what=GROUPS)
+            require_not_held(school_id=school.pk, cycle=cycle_current(), what=GROUPS)
             group = ResearchGroup.objects.create(school=school, name=name, leader=leader)
     except IntegrityError as exc:  # a second admin created the same name meanwhile
         raise ValidationError(f"本校已有名为“{name}”的教研组。") from exc
@@ -107,13 +108,13 @@ def _held_group_change(group: ResearchGroup, changed: list[str], by: User) -> No
     """While the acceptance holds the school's groups, their names stand as
     the experts read them; a new 组长 may still take over (the old one may
     have left), kept in the acceptance's history."""
-    cycle = _current()
+    cycle = cycle_current()
     if "name" in changed:
         require_not_held(school_id=group.school_id, cycle=cycle, what=GROUPS)
     if "leader" in changed:
         leader = person_line(group.leader) if group.leader else "（无）"
         line = f"教研组“{group.name}”更换组长为 {leader}"
-        held_record(school_id=group.school_id, cycle=cycle, kind=LEADER, line=line, by=by)
+        held_record(school_id=group.school_id, cycle=cycle, kind=LEADER, lines=[line], by=by)
 
 
 @transaction.atomic
@@ -122,7 +123,7 @@ def group_archive(*, group: ResearchGroup, by: User) -> None:
     if group.archived_at is not None:
         raise ValidationError("该教研组已归档。")
     # Archived, its 典型案例 would leave the experts' pages.
-    require_not_held(school_id=group.school_id, cycle=_current(), what=GROUPS)
+    require_not_held(school_id=group.school_id, cycle=cycle_current(), what=GROUPS)
     group.archived_at = timezone.now()
     group.save(update_fields=["archived_at"])
     school_figures_changed(school_ids=[group.school_id])
@@ -177,7 +178,7 @@ def group_plan_save(
     which activities.consistency checks against what the group publishes.
     `points`/`schedule` None: left as they are."""
     _require_live(group)
-    require_not_held(school_id=group.school_id, cycle=_current(), what=GROUP_PLAN)
+    require_not_held(school_id=group.school_id, cycle=cycle_current(), what=GROUP_PLAN)
     group.plan = plan.strip()
     group.plan_updated_at = timezone.now()
     fields = ["plan", "plan_updated_at"]
@@ -204,8 +205,6 @@ def _group_plan_points(*, group: ResearchGroup, points: Iterable[AbilityPoint]) 
 
 def _group_schedule_rows(rows: Iterable[dict]) -> list[dict]:
     """Each row one calendar month (stored "2026-09") and what happens then."""
-    from accounts.selectors import cycle_current
-
     from .months import month_key, plan_months
 
     cycle = cycle_current()
@@ -437,9 +436,3 @@ def teacher_remove(*, membership: SchoolMembership, by: User, reason: str) -> Te
         kind="teacher_removed",
     )
     return removal
-
-
-def _current():
-    from accounts.selectors import cycle_current
-
-    return cycle_current()

@@ -150,3 +150,24 @@ def test_a_school_without_full_time_teachers_is_told_so(cast):
     page = login(cast.school_admin).get(reverse("assessment:acceptance")).content.decode()
     assert "未达标：本校还没有专任教师" in page
     assert "还差 0 人" not in page
+
+
+def test_the_history_of_an_import_while_held_costs_the_same_for_any_size(cast, held):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.demo_ids import make_id_number
+
+    admin = login(cast.school_admin)
+
+    def imported(start: int, n: int) -> int:
+        rows = [
+            [f"新教师{i}", f"137123{i:05d}", make_id_number(8000 + i), "语文", "小学", "是"]
+            for i in range(start, start + n)
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            assert "导入完成" in upload(admin, xlsx(rows)).content.decode()
+        return len(queries)
+
+    assert imported(0, 2) == imported(100, 12)
+    assert len(_lines()) == 14

@@ -94,17 +94,14 @@ def teacher_create(request):
 @role_required(Role.SCHOOL_ADMIN)
 def teacher_edit(request, membership_id: int):
     membership = get_staff_member(request.grant, membership_id)
+    hold = {"school_id": membership.school_id, "cycle": cycle_current(), "for_page": True}
     form = TeacherForm(
         request.POST or None,
         school=membership.school,
         by=request.user,
         membership=membership,
-        full_time_held=held(
-            school_id=membership.school_id, cycle=cycle_current(), what=FULL_TIME, for_page=True
-        ),
-        id_number_held=held(
-            school_id=membership.school_id, cycle=cycle_current(), what=ID_NUMBER, for_page=True
-        ),
+        full_time_held=held(**hold, what=FULL_TIME),
+        id_number_held=held(**hold, what=ID_NUMBER),
     )
     if request.method == "POST" and form.is_valid():
         try:

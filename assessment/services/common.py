@@ -40,24 +40,28 @@ def results_held(*, school_id: int, cycle: Cycle | int, what: str = RESULTS) -> 
 
 
 def held_record(
-    *, school_id: int, cycle: Cycle | int, kind: str, line: str, by: User | None
+    *, school_id: int, cycle: Cycle | int, kind: str, lines: list[str], by: User | None
 ) -> None:
-    """accounts.holds' record: a change the hold lets through (a teacher who
-    leaves or joins, an operator's edit) is kept in the acceptance's history
-    as a line whose status does not move, so the district sees what changed
-    after 提交验收. Locks the acceptance's row (call inside atomic())."""
+    """accounts.holds' record: the changes the hold lets through (a teacher who
+    leaves or joins, a new 组长, an operator's edit) are kept in the
+    acceptance's history as lines of their `kind`, whose status does not
+    move, so the district sees what changed after 提交验收. Locks the
+    acceptance's row (call inside atomic()); one insert for all the lines."""
     acceptance = (
         Acceptance.objects.select_for_update().filter(school_id=school_id, cycle=cycle).first()
     )
     if acceptance is None or results_hold(acceptance.status) is None:
         return
-    AcceptanceEvent.objects.create(
-        acceptance=acceptance,
-        from_status=acceptance.status,
-        to_status=acceptance.status,
-        kind=kind,
-        reason=line[:500],
-        by=by,
+    AcceptanceEvent.objects.bulk_create(
+        AcceptanceEvent(
+            acceptance=acceptance,
+            from_status=acceptance.status,
+            to_status=acceptance.status,
+            kind=kind,
+            reason=line[:500],
+            by=by,
+        )
+        for line in lines
     )
 
 

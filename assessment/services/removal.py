@@ -65,12 +65,12 @@ def removal_during_hold(clearing: Clearing) -> None:
     is locked in the order every write of those results takes (place,
     acceptance, results)."""
     place = clearing.place
-    kind = "专任教师" if place.is_teacher and place.is_full_time else "非专任"
+    counted = "专任教师" if place.is_teacher and place.is_full_time else "非专任"
     held_record(
         school_id=place.school_id,
-        kind=REMOVED,
         cycle=cycle_current(),
-        line=f"调岗移除 {person_line(place.user)}，{kind}：{clearing.reason}",
+        kind=REMOVED,
+        lines=[f"调岗移除 {person_line(place.user)}，{counted}：{clearing.reason}"],
         by=clearing.by,
     )
 
