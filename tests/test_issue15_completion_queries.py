@@ -6,14 +6,21 @@ write (activities.services.common.lock_member), not again by the completion
 and the ledger."""
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
+from accounts.figures import HoursMove
 from activities.models import Participation
+from assessment.models import SchoolStats
+from assessment.selectors.lacking import review_and_lacking_counts
+from assessment.selectors.stats import school_stats_mismatches
+from assessment.services.stats import school_stats_hours_move, school_stats_refresh
 from groups.models import GroupMember
-from hours.models import HoursEntry
+from hours.models import HoursEntry, HoursSummary
 
 from . import factories as f
 from . import factories_activities as fa
+from . import factories_assessment as fm
 from .conftest import login
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +97,66 @@ def test_a_completion_costs_the_same_queries_in_a_small_and_a_large_school(
         done = Participation.objects.get(activity=a, user=s.member)
         assert done.completed_at is not None
         assert HoursEntry.objects.filter(object_id=a.pk, teacher=s.member).count() == 1
+
+
+def test_a_completion_across_25_hours_recounts_the_school_in_two_queries(
+    cast, django_assert_num_queries
+):
+    """The completion that takes a member to 25 hours changes the school's
+    review and lacking counts: after the row's UPDATE, one query recounts
+    them and one writes them (not the whole row recomputed from every
+    teacher's hours, which grows with the school and holds the row every
+    completion at the school waits for). The same in a small and a large school."""
+    s = fa.group_setup(cast)
+    member = login(s.member)
+    _, (url, data) = joined(member, s, "discussion")  # content types and the session, cached once
+    assert member.post(url, data).status_code == 302  # 2 hours
+
+    fm.give_hours(cast, s.member, 21)  # 23: the next discussion (2 hours) reaches 25
+    small, (url, data) = joined(member, s, "discussion")
+    with django_assert_num_queries(POSTS["discussion"] + 2):
+        assert member.post(url, data).status_code == 302
+
+    for i in range(60):
+        GroupMember.objects.create(group=s.group, user=f.teacher(cast.school, f"新老师{i:02d}"))
+    # Made by the factory, not 添加教师: the school's figures as that keeps them.
+    school_stats_refresh(school_ids=[cast.school.pk], cycle_id=cast.cycle.pk)
+    other = s.member2
+    other_client = login(other)
+    fm.give_hours(cast, other, 23)
+    _, (url, data) = joined(other_client, s, "discussion")
+    large, (url, data) = joined(other_client, s, "discussion")
+    with django_assert_num_queries(POSTS["discussion"] + 2):
+        assert other_client.post(url, data).status_code == 302
+
+    assert HoursSummary.objects.get(teacher=s.member, cycle=cast.cycle).recorded == 25
+    assert HoursSummary.objects.get(teacher=other, cycle=cast.cycle).recorded == 25
+    assert not list(school_stats_mismatches(cycle=cast.cycle))
+
+
+def test_one_teacher_up_across_25_and_one_down_at_once_still_recount(cast):
+    """Moves that even out the hour buckets (one teacher up to 25, another
+    down from it, in one batch of the ledger) still recount the review and
+    lacking counts: the one who fell below 25 is no longer 待考核, and the
+    one who reached it lacks their materials, so nobody is."""
+    mats = fm.mats_setup(cast)
+    fm.complete(cast, cast.teacher, mats.keys[:3])  # 25 hours and every material: 待考核
+    fm.give_hours(cast, cast.teacher2, 20)  # no plan, no summaries
+    before = SchoolStats.objects.get(school=cast.school, cycle=cast.cycle)
+    assert (before.review_waiting, before.hours_counted) == (1, 45)
+
+    # The ledger's own UPDATE of both summaries, then its report of the moves.
+    with transaction.atomic():
+        HoursSummary.objects.filter(teacher=cast.teacher).update(recorded=20)
+        HoursSummary.objects.filter(teacher=cast.teacher2).update(recorded=25)
+        school_stats_hours_move(
+            moves=[
+                HoursMove(cast.school.pk, cast.cycle.pk, 25, 20),
+                HoursMove(cast.school.pk, cast.cycle.pk, 20, 25),
+            ]
+        )
+    assert not list(school_stats_mismatches(cycle=cast.cycle))
+    after = SchoolStats.objects.get(school=cast.school, cycle=cast.cycle)
+    assert (after.review_waiting, after.hours_counted) == (0, 45)
+    review, _ = review_and_lacking_counts(school_id=cast.school.pk, cycle=cast.cycle)
+    assert review.waiting == 0

@@ -10,8 +10,8 @@ and evaluation figures). One row per school and cycle makes it a read of a few
 hundred rows. The cost moves to the writes, which are few and per school:
 
 - the ledger (every credit and reversal) moves teachers between hour buckets
-  with one UPDATE (accounts.figures.school_hours_moved), and recomputes the
-  row when a teacher crosses 25 hours (the review and lacking counts);
+  with one UPDATE (accounts.figures.school_hours_moved), and recounts the
+  school's review and lacking counts when a teacher crosses 25 hours;
 - everything else that changes a figure (teachers added or removed, 专任
   changed, a review or evaluation result, a teacher's plan, chosen points or
   summaries, a 教研组 created or archived) recomputes

@@ -69,11 +69,11 @@ def school_stats_compute(*, school_ids, cycle) -> dict[int, dict[str, int]]:
     for school_id, n in live:
         out[school_id]["live_groups"] = n
     for school_id in ids:
-        out[school_id].update(_review_and_lacking(school_id, cycle))
+        out[school_id].update(review_and_lacking_figures(school_id, cycle))
     return out
 
 
-def _review_and_lacking(school_id: int, cycle) -> dict[str, int]:
+def review_and_lacking_figures(school_id: int, cycle) -> dict[str, int]:
     """The review and lacking counts, by the rules the school's pages count
     with (selectors.lacking): one compiled query per school, a few
     milliseconds at 300 teachers (their subqueries fenced; grouped by school,

@@ -32,7 +32,7 @@ from hours.selectors import HOURS_CAP, Totals, hours_bucket
 
 from ..models import HOURS_FIELDS, STATS_FIELDS, SchoolStats
 from ..selectors.district import school_stats_missing, stage_summary
-from ..selectors.stats import school_stats_compute
+from ..selectors.stats import review_and_lacking_figures, school_stats_compute
 
 # Schools per refresh when many rows are computed at once (a first fill).
 FILL_CHUNK = 50
@@ -83,8 +83,13 @@ def school_stats_changed(*, school_ids: list[int], cycle_ids: list[int]) -> None
 def school_stats_hours_move(*, moves: list[HoursMove]) -> None:
     """accounts.figures.school_hours_moved: each teacher leaves the bucket of
     `before` for the bucket of `after`, and the counted sum follows. One UPDATE
-    per school and cycle (usually one in all); a refresh instead where a
-    teacher crossed 25 hours (once a cycle for most)."""
+    per school and cycle (usually one in all). Where a teacher crossed 25 hours
+    (once a cycle for most), the school's review and lacking counts are read
+    again from the sources after that UPDATE has locked the row (two queries
+    more), as school_stats_refresh does, but without recounting every
+    teacher's hours: that read grows with the school and would hold the row,
+    which every completion at the school waits for, in the rush at a cycle's
+    end when most teachers cross."""
     changes: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     recount = set()
     for m in moves:
@@ -99,15 +104,20 @@ def school_stats_hours_move(*, moves: list[HoursMove]) -> None:
             Totals(recorded=m.after).counted - Totals(recorded=m.before).counted
         )
     for (school_id, cycle_id), change in sorted(changes.items()):
-        if (school_id, cycle_id) in recount:
-            school_stats_refresh(school_ids=[school_id], cycle_id=cycle_id)
-            continue
         fields = {name: F(name) + n for name, n in change.items() if n}
         if not fields:
-            continue
-        found = SchoolStats.objects.filter(school_id=school_id, cycle_id=cycle_id).update(**fields)
-        if not found:
+            if (school_id, cycle_id) not in recount:
+                continue
+            # One teacher up across 25 and one down: the buckets even out,
+            # the counts may not. A no-op SET still takes the row's lock.
+            fields = {"hours_counted": F("hours_counted")}
+        row = SchoolStats.objects.filter(school_id=school_id, cycle_id=cycle_id)
+        if not row.update(**fields):
             school_stats_refresh(school_ids=[school_id], cycle_id=cycle_id)
+        elif (school_id, cycle_id) in recount:
+            # Under the row's lock: a statement that sees every move committed
+            # before it, and this transaction's own (see the module's note).
+            row.update(**review_and_lacking_figures(school_id, cycle_id))
 
 
 def school_stats_read(*, school_id: int, cycle) -> SchoolStats:
