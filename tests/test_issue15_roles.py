@@ -106,3 +106,21 @@ def test_a_replaced_leader_loses_the_group_at_once(cast):
     maths = ResearchGroup.objects.create(school=cast.school, name="数学组", leader=cast.teacher)
     assert old.get(add).status_code == 403
     assert old.get(reverse("groups:member_add", args=[maths.pk])).status_code == 200
+
+
+def test_a_leader_whose_place_the_operator_deleted_leads_no_more(cast):
+    """调岗移除 hands a leader's groups back; the operator deleting the place in
+    the admin does not. The role needs an active place in the group's school:
+    the former teacher's next request has no 教研组长 role, and the group's
+    pages refuse them."""
+    chinese = group(cast.school, "语文组", leader=cast.teacher)
+    teacher = login(cast.teacher)
+    assert teacher.get(reverse("groups:detail", args=[chinese.pk])).status_code == 200
+
+    delete = reverse("admin:accounts_schoolmembership_delete", args=[place(cast.teacher).pk])
+    assert login(cast.operator).post(delete, {"post": "yes"}).status_code == 302
+    assert ResearchGroup.objects.get(pk=chinese.pk).leader == cast.teacher  # still named
+
+    page = teacher.get(PASSWORD).content.decode()
+    assert "教研组长" not in page
+    assert teacher.get(reverse("groups:detail", args=[chinese.pk])).status_code in (302, 403)

@@ -73,11 +73,13 @@ def _pure_info_team(cast, school: School, region) -> User:
 
 
 def _pure_leader(cast, school: School, region) -> User:
-    # 教研组长 comes from leading a live group (groups.apps.leader_grants). A
-    # leader with no teacher place does not arise through the forms (a leader
-    # must teach there), so the group is made directly: this person holds
-    # 教研组长 and nothing else, which is what the ladder needs.
+    # 教研组长 comes from leading a live group while holding an active place in
+    # its school (groups.apps.leader_grants). A leader whose place carries no
+    # role of its own does not arise through the forms (a leader must teach
+    # there), so place and group are made directly: this person holds 教研组长
+    # and nothing else, which is what the ladder needs.
     user = f.person("只任组长")
+    SchoolMembership.objects.create(user=user, school=school, is_teacher=False, is_full_time=False)
     ResearchGroup.objects.create(school=school, name=f"{user.pk}号组", leader=user)
     return user
 
