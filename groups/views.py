@@ -12,12 +12,15 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import get_school_for, role_required
 from accounts.exports import xlsx_response
+from accounts.holds import held
 from accounts.params import whole_number, whole_numbers
 from accounts.roles import Role
+from accounts.selectors import cycle_current
 
 from .access import get_group_for, get_group_for_admin, get_group_for_leader
 from .exports import group_list_xlsx
 from .forms import GroupForm, GroupPlanForm, GroupScheduleFormSet, MemberAddForm, formset_rows
+from .holds import GROUPS
 from .models import GroupMember
 from .selectors import (
     GROUP_STATUS_FILTERS,
@@ -48,6 +51,7 @@ def group_list(request):
     groups = groups_of_school(school_id=school.id, archived=archived, search=search, status=status)
     if request.GET.get("export") == "xlsx":
         return _group_list_export(school, list(groups))
+    can_manage = request.grant.role == Role.SCHOOL_ADMIN
     return render(
         request,
         "groups/group_list.html",
@@ -59,7 +63,11 @@ def group_list(request):
             "search": search,
             "status": status,
             "statuses": [(k, label) for k, (label, _) in GROUP_STATUS_FILTERS.items()],
-            "can_manage": request.grant.role == Role.SCHOOL_ADMIN,
+            "can_manage": can_manage,
+            # While the acceptance holds the groups no group is created: the
+            # page says so instead of offering a form that would refuse.
+            "held": can_manage
+            and held(school_id=school.id, cycle=cycle_current(), what=GROUPS, for_page=True),
         },
     )
 

@@ -16,7 +16,7 @@ from accounts.holds import person_line
 from accounts.idnumbers import mask_phone
 from accounts.models import User
 from accounts.services import TeacherData, teacher_update
-from assessment.models import AcceptanceEvent
+from assessment.models import Acceptance, AcceptanceEvent
 from groups.models import ResearchGroup
 
 from . import factories as f
@@ -108,6 +108,21 @@ def test_no_new_group_while_held(cast, held):
     )
     assert "教研组及其典型案例随验收材料一起评审" in page.content.decode()
     assert not ResearchGroup.objects.filter(name="新的组").exists()
+
+
+def test_the_group_list_says_no_group_is_created_while_held(cast, held):
+    """The list offers no 创建教研组 while the acceptance holds the groups, and
+    says why; after 退回 it offers it again."""
+    admin = login(cast.school_admin)
+    page = admin.get(reverse("groups:list")).content.decode()
+    assert 'id="groups-held"' in page
+    assert "教研组及其典型案例随验收材料一起评审" in page
+    assert reverse("groups:create") not in page
+
+    Acceptance.objects.filter(school=cast.school).update(status="returned", return_reason="补充")
+    page = admin.get(reverse("groups:list")).content.decode()
+    assert 'id="groups-held"' not in page
+    assert reverse("groups:create") in page
 
 
 def test_the_operator_deleting_a_person_keeps_their_place_in_the_history(cast, held):
