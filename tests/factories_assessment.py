@@ -182,6 +182,7 @@ def grow(cast, mats, n: int, *, start: int = 0) -> list:
         PointChoice,
         TeacherReview,
     )
+    from assessment.services.stats import school_stats_refresh
     from hours.models import HoursSummary
 
     base = 50_000 + start
@@ -239,6 +240,9 @@ def grow(cast, mats, n: int, *, start: int = 0) -> list:
     AbilitySummary.objects.bulk_create(summaries)
     TeacherReview.objects.bulk_create(reviews)
     AbilityEvaluation.objects.bulk_create(evaluations)
+    # The school's kept figures, as the services writing these rows keep them
+    # (the school's home and 研修考核 read their count lines from there).
+    school_stats_refresh(school_ids=[cast.school.pk], cycle_id=cast.cycle.pk)
     return users
 
 

@@ -1,5 +1,7 @@
 """The school admin's pages: 研修考核 (seed 001 §十一) and the typical cases."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -23,13 +25,14 @@ from ..selectors import (
     groups_without_case,
     progress_of,
     review_cells,
-    review_counts,
+    review_counts_kept,
     review_teachers,
     teacher_materials,
     teacher_progress,
 )
 from ..selectors.acceptance import CASES, results_held_now
 from ..services import case_rate, review_fail, review_pass, review_pass_complete
+from ..services.stats import school_stats_read
 from .common import back_to, current_cycle, form_errors, group_filter, refuse, safe_next
 
 PAGE_SIZE = 50
@@ -82,8 +85,13 @@ def review(request):
     context.update(
         page=page,
         lines=lines,
-        counts=review_counts(school_id=school.pk, cycle=cycle),
+        # The count line from the school's kept figures, as its home reads it
+        # (counted from every teacher's materials, it was a third of this page).
+        counts=review_counts_kept(school_stats_read(school_id=school.pk, cycle=cycle)),
         query=request.GET.urlencode(),
+        # Each row links back here: read once, not per row.
+        here=request.get_full_path(),
+        here_q=quote(request.get_full_path(), safe="/"),  # as |urlencode
         held=results_held_now(school_id=school.pk, cycle=cycle),
     )
     return render(request, "assessment/review.html", context)
