@@ -17,6 +17,7 @@ from .models import (
     SchoolMembership,
     User,
 )
+from .places import place_records
 from .selectors import cycle_current
 
 # Django stores a model's four permissions with English names made at migrate
@@ -65,6 +66,15 @@ class UserAdmin(ChinesePermissionsMixin, BaseUserAdmin):
     @admin.display(description="身份证号")
     def masked_id_number(self, obj):
         return obj.masked_id_number
+
+    def get_deleted_objects(self, objs, request):
+        """Their places go with them: one that carries records only 调岗移除
+        may clear protects the person, as it protects itself (below)."""
+        deleted, counts, perms, protected = super().get_deleted_objects(objs, request)
+        places = SchoolMembership.objects.filter(user__in=[u.pk for u in objs]).select_related(
+            "user", "school"
+        )
+        return deleted, counts, perms, [*protected, *_in_use(places)]
 
     # Deleting a person deletes their places (CASCADE): their schools' figures
     # follow, as when the operator deletes a place (outside test 7).
@@ -145,6 +155,12 @@ class SchoolMembershipAdmin(admin.ModelAdmin):
                     f"教师 {yes[obj.is_teacher]}，专任教师 {yes[obj.is_full_time]}",
                 )
 
+    def get_deleted_objects(self, objs, request):
+        """A place that carries records only 调岗移除 may clear is protected:
+        the delete page (one or 删除所选) names them and deletes nothing."""
+        deleted, counts, perms, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, perms, [*protected, *_in_use(objs)]
+
     def delete_model(self, request, obj):
         with transaction.atomic():
             _held_line(request, obj, f"运营人员删除任职 {person_line(obj.user)}")
@@ -159,6 +175,19 @@ class SchoolMembershipAdmin(admin.ModelAdmin):
                 _held_line(request, place, f"运营人员删除任职 {person_line(place.user)}")
             super().delete_queryset(request, queryset)
             school_figures_changed(school_ids=[p.school_id for p in places])
+
+
+def _in_use(places) -> list[str]:
+    """Each active place that carries records (accounts.places), as the delete
+    page lists what stops it."""
+    out = []
+    for place in places:
+        if records := place_records(place):
+            out.append(
+                f"{place.user.display_name}在{place.school.name}的任职：{'；'.join(records)}。"
+                "请由学校在教师名单中“调岗移除”（清除这些记录并留下移除记录），不能在此删除"
+            )
+    return out
 
 
 def _held_line(request, place: SchoolMembership, line: str) -> None:

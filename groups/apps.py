@@ -28,7 +28,11 @@ class GroupsConfig(AppConfig):
     verbose_name = "校本研修设置"
 
     def ready(self):
+        from accounts.places import place_records_register
         from accounts.roles import ROLE_PROVIDERS
+
+        from .removal import place_records
 
         if leader_grants not in ROLE_PROVIDERS:
             ROLE_PROVIDERS.append(leader_grants)
+        place_records_register(place_records)

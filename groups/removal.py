@@ -59,6 +59,9 @@ class Clearer:
     clear: Callable[[Clearing], dict]
     # Lines for the confirmation page: what this app will clear.
     preview: Callable[[SchoolMembership], list[str]] | None = None
+    # Whether the place carries anything this app would clear (the admin
+    # refuses to delete such a place: accounts.places).
+    in_use: Callable[[SchoolMembership], bool] | None = None
 
 
 REMOVAL_CLEARERS: list[Clearer] = []
@@ -73,3 +76,21 @@ def removal_clearer_register(clearer: Clearer) -> None:
 def removal_preview(place: SchoolMembership) -> list[str]:
     """What every app will clear, for the confirmation page."""
     return [line for c in REMOVAL_CLEARERS if c.preview for line in c.preview(place)]
+
+
+def place_records(place: SchoolMembership) -> list[str]:
+    """accounts.places: what the place carries that a removal would clear,
+    as the confirmation page says it: the school's groups the teacher is in
+    or leads, then each app's line where it has something."""
+    from .selectors import teacher_removal_preview
+
+    found = teacher_removal_preview(membership=place)
+    lines = []
+    if found["groups"]:
+        lines.append("所在教研组：" + "、".join(found["groups"]))
+    if found["led_groups"]:
+        lines.append("担任组长：" + "、".join(found["led_groups"]))
+    for c in REMOVAL_CLEARERS:
+        if c.in_use and c.preview and c.in_use(place):
+            lines += c.preview(place)
+    return lines

@@ -640,7 +640,19 @@ def _preview_hours(place: SchoolMembership) -> list[str]:
 
 
 # Registered by HoursConfig.ready(): every removal, whoever calls it, reverses hours.
-REMOVAL_CLEARER = Clearer(name="hours", clear=_clear_hours, preview=_preview_hours)
+def _hours_in_use(place: SchoolMembership) -> bool:
+    """Credits earned at the place's school that stand (a removal reverses them)."""
+    return HoursEntry.objects.filter(
+        teacher_id=place.user_id,
+        school_id=place.school_id,
+        kind=HoursEntry.Kind.CREDIT,
+        reversed_by__isnull=True,
+    ).exists()
+
+
+REMOVAL_CLEARER = Clearer(
+    name="hours", clear=_clear_hours, preview=_preview_hours, in_use=_hours_in_use
+)
 
 
 # ---- 学时登记 ---------------------------------------------------------------

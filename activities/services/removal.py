@@ -88,4 +88,23 @@ def _preview_activities(place) -> list[str]:
     ]
 
 
-REMOVAL_CLEARER = Clearer(name="activities", clear=_clear_activities, preview=_preview_activities)
+def _activities_in_use(place) -> bool:
+    rows = _rows(place.user_id, place.school_id)
+    return any(rows[k].exists() for k in _PREVIEWED)
+
+
+_PREVIEWED = (
+    "participations",
+    "posts",
+    "submissions",
+    "observation_responses",
+    "check_ins",
+    "video_comments",
+)
+
+REMOVAL_CLEARER = Clearer(
+    name="activities",
+    clear=_clear_activities,
+    preview=_preview_activities,
+    in_use=_activities_in_use,
+)

@@ -103,6 +103,13 @@ def teacher_materials_lines(place: SchoolMembership) -> list[str]:
     return lines
 
 
+def _materials_in_use(place: SchoolMembership) -> bool:
+    return any(teacher_materials_preview(membership=place).values())
+
+
 REMOVAL_CLEARER = Clearer(
-    name="assessment", clear=teacher_materials_clear, preview=teacher_materials_lines
+    name="assessment",
+    clear=teacher_materials_clear,
+    preview=teacher_materials_lines,
+    in_use=_materials_in_use,
 )
