@@ -118,11 +118,15 @@ def test_the_group_list_says_no_group_is_created_while_held(cast, held):
     assert 'id="groups-held"' in page
     assert "教研组及其典型案例随验收材料一起评审" in page
     assert reverse("groups:create") not in page
+    # A group is neither renamed nor archived while held; its leader may change.
+    assert reverse("groups:archive", args=[held.chinese.pk]) not in page
+    assert "换组长" in page and "改名/换组长" not in page
 
     Acceptance.objects.filter(school=cast.school).update(status="returned", return_reason="补充")
     page = admin.get(reverse("groups:list")).content.decode()
     assert 'id="groups-held"' not in page
     assert reverse("groups:create") in page
+    assert reverse("groups:archive", args=[held.chinese.pk]) in page
 
 
 def test_the_operator_deleting_a_person_keeps_their_place_in_the_history(cast, held):
