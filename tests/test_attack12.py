@@ -150,5 +150,8 @@ def test_the_history_counts_each_kind_of_change(cast, held):
     )
     summary = page.content.decode().split('id="held-changes">')[1].split("</p>")[0]
     assert summary == "提交验收后的变动：调岗移除 1 条 · 更换组长 3 条"
+    # Who made each change, by account too: a display name can be anyone's.
+    by = f"（{cast.school_admin.display_name}，账号编号 {cast.school_admin.pk}）："
+    assert page.content.decode().count(by) == 4
     school = login(cast.school_admin).get(reverse("assessment:acceptance")).content.decode()
     assert "提交验收后的变动：调岗移除 1 条 · 更换组长 3 条" in school
