@@ -184,7 +184,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(port: int, workers: int, log: Path) -> subprocess.Popen:
+def start_gunicorn(port: int, workers: int, log: Path, threads: int = 1) -> subprocess.Popen:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production"}
     command = [
         sys.executable,
@@ -193,6 +193,10 @@ def start_gunicorn(port: int, workers: int, log: Path) -> subprocess.Popen:
         "config.wsgi",
         "--workers",
         str(workers),
+        # More than one: gthread workers, whose threads overlap one request's
+        # waits on the database with another's Python.
+        "--threads",
+        str(threads),
         "--bind",
         f"127.0.0.1:{port}",
         "--timeout",
@@ -405,6 +409,7 @@ def main():
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="per worker (gthread when > 1)")
     parser.add_argument("--pairs", type=int, default=20_000, help="completions planned per run")
     parser.add_argument("--rounds", type=int, default=1, help="trivial then complete, repeated")
     parser.add_argument("--schools", type=int, default=0, help="pairs from that many schools only")
@@ -418,9 +423,12 @@ def main():
     folder = Path(tempfile.mkdtemp(prefix="xiaoben-load-"))
     log = folder / "gunicorn.log"
     port = free_port()
-    server = start_gunicorn(port, args.workers, log)
+    server = start_gunicorn(port, args.workers, log, args.threads)
     runs = dict(users=args.users, seconds=args.seconds, port=port, folder=folder)
-    print(f"{args.users} clients, {args.seconds} s a run, {args.workers} gunicorn workers")
+    print(
+        f"{args.users} clients, {args.seconds} s a run, {args.workers} gunicorn workers"
+        f" × {args.threads} thread(s)"
+    )
     print(
         f"{'round':<6} {'run':<9} {'answered':>8} {'failures':>8} {'refused':>8} {'served/s':>8}"
         f" {'web CPU ms':>10} {'db CPU ms':>9}  (CPU per request served; share of busy"
