@@ -22,6 +22,8 @@ from django.core import serializers
 
 from accounts.models import SchoolMembership, User
 
+from .selectors import teacher_removal_preview
+
 
 @dataclass
 class Clearing:
@@ -82,8 +84,6 @@ def place_records(place: SchoolMembership) -> list[str]:
     """accounts.places: what the place carries that a removal would clear,
     as the confirmation page says it: the school's groups the teacher is in
     or leads, then each app's line where it has something."""
-    from .selectors import teacher_removal_preview
-
     found = teacher_removal_preview(membership=place)
     lines = []
     if found["groups"]:
