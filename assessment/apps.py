@@ -59,6 +59,14 @@ class AssessmentConfig(AppConfig):
             read_many=school_figures_of_rows,
         )
 
+        # A reversal that would take a passed teacher below 25 hours is refused
+        # by the ledger (hours may not import assessment: hours.passed).
+        from hours.passed import review_passed_register
+
+        from .services.review import review_passed_of
+
+        review_passed_register(review_passed_of)
+
         # The daily job reminds teachers who are not complete before the cycle ends…
         from accounts.reminders import ReminderSource, reminder_source_register
 

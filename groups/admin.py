@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 
+from accounts.admin import ReadOnlyAdmin
+
 from .catalogue import CatalogueFileError, ability_point_in_use, ability_points_import
 from .forms import AbilityPointImportForm
 from .models import (
@@ -140,9 +142,24 @@ class MemberInline(admin.TabularInline):
     extra = 0
     raw_id_fields = ("user",)
 
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(ResearchGroup)
-class ResearchGroupAdmin(admin.ModelAdmin):
+class ResearchGroupAdmin(ReadOnlyAdmin):
+    """The school's groups, read here. They are the school's to set, on its
+    pages, which check that a leader and the members hold an active teacher
+    place in the group's school (locking it, as 调岗移除 does), keep the
+    acceptance's hold and history: set here, another school's teacher led a
+    group and reached its activities and files (outside test 13 F1)."""
+
     list_display = ("name", "school", "leader", "archived_at")
     list_select_related = ("school", "leader")
     search_fields = ("name", "school__name")

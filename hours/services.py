@@ -31,7 +31,8 @@ from groups.removal import Clearer, Clearing
 
 from .acceptance import acceptance_passed
 from .models import HoursClaim, HoursEntry, HoursRegistration, HoursSummary, RegistrationBatch
-from .selectors import hours_totals_for, standing_hours
+from .passed import review_passed_names
+from .selectors import HOURS_CAP, hours_totals_for, standing_hours
 
 Kind = HoursEntry.Kind
 log = logging.getLogger("xiaoben")
@@ -379,10 +380,33 @@ def _credit_one_by_one(
     return done
 
 
-def _reverse_all(entries, *, reason: str, by: User | None) -> list[HoursEntry]:
+class ReversalRefused(ValidationError):
+    """The reversal would take a teacher whose 研修考核 passed below 25 hours
+    (hours.passed); nothing is reversed."""
+
+
+def _refuse_below_a_pass(reversals: list[HoursEntry], before: dict) -> None:
+    """hours.passed: refuse when a teacher who passed would fall below 25."""
+    after, school = dict(before), {}
+    for r in reversals:
+        after[(r.teacher_id, r.cycle_id)] += r.hours
+        school[(r.teacher_id, r.cycle_id)] = r.school_id
+    falling = [(*p, school[p]) for p, was in before.items() if was >= HOURS_CAP > after[p]]
+    if names := review_passed_names(falling):
+        raise ReversalRefused(
+            f"{'、'.join(names)} 已通过研修考核，撤销后学时将不足 {HOURS_CAP} 学时，未撤销。"
+            "如确需撤销，请先由学校管理员在研修考核中将其改为“不通过”（写明原因）。"
+        )
+
+
+def _reverse_all(
+    entries, *, reason: str, by: User | None, keep_passes: bool = True
+) -> list[HoursEntry]:
     """Reverse every standing credit among `entries` (a queryset) and tell each
     teacher once. A fixed number of queries, however many credits and teachers.
-    Call inside atomic()."""
+    Refused (ReversalRefused, nothing written) when it would take a teacher
+    whose review passed below 25 hours, unless not `keep_passes` (调岗移除,
+    which clears the review). Call inside atomic()."""
     credits = list(_standing(entries).order_by("teacher_id", "cycle_id", "pk"))
     if not credits:
         return []
@@ -416,6 +440,8 @@ def _reverse_all(entries, *, reason: str, by: User | None) -> list[HoursEntry]:
     ]
     if not reversals:
         return []
+    if keep_passes:
+        _refuse_below_a_pass(reversals, before)
     try:
         # reverses is one-to-one: a credit is reversed once, whoever races.
         with transaction.atomic():
@@ -467,7 +493,8 @@ def hours_reverse_teacher(*, teacher: User, reason: str, by: User | None = None)
     """Reverse all of a teacher's standing credits and withdraw their waiting claims
     (调岗移除)."""
     _withdraw_claims(HoursClaim.objects.filter(teacher=teacher), reason=reason, by=by)
-    return len(_reverse_all(HoursEntry.objects.filter(teacher=teacher), reason=reason, by=by))
+    entries = HoursEntry.objects.filter(teacher=teacher)
+    return len(_reverse_all(entries, reason=reason, by=by, keep_passes=False))
 
 
 # ---- claims: a leader's own hours wait for the school admin ------------------

@@ -43,7 +43,9 @@ def test_the_school_admin_is_told_to_prepare_then_to_resubmit(cast):
         "assessment:acceptance"
     )
     a = fx.scored(cast)
-    assert not any("整校推进验收" in label for label in steps(school))  # with the experts
+    # With the experts: nothing to prepare, and the home says where it stands.
+    labels = [label for label in steps(school) if "整校推进验收" in label]
+    assert labels == ["整校推进验收已提交，等待区县教育局评审：查看验收进度"]
     acc.acceptance_return(acceptance=a, by=cast.district_admin, reason="请补充第 5 项")
     assert "整校推进验收材料被退回，请补充后重新提交" in steps(school)
 

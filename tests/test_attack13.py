@@ -10,13 +10,16 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import SchoolMembership, User
+from assessment.models import Acceptance
 from groups.models import GroupMember, ResearchGroup
 
 from . import factories as f
+from . import factories_activities as fa
 from . import factories_assessment as fm
 from .conftest import login
 
 pytestmark = pytest.mark.django_db
+pytest_plugins = ["tests.fixtures_assessment"]
 
 REFUSED = "不能在此删除"
 
@@ -72,3 +75,121 @@ def test_a_place_that_carries_nothing_is_deleted(cast):
     url = reverse("admin:accounts_schoolmembership_delete", args=[place(mistaken).pk])
     assert login(cast.operator).post(url, {"post": "yes"}).status_code == 302
     assert not SchoolMembership.objects.filter(user=mistaken).exists()
+
+
+def test_the_operator_reads_a_group_in_the_admin_and_sets_no_leader_or_member(cast):
+    """Outside test 13 F1: set in the admin, another school's teacher led a
+    group (or joined it) and reached its activities and files. Groups are
+    the school's to set; the admin shows them read-only."""
+    chinese = ResearchGroup.objects.create(school=cast.school, name="语文组", leader=cast.teacher)
+    operator = login(cast.operator)
+    change = reverse("admin:groups_researchgroup_change", args=[chinese.pk])
+    page = operator.get(change)
+    assert page.status_code == 200 and "语文组" in page.content.decode()
+
+    form = {
+        "name": "语文组",
+        "school": cast.school.pk,
+        "leader": cast.outsider.pk,
+        "members-TOTAL_FORMS": "1",
+        "members-INITIAL_FORMS": "0",
+        "members-0-user": cast.outsider.pk,
+    }
+    assert operator.post(change, form).status_code == 403
+    add = reverse("admin:groups_researchgroup_add")
+    assert operator.post(add, {**form, "name": "外校组"}).status_code == 403
+    assert ResearchGroup.objects.get(pk=chinese.pk).leader == cast.teacher
+    assert not GroupMember.objects.filter(user=cast.outsider).exists()
+    assert not ResearchGroup.objects.filter(name="外校组").exists()
+
+
+# Outside test 13 F2: a passed teacher's hours stand ---------------------------------
+
+
+def _passed_on_offline_hours(cast, s, leader):
+    """s.member: 6 hours from a 线下活动's evidence and 19 more, every material,
+    研修考核 通过. Returns the activity."""
+    from assessment import services as materials
+
+    a = fa.activity(s, "offline", hours=6, title="集中备课")
+    leader.post(reverse("activities:designate", args=[a.pk]), {"users": [s.member.pk]})
+    leader.post(
+        reverse("activities:evidence_add", args=[a.pk]),
+        fa.evidence_data(a, "sign_in", fa.upload("签到表.pdf", fa.PDF, "application/pdf")),
+    )
+    fm.give_hours(cast, s.member, 19)
+    fm.plan(cast, s.member)
+    fm.choose(cast, s.member, s.points)
+    for point in s.points:
+        fm.summary(cast, s.member, point)
+    materials.review_pass(membership=place(s.member), cycle=cast.cycle, by=cast.school_admin)
+    assert recorded(cast, s.member) == 25
+    return a
+
+
+def recorded(cast, user) -> int:
+    from hours.selectors import hours_totals
+
+    return hours_totals(teacher=user, cycle=cast.cycle).recorded
+
+
+def test_withdrawing_evidence_that_a_pass_stands_on_is_refused_until_the_pass_is_revoked(cast):
+    from activities.models import Evidence, Participation
+    from assessment import services as materials
+
+    s = fa.group_setup(cast)
+    leader = login(s.leader)
+    a = _passed_on_offline_hours(cast, s, leader)
+    evidence = Evidence.objects.get(activity=a)
+    withdraw = reverse("activities:evidence_withdraw", args=[evidence.pk])
+
+    page = leader.post(withdraw, follow=True).content.decode()
+    assert f"{s.member.display_name} 已通过研修考核，撤销后学时将不足 25 学时，未撤销" in page
+    evidence.refresh_from_db()
+    assert evidence.withdrawn_at is None
+    assert recorded(cast, s.member) == 25
+    assert Participation.objects.get(activity=a, user=s.member).completed_at is not None
+
+    undesignate = reverse("activities:undesignate", args=[a.pk, s.member.pk])
+    assert "已通过研修考核" in leader.post(undesignate, follow=True).content.decode()
+    assert Participation.objects.filter(activity=a, user=s.member).exists()
+
+    # The school revokes the pass, with a reason: the evidence may go.
+    materials.review_fail(
+        membership=place(s.member), cycle=cast.cycle, by=cast.school_admin, reason="佐证有误"
+    )
+    leader.post(withdraw)
+    evidence.refresh_from_db()
+    assert evidence.withdrawn_at is not None
+    assert recorded(cast, s.member) == 19
+
+
+def test_a_passed_teacher_is_still_removed_with_their_hours(cast):
+    from groups.services import teacher_remove
+
+    s = fa.group_setup(cast)
+    _passed_on_offline_hours(cast, s, login(s.leader))
+    teacher_remove(membership=place(s.member), by=cast.school_admin, reason="调往霞山区")
+    assert recorded(cast, s.member) == 0
+
+
+# Outside test 13 F4: a held school's home offers no step the hold refuses ------------
+
+
+def test_a_held_schools_home_says_it_is_submitted_and_offers_no_held_step(cast, held):
+    home = login(cast.school_admin).get(reverse("home")).content.decode()
+    assert "整校推进验收已提交，等待区县教育局评审" in home
+    steps = (
+        "填写校本研修方案",
+        "尚未上传典型案例",
+        "位教师已完成，待考核",
+        "设置校本主题",
+        "创建教研组",
+    )
+    for refused in steps:
+        assert refused not in home, refused
+
+    Acceptance.objects.filter(school=cast.school).update(status="returned", return_reason="补充")
+    home = login(cast.school_admin).get(reverse("home")).content.decode()
+    assert "整校推进验收材料被退回" in home
+    assert "尚未上传典型案例" in home  # offered again

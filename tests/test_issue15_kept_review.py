@@ -17,7 +17,7 @@ from assessment import services as materials
 from assessment.models import SchoolStats
 from assessment.selectors.lacking import review_and_lacking_counts
 from assessment.selectors.stats import school_stats_mismatches
-from hours.services import hours_reverse
+from hours.services import ReversalRefused, hours_reverse
 
 from . import factories_assessment as fm
 from .conftest import login
@@ -96,11 +96,16 @@ def test_the_homes_review_and_lacking_counts_follow_every_write(cast):
     materials.review_pass(membership=place, cycle=cast.cycle, by=cast.school_admin)
     assert agree(cast, admin) == ("共 6 人 · 完成 2 · 通过 1 · 不通过 0", 1, 5)
 
-    # The 25 hours taken back, then credited again: across 25 both ways.
-    source = cast.teacher.hours_entries.get().source
-    hours_reverse(teacher=cast.teacher, source=source, reason="撤回")
-    assert agree(cast, admin) == ("共 6 人 · 完成 1 · 通过 1 · 不通过 0", 1, 6)
-    fm.give_hours(cast, cast.teacher, 25)
+    # The 25 hours taken back, then credited again: across 25 both ways, for
+    # the teacher not yet passed (a pass keeps its hours: hours.passed).
+    with pytest.raises(ReversalRefused):
+        hours_reverse(
+            teacher=cast.teacher, source=cast.teacher.hours_entries.get().source, reason="撤回"
+        )
+    source = cast.teacher2.hours_entries.get().source
+    hours_reverse(teacher=cast.teacher2, source=source, reason="撤回")
+    assert agree(cast, admin) == ("共 6 人 · 完成 1 · 通过 1 · 不通过 0", 0, 5)
+    fm.give_hours(cast, cast.teacher2, 25)
     assert agree(cast, admin) == ("共 6 人 · 完成 2 · 通过 1 · 不通过 0", 1, 5)
     call_command("school_stats_check")
 

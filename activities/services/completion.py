@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from groups.models import GroupMember
 from hours.services import (
+    ReversalRefused,
     hours_claim,
     hours_credit,
     hours_credit_many,
@@ -161,5 +162,8 @@ def participations_uncomplete(*, activity: Activity, by, reason: str) -> int:
         undone = Participation.objects.filter(activity=activity, completed_at__isnull=False).update(
             completed_at=None
         )
-        hours_reverse_source(source=activity, reason=reason, by=by)
+        try:
+            hours_reverse_source(source=activity, reason=reason, by=by)
+        except ReversalRefused as refusal:  # a passed teacher would fall below 25
+            raise ActivityError(refusal.messages[0]) from None
     return undone

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.selectors import places_joined_on
 from accounts.services import teacher_places_lock
 from groups.models import GroupMember
-from hours.services import hours_reverse
+from hours.services import ReversalRefused, hours_reverse
 
 from ..files import EVIDENCE, UploadRefused, check_upload
 from ..models import Activity, Evidence, Participation
@@ -169,15 +169,18 @@ def participant_undesignate(*, activity: Activity, by, user) -> bool:
         return False
     reversed_ = False
     if participation.completed_at is not None:
-        reversed_ = (
-            hours_reverse(
-                teacher=participation.user,
-                source=activity,
-                reason=f"线下活动《{activity.title}》取消指定参与",
-                by=by,
+        try:
+            reversed_ = (
+                hours_reverse(
+                    teacher=participation.user,
+                    source=activity,
+                    reason=f"线下活动《{activity.title}》取消指定参与",
+                    by=by,
+                )
+                is not None
             )
-            is not None
-        )
+        except ReversalRefused as refusal:  # the member passed 研修考核 on these hours
+            raise ActivityError(refusal.messages[0]) from None
     participation.delete()
     return reversed_
 

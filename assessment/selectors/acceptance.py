@@ -774,20 +774,33 @@ def expert_review(assignment: ExpertAssignment) -> ExpertReview:
 PAGE = "assessment:acceptance"
 
 
-def school_acceptance_step(*, school: School, cycle: Cycle | None) -> tuple[str, str] | None:
-    """The school admin's next step of the acceptance, or None. One query."""
+@dataclass(frozen=True)
+class AcceptanceStep:
+    """Where the school's acceptance leaves its admin: the next step, if any,
+    and why its records stand as submitted, if they do (results_hold)."""
+
+    step: tuple[str, str] | None = None
+    held: str | None = None
+
+
+def school_acceptance_step(*, school: School, cycle: Cycle | None) -> AcceptanceStep:
+    """The school admin's next step of the acceptance, and whether it holds the
+    school's records (the home then offers no step the hold refuses). One query."""
     if cycle is None:
-        return None
+        return AcceptanceStep()
     (row,) = _STEP.rows(region=school.region_id, school=school.pk, cycle=cycle.pk) or [None]
-    if row is None:  # no published scheme
-        return None
+    if row is None:  # no published scheme, so nothing submitted
+        return AcceptanceStep()
     status = row["status"] or Status.DRAFT
     deadline = f"（截止 {row['deadline']:%Y-%m-%d}）" if row["deadline"] else ""
     if status == Status.RETURNED:
-        return (f"整校推进验收材料被退回，请补充后重新提交{deadline}", PAGE)
+        return AcceptanceStep((f"整校推进验收材料被退回，请补充后重新提交{deadline}", PAGE))
     if status == Status.DRAFT:
-        return (f"整校推进验收：上传证明材料、自评并提交{deadline}", PAGE)
-    return None
+        return AcceptanceStep((f"整校推进验收：上传证明材料、自评并提交{deadline}", PAGE))
+    held = results_hold(status)
+    if status in DECIDED:
+        return AcceptanceStep(held=held)
+    return AcceptanceStep(("整校推进验收已提交，等待区县教育局评审：查看验收进度", PAGE), held)
 
 
 # The school's home reads it on every visit: the published scheme with the

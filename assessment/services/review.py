@@ -5,6 +5,7 @@ ReviewDecision row."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -172,6 +173,29 @@ def review_pass_complete(*, school: School, cycle: Cycle, by: User) -> int:
         kind="review_result",
     )
     return len(passing)
+
+
+def review_passed_of(places: list[tuple[int, int, int]]) -> list[str]:
+    """hours.passed: of these (teacher_id, cycle_id, school_id), the names of
+    those whose review in that cycle is 通过. Their review rows are made if
+    missing and locked, as a decision takes them (_locked_review; call inside
+    the ledger's transaction): a 通过 racing the reversal either committed
+    first and is seen here, or waits, then reads the hours the reversal left
+    and finds the teacher incomplete."""
+    TeacherReview.objects.bulk_create(
+        [TeacherReview(teacher_id=t, cycle_id=c, school_id=s) for t, c, s in places],
+        ignore_conflicts=True,
+    )
+    q = Q()
+    for teacher_id, cycle_id, _ in places:
+        q |= Q(teacher_id=teacher_id, cycle_id=cycle_id)
+    reviews = (
+        TeacherReview.objects.select_for_update(of=("self",))  # not the user rows
+        .filter(q)
+        .select_related("teacher")
+        .order_by("teacher_id", "cycle_id")
+    )
+    return [r.teacher.display_name for r in reviews if r.result == Result.PASSED]
 
 
 def review_reopen(*, teacher: User, cycle: Cycle) -> None:

@@ -1,0 +1,78 @@
+"""Outside test 13 F2, on PostgreSQL: a 通过 and a reversal racing for the same
+teacher never leave them passed below 25 hours. The ledger locks the
+teacher's review row (hours.passed): whichever commits first, the other sees
+it and refuses."""
+
+from django.core.exceptions import ValidationError
+
+from activities.models import Evidence
+from activities.services import ActivityError, evidence_withdraw
+from assessment import services as materials
+from assessment.models import TeacherReview
+
+from . import factories_activities as fa
+from . import factories_assessment as fm
+from .concurrency import postgres_only, run_at_once
+from .conftest import login
+from .test_attack13 import place, recorded
+
+pytestmark = postgres_only("a pass and a reversal cannot overlap there")
+
+
+def _refused(call):
+    try:
+        call()
+    except (ActivityError, ValidationError) as refusal:
+        return str(refusal)  # a refusal, as its message (an exception fails run_at_once)
+    return None
+
+
+def test_a_pass_racing_an_evidence_withdrawal_never_stands_below_25(cast):
+    s = fa.group_setup(cast)
+    leader = login(s.leader)
+    for round_ in range(3):
+        a = fa.activity(s, "offline", hours=6, title=f"集中备课{round_}")
+        leader.post(reverse_designate(a), {"users": [s.member.pk]})
+        leader.post(*evidence_post(a))
+        if round_ == 0:
+            fm.give_hours(cast, s.member, 19)
+            fm.plan(cast, s.member)
+            fm.choose(cast, s.member, s.points)
+            for point in s.points:
+                fm.summary(cast, s.member, point)
+        assert recorded(cast, s.member) == 25
+        evidence = Evidence.objects.get(activity=a)
+        refusals = run_at_once(
+            lambda: _refused(
+                lambda: materials.review_pass(
+                    membership=place(s.member), cycle=cast.cycle, by=cast.school_admin
+                )
+            ),
+            lambda e=evidence: _refused(lambda: evidence_withdraw(evidence=e, by=s.leader)),
+        )
+        assert sum(r is not None for r in refusals) == 1, refusals  # exactly one went through
+        review = TeacherReview.objects.filter(teacher=s.member, cycle=cast.cycle).first()
+        passed = review is not None and review.result == "passed"
+        assert passed == (recorded(cast, s.member) == 25)
+        if passed:  # revoke, so that the next round starts from 待考核 at 19 + 6
+            materials.review_fail(
+                membership=place(s.member), cycle=cast.cycle, by=cast.school_admin, reason="重来"
+            )
+            evidence.refresh_from_db()  # the refused thread set it in memory only
+            evidence_withdraw(evidence=evidence, by=s.leader)
+        TeacherReview.objects.filter(teacher=s.member).update(result="pending", reason="")
+
+
+def reverse_designate(a):
+    from django.urls import reverse
+
+    return reverse("activities:designate", args=[a.pk])
+
+
+def evidence_post(a):
+    from django.urls import reverse
+
+    return (
+        reverse("activities:evidence_add", args=[a.pk]),
+        fa.evidence_data(a, "sign_in", fa.upload("签到表.pdf", fa.PDF, "application/pdf")),
+    )
