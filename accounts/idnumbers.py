@@ -1,5 +1,6 @@
 """Chinese resident identity numbers (GB 11643-1999) and mobile numbers."""
 
+import datetime
 import re
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -17,9 +18,35 @@ def normalize_id_number(value: str) -> str:
     return (value or "").strip().upper()
 
 
+# The provinces' codes (GB/T 2260), the first two digits of every number.
+_PROVINCES = frozenset(
+    str(code)
+    for code in (11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42)
+    + (43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82)
+)
+
+
+def _born(value: str) -> datetime.date | None:
+    """The birth date the number carries (characters 7–14), if it is a real day."""
+    try:
+        return datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return None
+
+
 def is_valid_id_number(value: str) -> bool:
+    """The format and check digit, a province that exists and a real birth
+    date since 1900, not in the future: a number with a valid check digit
+    and month 13 was accepted (outside test 13 F6)."""
     value = normalize_id_number(value)
-    return bool(_ID_RE.match(value)) and id_check_char(value[:17]) == value[17]
+    if not (_ID_RE.match(value) and id_check_char(value[:17]) == value[17]):
+        return False
+    born = _born(value)
+    return (
+        value[:2] in _PROVINCES
+        and born is not None
+        and datetime.date(1900, 1, 1) <= born <= datetime.date.today()
+    )
 
 
 def is_valid_phone(value: str) -> bool:

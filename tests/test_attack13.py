@@ -206,3 +206,30 @@ def test_a_too_short_new_password_is_refused_in_chinese(cast):
     body = page.content.decode()
     assert "密码太短，至少需要 8 个字符。" in body
     assert "too short" not in body
+
+
+@pytest.mark.parametrize(
+    "first17",
+    [
+        "44080219851345001",  # month 13, day 45
+        "44040220990230001",  # 30 February, in 2099
+        "00000019900101001",  # no such province
+        "44040218990101001",  # born before 1900
+    ],
+)
+def test_an_id_number_with_a_valid_check_digit_but_no_real_birth_or_province_is_refused(
+    cast, first17
+):
+    """Outside test 13 F6: only the format and the check digit were checked."""
+    from accounts.idnumbers import id_check_char
+
+    response = login(cast.school_admin).post(
+        reverse("accounts:teacher_create"),
+        {
+            "real_name": "钱多多",
+            "phone": "13612345678",
+            "id_number": first17 + id_check_char(first17),
+        },
+    )
+    assert "请输入有效的 18 位身份证号" in response.content.decode()
+    assert not User.objects.filter(real_name="钱多多").exists()
