@@ -141,12 +141,23 @@ _ENTRY_POINTS = CompiledModels(
 )
 
 
+# How a reversal made by 调岗移除 begins its reason (hours.services._clear_hours).
+REMOVAL_REASON = "调岗移除："
+
+
 def hours_elsewhere(entries, *, school_id: int) -> dict:
     """What evaluated ledger rows of a teacher's cycle (hours_entries without a
-    school) hold from other schools (all of it reversed at their 调岗移除):
-    credits and hours, for one line on 我的学时. No query."""
-    credits = [e for e in entries if e.kind == HoursEntry.Kind.CREDIT and e.school_id != school_id]
-    return {"credits": len(credits), "hours": sum(e.hours for e in credits)}
+    school) say 调岗移除 reversed at other schools: credits and hours, for one
+    line on 我的学时, as the removal's record counts them (a credit reversed
+    before, by a withdrawal, is not the removal's). No query."""
+    reversed_ = [
+        e
+        for e in entries
+        if e.kind == HoursEntry.Kind.REVERSAL
+        and e.school_id != school_id
+        and e.reason.startswith(REMOVAL_REASON)
+    ]
+    return {"credits": len(reversed_), "hours": -sum(e.hours for e in reversed_)}
 
 
 def hours_claims_pending(*, teacher=None, school_id: int | None = None):

@@ -32,7 +32,7 @@ from groups.removal import Clearer, Clearing
 from .acceptance import acceptance_passed
 from .models import HoursClaim, HoursEntry, HoursRegistration, HoursSummary, RegistrationBatch
 from .passed import review_passed_names
-from .selectors import HOURS_CAP, hours_totals_for, standing_hours
+from .selectors import HOURS_CAP, REMOVAL_REASON, hours_totals_for, standing_hours
 
 Kind = HoursEntry.Kind
 log = logging.getLogger("xiaoben")
@@ -651,7 +651,7 @@ def hours_claim_reject(*, claim: HoursClaim, by: User, note: str) -> bool:
 def _clear_hours(clearing: Clearing) -> dict:
     """Called by groups.services.teacher_remove under its lock on the place."""
     reversed_ = hours_reverse_teacher(
-        teacher=clearing.place.user, reason=f"调岗移除：{clearing.reason}", by=clearing.by
+        teacher=clearing.place.user, reason=f"{REMOVAL_REASON}{clearing.reason}", by=clearing.by
     )
     return {"hours_credits": reversed_}
 

@@ -233,3 +233,28 @@ def test_an_id_number_with_a_valid_check_digit_but_no_real_birth_or_province_is_
     )
     assert "请输入有效的 18 位身份证号" in response.content.decode()
     assert not User.objects.filter(real_name="钱多多").exists()
+
+
+def test_a_moved_teachers_hours_page_counts_what_the_removal_reversed(cast):
+    """Outside test 13 F7: a credit reversed earlier (its evidence withdrawn)
+    was counted again as reversed at the removal."""
+    from activities.models import Evidence
+    from groups.services import teacher_remove
+
+    s = fa.group_setup(cast)
+    leader = login(s.leader)
+    a = fa.activity(s, "offline", hours=6, title="集中备课")
+    leader.post(reverse("activities:designate", args=[a.pk]), {"users": [s.member.pk]})
+    leader.post(
+        reverse("activities:evidence_add", args=[a.pk]),
+        fa.evidence_data(a, "sign_in", fa.upload("签到表.pdf", fa.PDF, "application/pdf")),
+    )
+    fm.give_hours(cast, s.member, 5)
+    leader.post(reverse("activities:evidence_withdraw", args=[Evidence.objects.get(activity=a).pk]))
+    assert recorded(cast, s.member) == 5
+    removal = teacher_remove(membership=place(s.member), by=cast.school_admin, reason="调往霞山区")
+    assert removal.cleared["hours_credits"] == 1
+
+    SchoolMembership.objects.create(user=s.member, school=cast.other_school, is_teacher=True)
+    page = login(s.member).get(reverse("hours:mine")).content.decode()
+    assert "你在原学校获得的 1 条学时记录（共 5 学时）已在调岗移除时撤销" in page
