@@ -124,6 +124,11 @@
           fontSize: 12,
           formatter: function (p) { return p.value ? p.value + unit : ""; },
         },
+        // A stacked segment too short for its number (2 of 39 teachers on a
+        // phone) shows none: the figures are in the text under the chart.
+        labelLayout: stacked ? function (p) {
+          return p.labelRect.width + 4 > p.rect.width ? { fontSize: 0 } : {};
+        } : undefined,
       };
     });
     if (spec.range && !stacked) series.push(whisker(spec.range, horizontal));
