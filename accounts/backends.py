@@ -9,13 +9,14 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.hashers import get_hasher, identify_hasher, make_password
 from django.db.models import Q
 
+from .idnumbers import normalize_phone
 from .models import User
 
 
 def user_for_login(login: str | None) -> User | None:
     """The account a login string names: its username, else its phone number.
     (A number may be one account's username and another's phone: the username wins.)"""
-    login = (login or "").strip()
+    login = normalize_phone(login)  # a number typed with full-width digits is the same number
     if not login:
         return None
     users = list(User.objects.filter(Q(username=login) | Q(phone=login))[:2])

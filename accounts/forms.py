@@ -3,7 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Q
 
 from .access import BEYOND_SCHOOL_MESSAGE, person_within_school
-from .idnumbers import is_valid_id_number, is_valid_phone, normalize_id_number
+from .idnumbers import is_valid_id_number, is_valid_phone, normalize_id_number, normalize_phone
 from .models import STAGES, IdNumberRefusal, SchoolMembership, User
 from .params import whole_numbers
 from .roster import MAX_BYTES
@@ -90,7 +90,7 @@ class TeacherForm(forms.Form):
                 self.fields["is_full_time"].help_text = full_time_held
 
     def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
+        phone = normalize_phone(self.cleaned_data["phone"])
         if not is_valid_phone(phone):
             raise forms.ValidationError("请输入 11 位手机号。")
         return phone

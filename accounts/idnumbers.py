@@ -2,11 +2,15 @@
 
 import datetime
 import re
+import unicodedata
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
-_PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+# ASCII digits only: Python's \d takes every script's digits (Arabic-Indic,
+# full-width…), which let one person's number be written a second way and
+# make a second account (outside test 14 F3).
+_ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
+_PHONE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 def id_check_char(first17: str) -> str:
@@ -14,8 +18,18 @@ def id_check_char(first17: str) -> str:
     return _CHECK_CHARS[total % 11]
 
 
+def _typed(value: str) -> str:
+    """What was typed, with full-width characters (a Chinese input method's
+    １２３, Ｘ) as their ASCII forms (NFKC), so one number has one spelling."""
+    return unicodedata.normalize("NFKC", value or "").strip()
+
+
 def normalize_id_number(value: str) -> str:
-    return (value or "").strip().upper()
+    return _typed(value).upper()
+
+
+def normalize_phone(value: str) -> str:
+    return _typed(value)
 
 
 # The provinces' codes (GB/T 2260), the first two digits of every number.
@@ -50,7 +64,7 @@ def is_valid_id_number(value: str) -> bool:
 
 
 def is_valid_phone(value: str) -> bool:
-    return bool(_PHONE_RE.match((value or "").strip()))
+    return bool(_PHONE_RE.match(normalize_phone(value)))
 
 
 MASK = "*******"

@@ -22,6 +22,7 @@ from .idnumbers import (
     is_valid_id_number,
     is_valid_phone,
     normalize_id_number,
+    normalize_phone,
 )
 from .models import STAGES, IdNumberRefusal, School, SchoolMembership, User
 from .selectors import cycle_current
@@ -131,7 +132,7 @@ def _read_rows(uploaded) -> list[tuple[int, dict]]:
 def _parse_row(number: int, cells: dict) -> tuple[_Row | None, list[str]]:
     reasons = []
     name = cell_text(cells.get("姓名"))
-    phone = cell_text(cells.get("手机号"))
+    phone = normalize_phone(cell_text(cells.get("手机号")))
     raw_id = cells.get("身份证号")
     id_number = normalize_id_number(cell_text(raw_id))
     subject = cell_text(cells.get("学科"))

@@ -258,3 +258,54 @@ def test_a_moved_teachers_hours_page_counts_what_the_removal_reversed(cast):
     SchoolMembership.objects.create(user=s.member, school=cast.other_school, is_teacher=True)
     page = login(s.member).get(reverse("hours:mine")).content.decode()
     assert "你在原学校获得的 1 条学时记录（共 5 学时）已在调岗移除时撤销" in page
+
+
+# Outside test 14 F3: one number, one spelling ------------------------------------------
+
+
+def _fullwidth(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalnum() else c for c in text)
+
+
+def test_a_number_typed_in_full_width_digits_is_the_same_number(cast):
+    """Python's \\d took every script's digits: another school's teacher's ID
+    number in full-width digits made a second account. Full-width is read as
+    ASCII (the number is found, and refused as beyond the school, as typed
+    plainly); other scripts' digits are refused."""
+    admin = login(cast.school_admin)
+    url = reverse("accounts:teacher_create")
+    users = User.objects.count()
+    typed = {
+        "real_name": cast.outsider.real_name,
+        "phone": _fullwidth(cast.outsider.phone),
+        "id_number": _fullwidth(cast.outsider.id_number),
+    }
+    plain = admin.post(
+        url, {**typed, "phone": cast.outsider.phone, "id_number": cast.outsider.id_number}
+    )
+    wide = admin.post(url, typed)
+    assert User.objects.count() == users  # no second account either way
+    assert wide.status_code == plain.status_code
+    arabic = "".join(chr(0x0660 + int(c)) for c in "13612345670")
+    page = admin.post(url, {"real_name": "钱多多", "phone": arabic, "id_number": make_id(3)})
+    assert "请输入 11 位手机号" in page.content.decode()
+    assert User.objects.count() == users
+
+
+def test_a_teacher_logs_in_with_their_number_in_full_width_digits(cast):
+    from django.test import Client
+
+    cast.teacher.set_password("Jiaoyan-2026-ok")
+    cast.teacher.save()
+    client = Client()
+    client.post(
+        reverse("accounts:login"),
+        {"username": _fullwidth(cast.teacher.phone), "password": "Jiaoyan-2026-ok"},
+    )
+    assert client.session.get("_auth_user_id") == str(cast.teacher.pk)
+
+
+def make_id(n: int) -> str:
+    from accounts.demo_ids import make_id_number
+
+    return make_id_number(880_000 + n)
