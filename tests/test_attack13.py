@@ -309,3 +309,53 @@ def make_id(n: int) -> str:
     from accounts.demo_ids import make_id_number
 
     return make_id_number(880_000 + n)
+
+
+# Outside test 14 F2, F7: the operator's place form ---------------------------------
+
+
+def _place_form(place, **changes) -> dict:
+    data = {
+        "is_teacher": "on" if place.is_teacher else "",
+        "is_full_time": "on" if place.is_full_time else "",
+        "subject": place.subject,
+        "stage": place.stage,
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v != ""}
+
+
+def test_the_operator_may_not_untick_teacher_on_a_place_that_carries_records(cast):
+    ResearchGroup.objects.create(school=cast.school, name="语文组", leader=cast.teacher)
+    mine = place(cast.teacher)
+    change = reverse("admin:accounts_schoolmembership_change", args=[mine.pk])
+    page = login(cast.operator).post(change, _place_form(mine, is_teacher=""))
+    assert page.status_code == 200
+    assert "不能取消“教师”" in page.content.decode()
+    assert SchoolMembership.objects.get(pk=mine.pk).is_teacher
+
+
+def test_the_operator_may_not_move_the_day_a_place_began(cast):
+    mine = place(cast.teacher)
+    change = reverse("admin:accounts_schoolmembership_change", args=[mine.pk])
+    login(cast.operator).post(
+        change, _place_form(mine, joined_at_0="2001-01-01", joined_at_1="08:00:00")
+    )
+    assert SchoolMembership.objects.get(pk=mine.pk).joined_at == mine.joined_at
+
+
+def test_a_second_active_place_is_refused_with_a_message_not_a_500(cast):
+    add = reverse("admin:accounts_schoolmembership_add")
+    page = login(cast.operator).post(
+        add,
+        {
+            "user": cast.teacher.pk,
+            "school": cast.other_school.pk,
+            "is_teacher": "on",
+            "joined_at_0": "2026-09-01",
+            "joined_at_1": "08:00:00",
+        },
+    )
+    assert page.status_code == 200
+    assert f"{cast.teacher.display_name}已在{cast.school.name}任职" in page.content.decode()
+    assert SchoolMembership.objects.filter(user=cast.teacher).count() == 1

@@ -76,3 +76,45 @@ def evidence_post(a):
         reverse("activities:evidence_add", args=[a.pk]),
         fa.evidence_data(a, "sign_in", fa.upload("签到表.pdf", fa.PDF, "application/pdf")),
     )
+
+
+def test_the_operator_deleting_a_place_as_the_school_names_its_leader_leaves_no_leader_without_one(
+    cast,
+):
+    """Outside test 14 F1: the delete page asked what the place carries, then
+    the school named the person 组长, then the delete went through. The delete
+    locks the place (the row 换组长 locks) and asks again."""
+    from accounts.models import SchoolMembership
+    from groups.models import ResearchGroup
+    from groups.services import group_update
+
+    from . import factories as f
+
+    group = ResearchGroup.objects.create(school=cast.school, name="语文组", leader=cast.teacher)
+    for round_ in range(6):
+        person = f.teacher(cast.school, f"新来的老师{round_}")
+        mine = place(person)
+        delete = reverse_admin_delete(mine)
+        operator = login(cast.operator)
+
+        def rename_leader(person=person):
+            try:
+                group_update(group=group, name="语文组", leader=person, by=cast.school_admin)
+            except ValidationError as refusal:
+                return str(refusal)
+
+        def delete_place(operator=operator, delete=delete):
+            return operator.post(delete, {"post": "yes"}).status_code
+
+        run_at_once(rename_leader, delete_place)
+        group.refresh_from_db()
+        placed = SchoolMembership.objects.filter(user=person, removed_at__isnull=True).exists()
+        assert group.leader_id != person.pk or placed, f"round {round_}: a leader without a place"
+        group.leader = cast.teacher
+        group.save(update_fields=["leader"])
+
+
+def reverse_admin_delete(membership):
+    from django.urls import reverse
+
+    return reverse("admin:accounts_schoolmembership_delete", args=[membership.pk])
