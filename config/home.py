@@ -3,6 +3,7 @@ apps, so it may gather what each app's selectors say."""
 
 from accounts.access import schools_visible_to
 from accounts.context_processors import unread_for
+from accounts.holds import held
 from accounts.models import School
 from accounts.roles import Grant, Role
 from accounts.selectors import cycle_current, school_counts, school_of
@@ -26,6 +27,7 @@ from assessment.selectors.acceptance import (
 )
 from assessment.selectors.district import FORMING, hours_of
 from assessment.services.stats import school_stats_read, stage_summary_complete
+from groups.holds import GROUP_PLAN, PLAN
 from groups.selectors import groups_led_by, school_setup
 from hours.charts import hours_histogram_chart, hours_progress_chart
 from hours.selectors import groups_hours_stats, hours_claims_waiting_count
@@ -83,7 +85,9 @@ def _info_team(request, grant: Grant) -> dict:
     cycle = cycle_current()
     stats = _kept_figures(school, cycle)
     setup = school_setup(school=school, with_lists=False, cycle=cycle)
-    steps = [("填写校本研修方案（两案）", "groups:plan_edit")] if setup.plan is None else []
+    steps = []
+    if setup.plan is None and not held(school_id=school.pk, cycle=cycle, what=PLAN, for_page=True):
+        steps.append(("填写校本研修方案（两案）", "groups:plan_edit"))
     gate = None
     if cycle is not None:
         waiting = evaluations_to_assess(school_id=school.pk, cycle=cycle)
@@ -173,6 +177,11 @@ def _leader(request, grant: Grant) -> dict:
             if not cases[group.pk]:
                 steps.append((f"{group.name}：上传典型案例", "assessment:cases"))
     context = {"groups": groups, "steps": steps, "cycle": cycle}
+    if groups:
+        # While the acceptance holds the groups' 研修计划, the home offers to read them.
+        context["plan_held"] = held(
+            school_id=grant.school_id, cycle=cycle, what=GROUP_PLAN, for_page=True
+        )
     if cycle and groups:
         stats = groups_hours_stats(groups=groups, cycle=cycle)
         rows = [(g.name, stats[g.pk]) for g in groups]

@@ -28,9 +28,14 @@ class GroupForm(forms.Form):
         error_messages={"invalid_choice": "教研组长须是本校在职教师。"},
     )
 
-    def __init__(self, *args, school_id: int, **kwargs):
+    def __init__(self, *args, school_id: int, name_held: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["leader"].queryset = school_teachers(school_id=school_id)
+        if name_held:
+            # The acceptance holds the name (groups.holds.GROUPS): the field
+            # shows it fixed, with why, and a forged post keeps the saved one.
+            self.fields["name"].disabled = True
+            self.fields["name"].help_text = name_held
 
 
 class MemberAddForm(forms.Form):

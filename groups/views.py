@@ -20,7 +20,7 @@ from accounts.selectors import cycle_current
 from .access import get_group_for, get_group_for_admin, get_group_for_leader
 from .exports import group_list_xlsx
 from .forms import GroupForm, GroupPlanForm, GroupScheduleFormSet, MemberAddForm, formset_rows
-from .holds import GROUPS
+from .holds import GROUP_PLAN, GROUPS
 from .models import GroupMember
 from .selectors import (
     GROUP_STATUS_FILTERS,
@@ -100,7 +100,10 @@ def group_create_view(request):
 def group_edit(request, group_id: int):
     group = get_group_for_admin(request.grant, group_id)
     initial = {"name": group.name, "leader": group.leader}
-    form = GroupForm(request.POST or None, initial=initial, school_id=group.school_id)
+    name_held = held(school_id=group.school_id, cycle=cycle_current(), what=GROUPS, for_page=True)
+    form = GroupForm(
+        request.POST or None, initial=initial, school_id=group.school_id, name_held=name_held
+    )
     if request.method == "POST" and form.is_valid():
         try:
             changed = group_update(group=group, by=request.user, **form.cleaned_data)
@@ -248,5 +251,12 @@ def group_plan_edit(request, group_id: int):
     return render(
         request,
         "groups/group_plan_form.html",
-        {"group": group, "form": form, "schedule": schedule},
+        {
+            "group": group,
+            "form": form,
+            "schedule": schedule,
+            "held": held(
+                school_id=group.school_id, cycle=cycle_current(), what=GROUP_PLAN, for_page=True
+            ),
+        },
     )

@@ -359,3 +359,24 @@ def test_a_second_active_place_is_refused_with_a_message_not_a_500(cast):
     assert page.status_code == 200
     assert f"{cast.teacher.display_name}已在{cast.school.name}任职" in page.content.decode()
     assert SchoolMembership.objects.filter(user=cast.teacher).count() == 1
+
+
+def test_a_held_schools_leader_and_info_team_are_not_offered_what_the_hold_refuses(cast, held):
+    """Outside test 14 F4: the leader's home offered 制定研修计划 and the plan
+    form said nothing; the info team's home offered 填写两案."""
+    from groups.models import SchoolPlan
+
+    leader = login(held.leader)
+    home = leader.get(reverse("home")).content.decode()
+    assert "查看研修计划" in home and "制定研修计划" not in home
+    plan = leader.get(reverse("groups:group_plan", args=[held.chinese.pk])).content.decode()
+    assert 'id="group-plan-held"' in plan
+    assert '<button class="btn btn-primary" type="submit" disabled>保存</button>' in plan
+
+    assert not SchoolPlan.objects.filter(school=cast.school).exists()
+    info = login(cast.info_team).get(reverse("home")).content.decode()
+    assert "填写校本研修方案（两案）" not in info
+
+    Acceptance.objects.filter(school=cast.school).update(status="returned", return_reason="补充")
+    assert "制定研修计划" in leader.get(reverse("home")).content.decode()
+    assert "填写校本研修方案（两案）" in login(cast.info_team).get(reverse("home")).content.decode()

@@ -427,11 +427,12 @@ def test_leader_home(world, fixed):
     #   activities waiting for evidence, the evaluations to check, the members
     #   behind, the groups' typical cases, the groups' hours figures; and the
     #   leader's own teacher tasks (they teach too): what they lack, this
-    #   cycle's activities of the groups they belong to
+    #   cycle's activities of the groups they belong to; whether the
+    #   acceptance holds the groups' 研修计划
     fixed(
         as_role(s.leader, "leader", cast.school),
         reverse("home"),
-        REQUEST + UNREAD + 12,
+        REQUEST + UNREAD + 13,
         grow,
         lambda p: p.count("新领组"),
     )
@@ -450,11 +451,12 @@ def test_info_team_home(world, fixed):
     #   groups, the counts of teachers in groups, the evaluations waiting, the
     #   95% gate; the consistency count (with the plan and groups above: the
     #   topics with their points in one query, the activities' days and kinds,
-    #   the groups' plan points)
+    #   the groups' plan points); with no 两案 yet, whether the acceptance
+    #   holds it (the step to write it is offered only if not)
     fixed(
         as_role(cast.info_team, "info_team", cast.school),
         reverse("home"),
-        REQUEST + UNREAD + 13,
+        REQUEST + UNREAD + 14,
         grow,
         lambda p: int(p.split("共组建 ")[1].split(" ")[0]),
     )
