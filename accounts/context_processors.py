@@ -19,7 +19,10 @@ def unread_for(request) -> int:
 
 
 def inbox(request):
-    """The unread count for the navbar's 消息 badge (one indexed count per page)."""
-    if not request.user.is_authenticated:
+    """The unread count for the navbar's 消息 badge (one indexed count per page).
+    Nothing for a request refused before it was authenticated (a bad Host
+    header's 400 page)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return {}
     return {"unread_count": SimpleLazyObject(lambda: unread_for(request))}

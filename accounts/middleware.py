@@ -42,5 +42,22 @@ class NullCharacterMiddleware:
             params.append(request.POST)
         for query in params:
             if any("\x00" in value for _, values in query.lists() for value in values):
-                return render(request, "400.html", status=400)
+                return render(request, "400_null.html", status=400)
         return self.get_response(request)
+
+
+class MethodNotAllowedPageMiddleware:
+    """A GET on a URL that only takes a form's POST (a bookmarked 撤回, a
+    link pasted from a form's action) answers 405 with a page that says what
+    to do, in the site's layout, instead of Django's empty body."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content:
+            page = render(request, "405.html", status=405)
+            page["Allow"] = response.get("Allow", "")
+            return page
+        return response

@@ -380,3 +380,28 @@ def test_a_held_schools_leader_and_info_team_are_not_offered_what_the_hold_refus
     Acceptance.objects.filter(school=cast.school).update(status="returned", return_reason="补充")
     assert "制定研修计划" in leader.get(reverse("home")).content.decode()
     assert "填写校本研修方案（两案）" in login(cast.info_team).get(reverse("home")).content.decode()
+
+
+# Outside test 14 F8: the error pages say what happened ---------------------------------
+
+
+def test_too_many_fields_get_a_page_that_does_not_blame_a_null_character(cast):
+    page = login(cast.teacher).post(
+        reverse("accounts:inbox_read"), {f"f{i}": "x" for i in range(5100)}
+    )
+    assert page.status_code == 400
+    body = page.content.decode()
+    assert "请求无法处理" in body and "空字符" not in body
+
+
+def test_a_bad_host_header_gets_the_400_page_not_a_500(client):
+    page = client.get(reverse("accounts:login"), HTTP_HOST="evil.example")
+    assert page.status_code == 400
+    assert "请求无法处理" in page.content.decode()
+
+
+def test_a_get_on_a_post_only_url_says_what_to_do(cast):
+    page = login(cast.teacher).get(reverse("accounts:inbox_read"))
+    assert page.status_code == 405
+    assert "请从页面上的按钮操作" in page.content.decode()
+    assert "POST" in page["Allow"]

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
     "accounts.middleware.NullCharacterMiddleware",
+    "accounts.middleware.MethodNotAllowedPageMiddleware",
     # axes must come last (its docs): it reads the result of authentication.
     "axes.middleware.AxesMiddleware",
 ]
