@@ -395,7 +395,8 @@ def _refuse_below_a_pass(reversals: list[HoursEntry], before: dict) -> None:
     if names := review_passed_names(falling):
         raise ReversalRefused(
             f"{'、'.join(names)} 已通过研修考核，撤销后学时将不足 {HOURS_CAP} 学时，未撤销。"
-            "如确需撤销，请先由学校管理员在研修考核中将其改为“不通过”（写明原因）。"
+            "如确需撤销，请先由学校管理员在研修考核中将其改为“不通过”（写明原因）；"
+            "本校整校推进验收已提交时，考核结果随验收材料一起评审，须先请区县教育局退回验收。"
         )
 
 
