@@ -32,11 +32,12 @@ def normalize_phone(value: str) -> str:
     return _typed(value)
 
 
-# The provinces' codes (GB/T 2260), the first two digits of every number.
+# The provinces' codes (GB/T 2260), the first two digits of every number; 81–83
+# begin the residence permits of Hong Kong, Macao and Taiwan residents.
 _PROVINCES = frozenset(
     str(code)
     for code in (11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42)
-    + (43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82)
+    + (43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83)
 )
 
 
