@@ -142,6 +142,11 @@ def _school_progress(school, cycle, stats) -> dict:
 def _leader(request, grant: Grant) -> dict:
     groups = list(groups_led_by(user=request.user, school_id=grant.school_id))
     cycle = cycle_current()
+    # While the acceptance holds the groups' 研修计划 and 典型案例 (the same
+    # hold), the home offers to read them, not to write them.
+    plan_held = groups and held(
+        school_id=grant.school_id, cycle=cycle, what=GROUP_PLAN, for_page=True
+    )
     boards = coverage_for_groups(groups=groups, school_id=grant.school_id, cycle=cycle)
     steps = []
     for board in boards:
@@ -174,14 +179,9 @@ def _leader(request, grant: Grant) -> dict:
             steps.append((f"{behind} 位组员还有未完成项：查看并提醒", "assessment:leader_members"))
         cases = cases_of_groups(groups=groups, cycle=cycle)
         for group in groups:
-            if not cases[group.pk]:
+            if not cases[group.pk] and not plan_held:
                 steps.append((f"{group.name}：上传典型案例", "assessment:cases"))
-    context = {"groups": groups, "steps": steps, "cycle": cycle}
-    if groups:
-        # While the acceptance holds the groups' 研修计划, the home offers to read them.
-        context["plan_held"] = held(
-            school_id=grant.school_id, cycle=cycle, what=GROUP_PLAN, for_page=True
-        )
+    context = {"groups": groups, "steps": steps, "cycle": cycle, "plan_held": plan_held}
     if cycle and groups:
         stats = groups_hours_stats(groups=groups, cycle=cycle)
         rows = [(g.name, stats[g.pk]) for g in groups]

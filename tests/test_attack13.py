@@ -369,6 +369,7 @@ def test_a_held_schools_leader_and_info_team_are_not_offered_what_the_hold_refus
     leader = login(held.leader)
     home = leader.get(reverse("home")).content.decode()
     assert "查看研修计划" in home and "制定研修计划" not in home
+    assert "上传典型案例" not in home
     plan = leader.get(reverse("groups:group_plan", args=[held.chinese.pk])).content.decode()
     assert 'id="group-plan-held"' in plan
     assert '<button class="btn btn-primary" type="submit" disabled>保存</button>' in plan
@@ -378,7 +379,8 @@ def test_a_held_schools_leader_and_info_team_are_not_offered_what_the_hold_refus
     assert "填写校本研修方案（两案）" not in info
 
     Acceptance.objects.filter(school=cast.school).update(status="returned", return_reason="补充")
-    assert "制定研修计划" in leader.get(reverse("home")).content.decode()
+    home = leader.get(reverse("home")).content.decode()
+    assert "制定研修计划" in home and "上传典型案例" in home
     assert "填写校本研修方案（两案）" in login(cast.info_team).get(reverse("home")).content.decode()
 
 
