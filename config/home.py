@@ -41,12 +41,12 @@ def _school_admin(request, grant: Grant) -> dict:
     # While the acceptance holds the school's records (the theme, the 两案, the
     # groups, the results, the cases), no step offers what the hold refuses.
     acceptance = school_acceptance_step(school=school, cycle=cycle)
-    held = acceptance.held
+    holding = acceptance.held
     steps = []
     if counts["teachers"] == 0:
         steps.append(("导入本校教师名单", "accounts:roster_import"))
     setup = school_setup(school=school, cycle=cycle, teachers=stats and stats.teachers)
-    if not held:
+    if not holding:
         steps += setup.steps
     # DESIGN §2: a leader's own hours wait for the school admin's confirmation.
     claims = hours_claims_waiting_count(school_id=school.pk)
@@ -57,10 +57,10 @@ def _school_admin(request, grant: Grant) -> dict:
         # Kept with the school's figures (SchoolStats): counting them from every
         # teacher's materials was a third of this page at 300 teachers.
         review = review_counts_kept(stats)
-        if review.waiting > 0 and not held:
+        if review.waiting > 0 and not holding:
             steps.append((f"研修考核：{review.waiting} 位教师已完成，待考核", "assessment:review"))
         missing = groups_without_case_count(school_id=school.pk, cycle=cycle)
-        if missing and setup.progress.group_count and not held:
+        if missing and setup.progress.group_count and not holding:
             steps.append((f"{missing} 个教研组尚未上传典型案例", "assessment:school_cases"))
         if stats.lacking:
             steps.append((f"{stats.lacking} 位教师还有未完成项：查看并提醒", "assessment:lacking"))
@@ -144,8 +144,10 @@ def _leader(request, grant: Grant) -> dict:
     cycle = cycle_current()
     # While the acceptance holds the groups' 研修计划 and 典型案例 (the same
     # hold), the home offers to read them, not to write them.
-    plan_held = groups and held(
-        school_id=grant.school_id, cycle=cycle, what=GROUP_PLAN, for_page=True
+    plan_held = (
+        held(school_id=grant.school_id, cycle=cycle, what=GROUP_PLAN, for_page=True)
+        if groups
+        else None
     )
     boards = coverage_for_groups(groups=groups, school_id=grant.school_id, cycle=cycle)
     steps = []
