@@ -106,17 +106,24 @@ def test_the_operator_reads_a_group_in_the_admin_and_sets_no_leader_or_member(ca
 # Outside test 13 F2: a passed teacher's hours stand ---------------------------------
 
 
-def _passed_on_offline_hours(cast, s, leader):
-    """s.member: 6 hours from a 线下活动's evidence and 19 more, every material,
-    研修考核 通过. Returns the activity."""
-    from assessment import services as materials
-
-    a = fa.activity(s, "offline", hours=6, title="集中备课")
+def offline_credited(s, leader, title: str = "集中备课"):
+    """A 线下活动 worth 6 hours, s.member designated and credited by the
+    leader's evidence, through the leader's pages."""
+    a = fa.activity(s, "offline", hours=6, title=title)
     leader.post(reverse("activities:designate", args=[a.pk]), {"users": [s.member.pk]})
     leader.post(
         reverse("activities:evidence_add", args=[a.pk]),
         fa.evidence_data(a, "sign_in", fa.upload("签到表.pdf", fa.PDF, "application/pdf")),
     )
+    return a
+
+
+def _passed_on_offline_hours(cast, s, leader):
+    """s.member: 6 hours from a 线下活动's evidence and 19 more, every material,
+    研修考核 通过. Returns the activity."""
+    from assessment import services as materials
+
+    a = offline_credited(s, leader)
     fm.give_hours(cast, s.member, 19)
     fm.plan(cast, s.member)
     fm.choose(cast, s.member, s.points)
@@ -243,12 +250,7 @@ def test_a_moved_teachers_hours_page_counts_what_the_removal_reversed(cast):
 
     s = fa.group_setup(cast)
     leader = login(s.leader)
-    a = fa.activity(s, "offline", hours=6, title="集中备课")
-    leader.post(reverse("activities:designate", args=[a.pk]), {"users": [s.member.pk]})
-    leader.post(
-        reverse("activities:evidence_add", args=[a.pk]),
-        fa.evidence_data(a, "sign_in", fa.upload("签到表.pdf", fa.PDF, "application/pdf")),
-    )
+    a = offline_credited(s, leader)
     fm.give_hours(cast, s.member, 5)
     leader.post(reverse("activities:evidence_withdraw", args=[Evidence.objects.get(activity=a).pk]))
     assert recorded(cast, s.member) == 5

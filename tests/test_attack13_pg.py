@@ -14,7 +14,7 @@ from . import factories_activities as fa
 from . import factories_assessment as fm
 from .concurrency import postgres_only, run_at_once
 from .conftest import login
-from .test_attack13 import place, recorded
+from .test_attack13 import offline_credited, place, recorded
 
 pytestmark = postgres_only("a pass and a reversal cannot overlap there")
 
@@ -31,9 +31,7 @@ def test_a_pass_racing_an_evidence_withdrawal_never_stands_below_25(cast):
     s = fa.group_setup(cast)
     leader = login(s.leader)
     for round_ in range(3):
-        a = fa.activity(s, "offline", hours=6, title=f"集中备课{round_}")
-        leader.post(reverse_designate(a), {"users": [s.member.pk]})
-        leader.post(*evidence_post(a))
+        a = offline_credited(s, leader, title=f"集中备课{round_}")
         if round_ == 0:
             fm.give_hours(cast, s.member, 19)
             fm.plan(cast, s.member)
@@ -61,21 +59,6 @@ def test_a_pass_racing_an_evidence_withdrawal_never_stands_below_25(cast):
             evidence.refresh_from_db()  # the refused thread set it in memory only
             evidence_withdraw(evidence=evidence, by=s.leader)
         TeacherReview.objects.filter(teacher=s.member).update(result="pending", reason="")
-
-
-def reverse_designate(a):
-    from django.urls import reverse
-
-    return reverse("activities:designate", args=[a.pk])
-
-
-def evidence_post(a):
-    from django.urls import reverse
-
-    return (
-        reverse("activities:evidence_add", args=[a.pk]),
-        fa.evidence_data(a, "sign_in", fa.upload("签到表.pdf", fa.PDF, "application/pdf")),
-    )
 
 
 def test_the_operator_deleting_a_place_as_the_school_names_its_leader_leaves_no_leader_without_one(
